@@ -1,0 +1,3 @@
+from repairdesk.cli import main
+
+main()

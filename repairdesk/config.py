@@ -1,0 +1,211 @@
+"""Configuration: the defaults in data/*.toml, overridden by the site's config.toml.
+
+The site file lives at --config, else $REPAIRDESK_CONFIG, else <user config dir>/config.toml;
+it may hold any section of desk.toml plus [shifts] and the sections later modules read
+(e.g. [sla]). A bad file is refused with one line naming the key and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .domain.numbering import NumberFormat
+from .errors import ConfigError, RepairdeskError
+from .i18n import _
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_file(name: str) -> Path:
+    return DATA_DIR / name
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(_("Configuration file not found: {path}").format(path=path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            _("Configuration file {path} is not valid TOML: {error}").format(path=path, error=exc)
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            _("Cannot read configuration file {path}: {error}").format(
+                path=path, error=exc.strerror
+            )
+        ) from None
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge: tables merge key by key, everything else is replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class Reader:
+    """Typed access to a TOML table that reports the full key path on error."""
+
+    def __init__(self, table: dict[str, Any], path: str) -> None:
+        self.table = table
+        self.path = path
+
+    def _bad(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(
+            _("Configuration key {key}: {problem}").format(key=f"{self.path}.{key}", problem=problem)
+        )
+
+    def get(self, key: str, kind: type, default: Any = None) -> Any:
+        if key not in self.table:
+            if default is None:
+                raise self._bad(key, _("missing"))
+            return default
+        value = self.table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self._bad(key, _("expected {kind}, got {value!r}").format(
+                kind=kind.__name__, value=value))
+        return value
+
+    def str_list(self, key: str, default: list[str] | None = None) -> list[str]:
+        value = self.get(key, list, default)
+        if not all(isinstance(v, str) for v in value):
+            raise self._bad(key, _("expected a list of strings"))
+        return list(value)
+
+    def hhmm(self, key: str, default: str | None = None) -> time:
+        raw = self.get(key, str, default)
+        m = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", raw)
+        if not m:
+            raise self._bad(key, _("expected a time HH:MM, got {value!r}").format(value=raw))
+        return time(int(m.group(1)), int(m.group(2)))
+
+    def positive(self, key: str, kind: type = int, default: Any = None) -> Any:
+        value = self.get(key, kind, default)
+        if value <= 0:
+            raise self._bad(key, _("must be greater than zero"))
+        return value
+
+    def sub(self, key: str) -> Reader:
+        return Reader(self.get(key, dict, {}), f"{self.path}.{key}")
+
+    def bad(self, key: str, problem: str) -> ConfigError:
+        return self._bad(key, problem)
+
+
+@dataclass(frozen=True)
+class ShiftDef:
+    code: str
+    name: str
+    name_en: str
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Config:
+    site_name: str
+    site_code: str
+    tz: ZoneInfo
+    language: str
+    numbering: NumberFormat
+    room_pattern: str
+    categories: list[str]
+    default_category: str
+    urgent_keywords: list[str]
+    repeat_window_days: int
+    duty_day_start: time
+    shifts: list[ShiftDef]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    source: Path | None = None
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("repairdesk")) / "config.toml"
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Defaults merged with the site file; `path` None means the usual places, if present."""
+    raw = merge(load_toml(data_file("desk.toml")), {"shifts": load_toml(data_file("shifts.toml"))})
+    source: Path | None = None
+    if path is None and os.environ.get("REPAIRDESK_CONFIG"):
+        path = os.environ["REPAIRDESK_CONFIG"]
+    if path is not None:
+        source = Path(path)
+        raw = merge(raw, load_toml(source))
+    else:
+        candidate = default_config_path()
+        if candidate.exists():
+            source = candidate
+            raw = merge(raw, load_toml(candidate))
+    return parse_config(raw, source)
+
+
+def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
+    site = Reader(raw, "").sub("site")
+    site.path = "site"
+    tz_name = site.get("timezone", str)
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise site.bad("timezone", _("unknown time zone {tz!r}").format(tz=tz_name)) from None
+    code = site.get("code", str)
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,16}", code):
+        raise site.bad("code", _("use 1-16 letters, digits or _"))
+    num = Reader(raw.get("numbering", {}), "numbering")
+    try:
+        numbering = NumberFormat(prefix=num.get("prefix", str, "BX"), pattern=num.get("format", str))
+    except RepairdeskError as exc:
+        raise num.bad("format", str(exc)) from None
+    intake = Reader(raw.get("intake", {}), "intake")
+    pattern = intake.get("room_pattern", str)
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise intake.bad("room_pattern", str(exc)) from None
+    categories = intake.str_list("categories")
+    if not categories:
+        raise intake.bad("categories", _("at least one category is needed"))
+    default_category = intake.get("default_category", str, categories[-1])
+    if default_category not in categories:
+        raise intake.bad("default_category", _("must be one of the categories"))
+    shifts_raw = Reader(raw.get("shifts", {}), "shifts")
+    shifts = []
+    for i, entry in enumerate(shifts_raw.get("shift", list)):
+        r = Reader(entry, f"shifts.shift[{i}]")
+        shifts.append(ShiftDef(r.get("code", str), r.get("name", str), r.get("name_en", str, r.get("code", str)),
+                               r.hhmm("start"), r.hhmm("end")))
+    if not shifts:
+        raise shifts_raw.bad("shift", _("at least one shift is needed"))
+    return Config(
+        site_name=site.get("name", str),
+        site_code=code,
+        tz=tz,
+        language=site.get("language", str, ""),
+        numbering=numbering,
+        room_pattern=pattern,
+        categories=categories,
+        default_category=default_category,
+        urgent_keywords=intake.str_list("urgent_keywords", []),
+        repeat_window_days=intake.positive("repeat_window_days"),
+        duty_day_start=shifts_raw.hhmm("duty_day_start", "08:30"),
+        shifts=shifts,
+        raw=raw,
+        source=source,
+    )

@@ -1,0 +1,1 @@
+"""Pure desk rules: no Textual, no database. Everything here is testable with plain values."""

@@ -1,0 +1,216 @@
+"""A ticket is its intake record plus an append-only list of events; the state is a fold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ..errors import IllegalTransition, ValidationError
+from ..i18n import _
+from .enums import Action, Channel, Scope, ServiceType, Status, Urgency
+
+OPEN_WORK = (Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.ON_SITE, Status.PAUSED)
+
+# Which steps each state allows. NOTE is allowed everywhere and is not listed.
+ALLOWED: dict[Action, frozenset[Status]] = {
+    Action.DISPATCH: frozenset({Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED}),
+    Action.ACCEPT: frozenset({Status.DISPATCHED}),
+    Action.ARRIVE: frozenset({Status.DISPATCHED, Status.ACCEPTED}),
+    Action.COMPLETE: frozenset({Status.ON_SITE}),
+    Action.RETURN: frozenset({Status.COMPLETED}),
+    Action.CALLBACK: frozenset({Status.RETURNED}),
+    Action.REWORK: frozenset({Status.CALLBACK}),
+    Action.CLOSE: frozenset({Status.CALLBACK}),
+    Action.RESCHEDULE: frozenset({Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED}),
+    Action.PAUSE: frozenset(
+        {Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.ON_SITE}
+    ),
+    Action.RESUME: frozenset({Status.PAUSED}),
+    Action.FOLLOW_UP: frozenset(
+        {s for s in Status if s not in (Status.CLOSED, Status.VOIDED)}
+    ),
+    Action.AMEND: frozenset({s for s in Status if s not in (Status.CLOSED, Status.VOIDED)}),
+    Action.VOID: frozenset(OPEN_WORK),
+    # team leader's fee/feasibility assessment of an out-of-scope item (000 十A, 003 5.3)
+    Action.ASSESS: frozenset(
+        {Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.ON_SITE}
+    ),
+    # paid items, materials and the owner's agreement, recorded on site or at completion (004)
+    Action.CHARGE: frozenset({Status.ON_SITE, Status.COMPLETED}),
+}
+
+# Steps shown to the clerk as "what comes next", in lifecycle order.
+NEXT_STEP: dict[Status, Action] = {
+    Status.REGISTERED: Action.DISPATCH,
+    Status.DISPATCHED: Action.ACCEPT,
+    Status.ACCEPTED: Action.ARRIVE,
+    Status.ON_SITE: Action.COMPLETE,
+    Status.COMPLETED: Action.RETURN,
+    Status.RETURNED: Action.CALLBACK,
+    Status.CALLBACK: Action.CLOSE,
+    Status.PAUSED: Action.RESUME,
+}
+
+_TARGET: dict[Action, Status] = {
+    Action.DISPATCH: Status.DISPATCHED,
+    Action.ACCEPT: Status.ACCEPTED,
+    Action.ARRIVE: Status.ON_SITE,
+    Action.COMPLETE: Status.COMPLETED,
+    Action.RETURN: Status.RETURNED,
+    Action.CALLBACK: Status.CALLBACK,
+    Action.REWORK: Status.DISPATCHED,
+    Action.CLOSE: Status.CLOSED,
+    Action.PAUSE: Status.PAUSED,
+    Action.VOID: Status.VOIDED,
+}
+
+AMENDABLE = ("room", "caller", "phone", "content", "category", "scope", "service_type",
+             "owner_parts", "urgency")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step in a ticket's history. `data` holds the step's structured details."""
+
+    at: datetime
+    action: Action
+    by: str
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the clerk types while the owner is on the phone."""
+
+    received_at: datetime
+    room: str
+    caller: str
+    content: str
+    phone: str = ""
+    scope: Scope = Scope.HOME
+    category: str = ""
+    urgency: Urgency = Urgency.NORMAL
+    appointment_at: datetime | None = None
+    channel: Channel = Channel.PHONE
+    service_type: ServiceType = ServiceType.FREE
+    owner_parts: bool = False
+    verify_code: str = ""
+
+    @property
+    def building(self) -> str:
+        """The building of an in-home room (3-2-1501 → 3); '' for public places."""
+        return self.room.split("-")[0] if self.scope is Scope.HOME else ""
+
+
+@dataclass(frozen=True)
+class TicketState:
+    """Everything that follows from the events; never stored on its own as truth."""
+
+    status: Status = Status.REGISTERED
+    technician: str = ""
+    appointment_at: datetime | None = None
+    follow_up: bool = False
+    rework_count: int = 0
+    paused_from: Status | None = None
+    verified: bool = False
+    satisfied: bool | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    step_at: dict[Action, datetime] = field(default_factory=dict)
+
+
+def apply(state: TicketState, event: Event) -> TicketState:
+    """The state after `event`; assumes the event was legal when it was written."""
+    a, d = event.action, event.data
+    step_at = dict(state.step_at)
+    step_at[a] = event.at
+    new = replace(state, step_at=step_at)
+    if a in _TARGET:
+        new = replace(new, status=_TARGET[a])
+    if a is Action.REGISTER:
+        new = replace(new, appointment_at=d.get("intake", {}).get("appointment_at"))
+    elif a is Action.DISPATCH:
+        new = replace(new, technician=d.get("technician", state.technician))
+    elif a is Action.PAUSE:
+        new = replace(new, paused_from=state.status)
+    elif a is Action.RESUME:
+        new = replace(new, status=state.paused_from or Status.REGISTERED, paused_from=None)
+    elif a is Action.RESCHEDULE:
+        new = replace(new, appointment_at=d["appointment_at"])
+    elif a is Action.FOLLOW_UP:
+        new = replace(new, follow_up=True)
+    elif a is Action.CALLBACK:
+        new = replace(new, satisfied=bool(d.get("satisfied", True)))
+    elif a is Action.REWORK:
+        new = replace(new, rework_count=state.rework_count + 1, satisfied=None)
+    elif a is Action.CLOSE:
+        new = replace(new, verified=bool(d.get("verified", state.verified)))
+    elif a is Action.AMEND:
+        fields = dict(state.fields)
+        fields.update(d.get("changes", {}))
+        new = replace(new, fields=fields)
+        if "appointment_at" in d.get("changes", {}):
+            new = replace(new, appointment_at=d["changes"]["appointment_at"])
+    return new
+
+
+def fold(events: list[Event], appointment_at: datetime | None = None) -> TicketState:
+    state = TicketState(appointment_at=appointment_at)
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+def allowed_actions(status: Status) -> list[Action]:
+    """The lifecycle steps a clerk may take now, in lifecycle order."""
+    return [a for a in Action if a in ALLOWED and status in ALLOWED[a]]
+
+
+def check_step(state: TicketState, action: Action, scope: Scope, data: dict[str, Any]) -> None:
+    """Refuse an illegal step with a message naming the state and what is allowed."""
+    if action in (Action.NOTE, Action.REGISTER):
+        return
+    if state.status not in ALLOWED[action]:
+        allowed = _(", ").join(a.label for a in allowed_actions(state.status)) or _("none")
+        raise IllegalTransition(
+            _("Cannot {action}: the ticket is {status}; allowed now: {allowed}.").format(
+                action=action.label, status=state.status.label, allowed=allowed
+            )
+        )
+    if action is Action.CLOSE:
+        if state.satisfied is False:
+            raise IllegalTransition(_("Cannot close: the owner was not satisfied; rework first."))
+        if scope is Scope.PUBLIC and not data.get("verified"):
+            raise ValidationError(
+                _("A public-area job is closed only after the clerk has verified it (--verified)."),
+                "verified",
+            )
+    if action in (Action.ACCEPT, Action.ARRIVE, Action.COMPLETE) and not state.technician:
+        raise IllegalTransition(_("No technician is assigned; dispatch first."))
+
+
+def next_step(status: Status) -> Action | None:
+    return NEXT_STEP.get(status)
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    """A ticket as the desk shows it: current details, derived state and its full history."""
+
+    ticket_no: str
+    intake: Intake
+    state: TicketState
+    events: tuple[Event, ...]
+    registered_at: datetime
+    registered_by: str
+    repeat_of: str | None = None
+
+    @property
+    def status(self) -> Status:
+        return self.state.status
+
+    @property
+    def is_open(self) -> bool:
+        return self.state.status.is_open
