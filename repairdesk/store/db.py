@@ -1,0 +1,266 @@
+"""Opening the record book: URL resolution, SQLite pragmas, schema creation and version check."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session, SQLModel, create_engine
+
+from ..errors import StoreError
+from ..i18n import _
+from . import search, tables
+from .tables import SCHEMA_VERSION
+
+BUSY_TIMEOUT_S = 15
+
+APPEND_ONLY = ("ticket_event", "duty_log", "shift_turn", "handover", "signoff", "signature")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("repairdesk")) / "repairdesk.sqlite3"
+
+
+def resolve_url(db: str | None) -> str:
+    """--db (a path or an SQLAlchemy URL), else $REPAIRDESK_DB, else the user data directory."""
+    value = db or os.environ.get("REPAIRDESK_DB") or str(default_db_path())
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    if path in ("", ":memory:"):
+        return
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if not p.exists():
+            # owner-only from the first byte: the book holds owners' phone numbers
+            fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise StoreError(
+            _("Cannot create the database file {path}: {error}").format(path=p, error=exc.strerror)
+        ) from None
+
+
+def translate_db_error(exc: Exception) -> StoreError:
+    """One clear line for the clerk instead of a driver's traceback."""
+    msg = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in msg or "busy" in msg:
+        return StoreError(
+            _("The database is busy in another window; waited {s} s. Try again.").format(
+                s=BUSY_TIMEOUT_S
+            )
+        )
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(_("The database is read-only: nothing was saved."))
+    if "disk" in msg and "full" in msg or "no space" in msg:
+        return StoreError(_("The disk is full: nothing was saved. Free some space and try again."))
+    if "append-only" in msg:
+        return StoreError(_("Records are append-only: a change to history was refused."))
+    if "unable to open" in msg:
+        return StoreError(_("Cannot open the database file."))
+    if "pattern too complex" in msg:
+        return StoreError(_("The search text is too long."))
+    if "not a database" in msg or "malformed" in msg:
+        return StoreError(_("The database file is damaged or not a repairdesk book; "
+                            "restore the latest backup (repairdesk restore)."))
+    # one line: drivers add hints on further lines (psycopg: "Is the server running …")
+    first = " ".join(str(getattr(exc, "orig", exc)).strip().splitlines()[:1]) or type(exc).__name__
+    if "connection" in msg and ("refused" in msg or "failed" in msg or "timeout" in msg):
+        return StoreError(_("Cannot reach the database server: {error}").format(error=first))
+    return StoreError(_("Database error: {error}").format(error=first))
+
+
+class Store:
+    """The engine plus helpers for read and write transactions."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._write_engine = engine.execution_options(write_txn=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            except (OperationalError, DBAPIError) as exc:
+                raise translate_db_error(exc) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that takes the write lock at once (SQLite BEGIN IMMEDIATE), so two
+        desks on one file queue up instead of failing half-way; commits or rolls back whole."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except (OperationalError, DBAPIError) as exc:
+                session.rollback()
+                raise translate_db_error(exc) from None
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("write_txn", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _append_only_sql(dialect: str, tables: tuple[str, ...] = APPEND_ONLY) -> list[str]:
+    """Triggers refusing UPDATE and DELETE on the history tables (idempotent)."""
+    stmts = []
+    for table in tables:
+        if dialect == "sqlite":
+            for op in ("UPDATE", "DELETE"):
+                stmts.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+        elif dialect == "postgresql":
+            stmts.append(
+                "CREATE OR REPLACE FUNCTION repairdesk_append_only() RETURNS trigger AS $$ "
+                "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql"
+            )
+            stmts.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            stmts.append(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION repairdesk_append_only()"
+            )
+    return stmts
+
+
+def open_store(db: str | None = None, *, create: bool = True) -> Store:
+    """Open (and if needed create) the database; refuse one written by a newer repairdesk."""
+    url = resolve_url(db)
+    is_sqlite = url.startswith("sqlite")
+    if is_sqlite:
+        _prepare_sqlite_file(url)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+        )
+        _install_sqlite_hooks(engine)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    store = Store(url, engine)
+    try:
+        _ensure_schema(store, create)
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        raise translate_db_error(exc) from None
+    except StoreError:
+        engine.dispose()
+        raise
+    return store
+
+
+def _schema_version(conn: Connection) -> int | None:
+    if not conn.dialect.has_table(conn, "meta"):
+        return None
+    row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
+    return int(row[0]) if row else None
+
+
+def _too_new(version: int | str) -> StoreError:
+    return StoreError(
+        _("This database was written by a newer repairdesk (schema {db} > {ours}); "
+          "upgrade repairdesk to open it.").format(db=version, ours=SCHEMA_VERSION)
+    )
+
+
+def _ensure_schema(store: Store, create: bool) -> None:
+    """Current book: nothing to do (no Alembic import on the everyday path). New book: tables
+    from tables.py, stamped with the newest migration. Older book: Alembic upgrade."""
+    with store.engine.connect() as conn:
+        version = _schema_version(conn)
+    if version is not None and version > SCHEMA_VERSION:
+        raise _too_new(version)
+    if version == SCHEMA_VERSION:
+        return
+    if not create:
+        raise StoreError(_("The database has no repairdesk schema."))
+    from . import migrate
+
+    with store.write() as session:
+        conn = session.connection()
+        if store.dialect == "postgresql":
+            # desks starting together on a fresh server: one creates, the others wait for it
+            conn.execute(text("SELECT pg_advisory_xact_lock(74163)"))
+        # another process may have created or upgraded it while we waited for the write lock
+        version = _schema_version(conn)
+        if version == SCHEMA_VERSION:
+            return
+        if version is not None and version > SCHEMA_VERSION:
+            raise _too_new(version)
+        if version is None:
+            SQLModel.metadata.create_all(conn, tables=[t.__table__ for t in _all_tables()])
+            migrate.stamp_head(conn)
+        else:
+            revision = migrate.current_revision(conn)
+            if revision is not None and revision not in migrate.known_revisions():
+                raise _too_new(revision)
+            migrate.upgrade(conn, revision)
+            # safety net for a table added to tables.py without its migration (additive only)
+            SQLModel.metadata.create_all(conn, tables=[t.__table__ for t in _all_tables()])
+        search.install(conn, store.dialect)  # full-text index (issue 9)
+        for stmt in _append_only_sql(store.dialect):
+            # text(): psycopg would read the '%' of RAISE EXCEPTION as a placeholder
+            conn.execute(text(stmt))
+        if version is None:
+            conn.execute(text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"),
+                         {"v": str(SCHEMA_VERSION)})
+        else:
+            conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                         {"v": str(SCHEMA_VERSION)})
+
+
+def _all_tables() -> list[type[SQLModel]]:
+    return [
+        tables.Meta, tables.Staff, tables.Ticket, tables.TicketEvent, tables.Counter,
+        tables.DutyLogEntry,
+        tables.PinAttempt, tables.ShiftTurn, tables.HandoverRecord, tables.SignoffRecord,
+        tables.Signature,
+    ]
+
+
+def next_in_sequence(session: Session, name: str) -> int:
+    """Take the next number of a gap-free sequence inside the caller's transaction."""
+    row = session.connection().execute(
+        text(
+            "INSERT INTO counter(name, last) VALUES (:n, 1) "
+            "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1 RETURNING last"
+        ),
+        {"n": name},
+    ).first()
+    assert row is not None
+    return int(row[0])

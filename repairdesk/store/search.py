@@ -1,0 +1,185 @@
+"""Full-text search over all tickets: number, room/place, caller, phone and content.
+
+SQLite's FTS5 `trigram` tokenizer cannot match a 2-character Chinese word (漏水), and
+`unicode61` makes a whole run of Chinese one token. So we tokenize ourselves and hand FTS5
+space-separated tokens:
+
+- a run of Chinese (CJK) characters gives one token per position: the bigram starting there,
+  and the last character alone (停电跳闸 -> 停电 电跳 跳闸 闸);
+- a run of letters/digits is one lower-cased word (BX-20261122-0012 -> bx 20261122 0012);
+  a phone number also gives its last four digits, so the clerk can type the tail.
+
+A query is tokenized the same way and searched as one phrase; a Chinese run ending the query
+gives only its bigrams (or a prefix for a single character) and the last word is a prefix, so
+漏水 is one posting-list lookup and 漏水严重 a phrase of three bigrams: both answer in
+milliseconds over a million tickets, with an exact total count.
+
+The index is an ordinary FTS5 table (rowid = ticket.id) kept in the same transaction as the
+ticket insert or amendment (see services/tickets.py). On PostgreSQL we fall back to ILIKE.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+TABLE = "ticket_search"
+# CJK unified ideographs (+ extension A and compatibility ideographs)
+_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
+_CJK0 = "\u3400"
+
+
+def _is_cjk(run: str) -> bool:
+    return run[0] >= _CJK0
+
+
+@lru_cache(maxsize=65536)
+def doc_tokens(text: str) -> str:
+    """Space-separated index tokens of one field's text (cached: phrases repeat a lot)."""
+    out: list[str] = []
+    for m in _RUN.finditer(text):
+        run = m.group()
+        if _is_cjk(run):
+            out.extend(run[i:i + 2] for i in range(len(run)))
+        else:
+            out.append(run.lower())
+    return " ".join(out)
+
+
+def doc_body(ticket_no: str, room: str, caller: str, phone: str, content: str) -> str:
+    """The indexed text of one ticket."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    tail = digits[-4:] if len(digits) > 4 else ""
+    return " ".join(p for p in (doc_tokens(ticket_no), doc_tokens(room), doc_tokens(caller),
+                                digits, tail, doc_tokens(content)) if p)
+
+
+def match_expr(query: str) -> str | None:
+    """The FTS5 MATCH expression for what the clerk typed, or None if nothing searchable."""
+    runs = _RUN.findall(query)
+    if not runs:
+        return None
+    toks: list[str] = []
+    prefix = False
+    for idx, run in enumerate(runs):
+        last = idx == len(runs) - 1
+        if _is_cjk(run):
+            if not last:
+                toks.extend(run[i:i + 2] for i in range(len(run)))
+            elif len(run) == 1:
+                toks.append(run)
+                prefix = True
+            else:
+                toks.extend(run[i:i + 2] for i in range(len(run) - 1))
+        else:
+            toks.append(run.lower())
+            prefix = last
+    # tokens hold only letters, digits and CJK: no quotes to escape
+    return '"' + " ".join(toks) + '"' + ("*" if prefix else "")
+
+
+# ---------------------------------------------------------------- schema and upkeep
+
+
+def _exec(conn: Any, sql: str, params: Sequence[Any] | None = None) -> Any:
+    """Run raw SQL on an SQLAlchemy Connection or a DB-API (sqlite3) connection."""
+    if hasattr(conn, "exec_driver_sql"):
+        return conn.exec_driver_sql(sql, tuple(params) if params is not None else ())
+    return conn.execute(sql, tuple(params) if params is not None else ())
+
+
+def create_sql() -> str:
+    # columnsize=0: we never rank, so skip storing per-row token counts
+    return (f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(body, "
+            "tokenize = 'unicode61 remove_diacritics 0', columnsize = 0)")
+
+
+def install(conn: Any, dialect: str) -> None:
+    """Create the search index (SQLite); called from the schema step. No-op elsewhere."""
+    if dialect != "sqlite" or has_index(conn):
+        return
+    _exec(conn, create_sql())
+    # an older book upgraded in place: index what is already there
+    if _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = 'ticket'").fetchone() and \
+            _exec(conn, "SELECT 1 FROM ticket LIMIT 1").fetchone():
+        rebuild(conn)
+
+
+def has_index(conn: Any) -> bool:
+    row = _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone()
+    return row is not None
+
+
+def index_ticket(conn: Any, dialect: str, ticket_id: int, ticket_no: str, room: str,
+                 caller: str, phone: str, content: str) -> None:
+    """(Re)index one ticket inside the caller's write transaction."""
+    if dialect != "sqlite":
+        return
+    if not has_index(conn):
+        return  # a book opened without its schema step: search falls back to LIKE
+    _exec(conn, f"DELETE FROM {TABLE} WHERE rowid = ?", (ticket_id,))
+    _exec(conn, f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
+          (ticket_id, doc_body(ticket_no, room, caller, phone, content)))
+
+
+def bodies(rows: Iterable[Sequence[Any]]) -> Iterable[tuple[int, str]]:
+    """(id, body) for rows of (id, ticket_no, room, caller, phone, content)."""
+    for tid, no, room, caller, phone, content in rows:
+        yield tid, doc_body(no, room, caller, phone or "", content)
+
+
+def rebuild(conn: Any) -> int:
+    """Build the index from the ticket table (an older book, or after a bulk load)."""
+    _exec(conn, create_sql())
+    _exec(conn, f"DELETE FROM {TABLE}")
+    rows = _exec(conn, "SELECT id, ticket_no, room, caller, phone, content FROM ticket").fetchall()
+    raw = getattr(conn, "connection", None)
+    dbapi = getattr(raw, "dbapi_connection", None) or raw or conn
+    dbapi.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", bodies(rows))
+    _exec(conn, f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+    return len(rows)
+
+
+# ---------------------------------------------------------------- searching
+
+
+def search_ids(conn: Any, dialect: str, query: str, limit: int = 200) -> tuple[list[int], int]:
+    """Ticket ids matching `query`, newest registration first, and the exact total count."""
+    if dialect != "sqlite":
+        return _search_like(conn, query, limit)
+    expr = match_expr(query)
+    if expr is None:
+        return [], 0
+    if not has_index(conn):
+        return _search_like(conn, query, limit)
+    ids = [r[0] for r in _exec(
+        conn, f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? ORDER BY rowid DESC LIMIT ?",
+        (expr, limit)).fetchall()]
+    if len(ids) < limit:
+        return ids, len(ids)
+    total = _exec(conn, f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?",
+                  (expr,)).fetchone()[0]
+    return ids, int(total)
+
+
+def _search_like(conn: Any, query: str, limit: int) -> tuple[list[int], int]:
+    """Substring search without the index (PostgreSQL: ILIKE; SQLite before the index)."""
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    op = "ILIKE" if _is_pg(conn) else "LIKE"
+    cond = " OR ".join(f"{c} {op} :p ESCAPE '\\'" for c in
+                       ("ticket_no", "room", "caller", "content", "phone"))
+    from sqlalchemy import text
+
+    ids = [r[0] for r in conn.execute(
+        text(f"SELECT id FROM ticket WHERE {cond} ORDER BY id DESC LIMIT :n"),
+        {"p": pattern, "n": limit}).fetchall()]
+    total = conn.execute(text(f"SELECT count(*) FROM ticket WHERE {cond}"),
+                         {"p": pattern}).scalar_one()
+    return ids, int(total)
+
+
+def _is_pg(conn: Any) -> bool:
+    dialect = getattr(conn, "dialect", None)
+    return getattr(dialect, "name", "") == "postgresql"

@@ -1,0 +1,187 @@
+"""The tables. `ticket` is a projection of `ticket_event` kept in the same transaction;
+events and duty-log entries are append-only (enforced by triggers, see db.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .types import JSONText, UTCDateTime
+
+SCHEMA_VERSION = 1
+
+
+def dt_field(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    role: str
+    phone: str = ""
+    active: bool = True
+    pin_hash: Optional[str] = None
+    created_at: datetime = dt_field()
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_status_received", "status", "received_at"),
+        Index("ix_ticket_place_category", "room", "category", "received_at"),
+        Index("ix_ticket_site_registered", "site", "registered_at"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ticket_no: str = Field(unique=True)
+    site: str
+    received_at: datetime = dt_field()
+    registered_at: datetime = dt_field()
+    registered_by: str
+    channel: str
+    room: str
+    building: str = ""
+    caller: str
+    phone: str = ""
+    content: str
+    scope: str
+    category: str
+    urgency: str
+    appointment_at: Optional[datetime] = dt_field(nullable=True)
+    service_type: str = "free"
+    owner_parts: bool = False
+    verify_code: str = ""
+    repeat_of: Optional[str] = None
+    # projection of the events, rewritten only together with a new event
+    status: str = "registered"
+    technician: str = ""
+    follow_up: bool = False
+    rework_count: int = 0
+    last_event_at: datetime = dt_field()
+
+
+class TicketEvent(SQLModel, table=True):
+    __tablename__ = "ticket_event"
+    __table_args__ = (UniqueConstraint("ticket_id", "seq"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    seq: int
+    at: datetime = dt_field()
+    recorded_at: datetime = dt_field()
+    action: str
+    by: str
+    note: str = ""
+    data: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+
+
+class Counter(SQLModel, table=True):
+    """Gap-free sequences: ticket numbers per period, and the duty-log chain.
+
+    Incremented with INSERT .. ON CONFLICT DO UPDATE .. RETURNING inside the transaction
+    that uses the number, so a number is spent only if that transaction commits."""
+
+    __tablename__ = "counter"
+    name: str = Field(primary_key=True)
+    last: int = 0
+
+
+class DutyLogEntry(SQLModel, table=True):
+    """值班记录: append-only, hash-chained. A correction is a new entry with `corrects_id`."""
+
+    __tablename__ = "duty_log"
+    __table_args__ = (Index("ix_duty_log_site_at", "site", "at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    site: str
+    at: datetime = dt_field()
+    kind: str
+    author: str
+    text: str
+    ticket_no: Optional[str] = Field(default=None, index=True)
+    corrects_id: Optional[int] = Field(default=None, foreign_key="duty_log.id")
+    dedup_key: Optional[str] = Field(default=None, unique=True)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+    prev_hash: str
+    hash: str
+
+
+# ---- shifts, signatures, handover, sign-off (issue 4); all append-only except pin_attempt reads
+
+
+class PinAttempt(SQLModel, table=True):
+    """Every PIN check, right or wrong: five wrong in a row lock that person's signing."""
+
+    __tablename__ = "pin_attempt"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_name: str = Field(index=True)
+    at: datetime = dt_field()
+    ok: bool
+
+
+class ShiftTurn(SQLModel, table=True):
+    """Who holds the desk from when: a sign-on (first shift) or a signed handover."""
+
+    __tablename__ = "shift_turn"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    site: str
+    at: datetime = dt_field()
+    holder: str
+    via: str
+    window_from: datetime = dt_field()
+    handover_id: Optional[int] = None
+
+
+class HandoverRecord(SQLModel, table=True):
+    """交接班记录: written once, when both clerks have signed; never changed."""
+
+    __tablename__ = "handover"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    site: str
+    at: datetime = dt_field(index=True)
+    shift_code: str
+    window_start: datetime = dt_field()
+    window_end: datetime = dt_field()
+    outgoing: str
+    incoming: str
+    discrepancies: int = 0
+    content: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+    content_hash: str
+
+
+class SignoffRecord(SQLModel, table=True):
+    """主管签字: the supervisor's review of one duty day; one per site and day."""
+
+    __tablename__ = "signoff"
+    __table_args__ = (UniqueConstraint("site", "duty_day"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    site: str
+    duty_day: str
+    at: datetime = dt_field()
+    supervisor: str
+    comment: str = ""
+    content: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+    content_hash: str
+
+
+class Signature(SQLModel, table=True):
+    """Who signed what, in which role, when, meaning what (交班/接班/主管审核)."""
+
+    __tablename__ = "signature"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    subject: str = Field(index=True)
+    meaning: str
+    name: str
+    role: str
+    at: datetime = dt_field()
+    content_hash: str
+    hash: str
