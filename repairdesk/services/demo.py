@@ -1,0 +1,200 @@
+"""A believable 24 hours at the desk, for trying the app and for screenshots.
+
+The demo is built by calling the same service functions the clerk uses, with a clock that
+walks forward through the day, so every record in it went through the real rules."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..clock import Clock, FixedClock
+from ..config import Config
+from ..domain.enums import Role
+from ..errors import StoreError
+from ..i18n import _
+from ..store.db import open_store
+from . import tickets as T
+from .desk import Desk
+from .staff import add_staff
+
+STAFF = [
+    ("李静", Role.CLERK, "13800000001"),
+    ("陈晓雯", Role.CLERK, "13800000002"),
+    ("赵强", Role.CLERK, "13800000003"),
+    ("张建国", Role.TECHNICIAN, "13900000011"),
+    ("王师傅", Role.TECHNICIAN, "13900000012"),
+    ("刘卫东", Role.TECHNICIAN, "13900000013"),
+    ("孙海", Role.TECHNICIAN, "13900000014"),
+    ("周班长", Role.TEAM_LEADER, "13700000021"),
+    ("吴主管", Role.SUPERVISOR, "13600000031"),
+    ("郑经理", Role.MANAGER, "13500000041"),
+]
+
+FAULTS = [
+    ("水", "厨房水龙头关不住，一直滴水"),
+    ("水", "卫生间下水道堵塞，地漏返水"),
+    ("水", "阳台水管爆裂，漏水严重"),
+    ("水", "马桶水箱进水阀坏了，一直流水"),
+    ("水", "楼上渗水，天花板有水迹"),
+    ("电", "家里突然停电，总闸跳闸合不上"),
+    ("电", "客厅插座冒火花，有焦味"),
+    ("电", "卧室灯不亮，换了灯泡也不行"),
+    ("电", "热水器插座没电"),
+    ("门窗", "入户门锁芯坏了，钥匙拧不动"),
+    ("门窗", "卧室窗户关不严，漏风"),
+    ("门窗", "阳台推拉门滑轮脱落"),
+    ("电梯", "2号电梯困人，轿厢内有一名老人"),
+    ("电梯", "电梯门关不上，反复开关"),
+    ("燃气", "厨房有燃气味，怀疑泄漏"),
+    ("土建", "卫生间墙砖空鼓脱落"),
+    ("土建", "外墙瓷砖有脱落危险"),
+    ("综合", "楼道声控灯不亮"),
+    ("综合", "单元门禁刷卡没反应"),
+    ("综合", "地下车库排水沟堵塞"),
+]
+PUBLIC_PLACES = ["5栋2单元楼道", "地下车库B区", "3栋电梯厅", "小区南门门禁", "1栋楼顶水箱间",
+                 "中心花园路灯"]
+CALLERS = ["王先生", "李女士", "张阿姨", "刘先生", "陈女士", "杨先生", "黄女士", "赵先生",
+           "周女士", "吴先生", "徐阿姨", "孙先生", "马女士", "朱先生", "胡女士"]
+RESULTS = ["更换阀芯，试水正常", "疏通完毕，排水正常", "更换开关，通电正常", "更换锁芯，交钥匙两把",
+           "调整合页，关闭严密", "重新打胶，无渗漏"]
+
+# target state of each demo ticket, oldest first; the last ones stay open or late
+PLAN = (["closed"] * 8 + ["callback"] * 3 + ["returned"] * 4 + ["completed"] * 4
+        + ["on_site"] * 4 + ["accepted"] * 4 + ["dispatched"] * 4 + ["paused"] * 2
+        + ["voided"] * 2 + ["rework"] * 1 + ["follow_up"] * 1 + ["registered"] * 3)
+
+STEPS = ["dispatch", "accept", "arrive", "complete", "return", "callback", "close"]
+STOP_AFTER = {
+    "registered": 0, "dispatched": 1, "accepted": 2, "on_site": 3, "completed": 4,
+    "returned": 5, "callback": 6, "closed": 7, "paused": 1, "voided": 0, "rework": 6,
+    "follow_up": 3,
+}
+
+
+@dataclass
+class DemoResult:
+    path: Path
+    tickets: int
+
+
+def demo_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("repairdesk")) / "demo.sqlite3"
+
+
+def build_demo(path: Path, config: Config, clock: Clock, seed: int = 20261122) -> DemoResult:
+    """(Re)build the demo database at `path`, ending at `clock.now()`."""
+    path = Path(path)
+    if path.exists():
+        _refuse_real_book(path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    rng = random.Random(seed)
+    end = clock.now()
+    walk = FixedClock(end - timedelta(hours=24))
+    store = open_store(str(path))
+    desk = Desk(store=store, config=config, clock=walk)
+    try:
+        with store.write() as session:
+            from sqlalchemy import text
+
+            session.connection().execute(
+                text("INSERT INTO meta(key, value) VALUES ('demo', '1')"))
+        for name, role, phone in STAFF:
+            add_staff(desk, name, role, phone)
+        techs = [s[0] for s in STAFF if s[1] is Role.TECHNICIAN]
+        clerks = [s[0] for s in STAFF if s[1] is Role.CLERK]
+        n = len(PLAN)
+        for idx, target in enumerate(PLAN):
+            # spread the calls over the day; the open ones came in last
+            at = end - timedelta(hours=23) + timedelta(minutes=int(idx * (23 * 60 - 40) / n))
+            at += timedelta(minutes=rng.randint(0, 8))
+            walk.set(at)
+            clerk = clerks[0] if at.astimezone(config.tz).hour in range(8, 18) else clerks[1]
+            _one(desk, rng, walk, target, idx, clerk, techs, end)
+        count = len(PLAN)
+    finally:
+        store.dispose()
+    return DemoResult(path, count)
+
+
+def _refuse_real_book(path: Path) -> None:
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        row = con.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+        con.close()
+    except sqlite3.Error:
+        row = None
+    if not row:
+        raise StoreError(
+            _("{path} is not a demo database; refusing to overwrite it.").format(path=path))
+
+
+def _one(desk: Desk, rng: random.Random, walk: FixedClock, target: str, idx: int, clerk: str,
+         techs: list[str], end: datetime) -> None:
+    public = idx % 6 == 5
+    category, content = FAULTS[rng.randrange(len(FAULTS))]
+    form = T.IntakeForm(
+        room=(rng.choice(PUBLIC_PLACES) if public
+              else f"{rng.randint(1, 12)}-{rng.randint(1, 3)}-{rng.randint(1, 28)}{rng.randint(1, 4):02d}"),
+        caller=rng.choice(CALLERS),
+        phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}" if rng.random() < .8 else "",
+        content=content, scope="public" if public else "home", category=category,
+        urgency="urgent" if T.suggest_urgent(desk, content) else "normal",
+        channel=rng.choice(["phone", "phone", "phone", "walk_in", "wechat", "app", "patrol"]),
+        service_type="paid" if idx % 7 == 3 else "free",
+    )
+    if target == "registered" and idx == len(PLAN) - 1:
+        form.urgency = "appointment"
+        form.appointment = (end + timedelta(hours=15)).astimezone(desk.config.tz).strftime(
+            "%Y-%m-%d %H:%M")
+        form.urgency = "appointment"
+    record = T.register_ticket(desk, form, clerk)
+    no = record.ticket_no
+    tech = rng.choice(techs)
+
+    def later(lo: int, hi: int) -> None:
+        nxt = walk.now() + timedelta(minutes=rng.randint(lo, hi))
+        walk.set(min(nxt, end - timedelta(minutes=1)))
+
+    if target == "voided":
+        later(1, 3)
+        T.void_ticket(desk, no, "业主来电取消，已自行处理", clerk)
+        return
+    steps = STEPS[: STOP_AFTER[target]]
+    for step in steps:
+        if step == "dispatch":
+            later(1, 6)
+            T.dispatch_ticket(desk, no, tech, clerk)
+        elif step == "accept":
+            later(1, 4)
+            T.accept_ticket(desk, no, clerk)
+        elif step == "arrive":
+            later(5, 18)
+            T.arrive_ticket(desk, no, clerk)
+        elif step == "complete":
+            later(20, 60)
+            T.complete_ticket(desk, no, rng.choice(RESULTS), clerk)
+        elif step == "return":
+            later(10, 40)
+            T.return_ticket(desk, no, clerk)
+        elif step == "callback":
+            later(30, 120)
+            T.callback_ticket(desk, no, target != "rework", clerk,
+                              note="业主表示满意" if target != "rework" else "仍有渗水")
+        elif step == "close":
+            later(5, 30)
+            T.close_ticket(desk, no, clerk, verified=True)
+    if target == "paused":
+        later(10, 30)
+        T.pause_ticket(desk, no, "等待配件：阀芯型号需订货", clerk)
+    if target == "follow_up":
+        later(30, 60)
+        T.follow_up_ticket(desk, no, "已联系业主，需更换整段水管，明日上午继续", clerk)

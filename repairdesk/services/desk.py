@@ -1,0 +1,32 @@
+"""The context every use case needs: the store, the configuration and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..clock import Clock, SystemClock
+from ..config import Config, load_config
+from ..store.db import Store, open_store
+
+
+@dataclass
+class Desk:
+    store: Store
+    config: Config
+    clock: Clock
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local_today(self) -> date:
+        return self.clock.now().astimezone(self.config.tz).date()
+
+    def close(self) -> None:
+        self.store.dispose()
+
+
+def open_desk(db: str | None = None, config_path: str | None = None,
+              clock: Clock | None = None, config: Config | None = None) -> Desk:
+    cfg = config or load_config(config_path)
+    return Desk(store=open_store(db), config=cfg, clock=clock or SystemClock())

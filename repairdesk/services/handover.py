@@ -1,0 +1,257 @@
+"""交接班: build the outgoing shift's checklist, take the incoming clerk's read-back, and lock
+the record once both clerks have signed with their PINs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ..config import data_file, load_toml
+from ..domain import handover as rules
+from ..domain.enums import Action, Status
+from ..domain.handover import Checklist, Line, OpenItem, PublicItem, ReadBack
+from ..domain.numbering import find_gaps
+from ..domain.text import clean_text
+from ..domain.ticket import next_step
+from ..errors import NotFound, PermissionDenied, ValidationError
+from ..i18n import _, current_language
+from ..store.tables import HandoverRecord, ShiftTurn, Ticket, TicketEvent
+from . import dutylog, signing
+from .desk import Desk
+from .shifts import DESK_ROLES, current_window, last_turn
+
+COUNTED = {Action.COMPLETE.value: "completed", Action.RETURN.value: "returned",
+           Action.VOID.value: "voided"}
+
+
+def public_items(desk: Desk) -> list[PublicItem]:
+    """The configured public items (data/handover.toml, or the site's [handover] table)."""
+    raw = desk.config.raw.get("handover") or load_toml(data_file("handover.toml"))
+    english = current_language().startswith("en")
+    out = []
+    for entry in raw.get("item", []):
+        name = entry.get("name_en") if english and entry.get("name_en") else entry.get("name")
+        out.append(PublicItem(str(entry.get("key") or name), str(name),
+                              int(entry.get("expected", 0))))
+    return out
+
+
+def _window_start(desk: Desk, session: Session, now: datetime) -> datetime:
+    turn = last_turn(session)
+    if turn is not None:
+        return turn.window_from
+    window = current_window(desk, now)
+    return window.start if window else now - timedelta(hours=12)
+
+
+def _deadline(t: Ticket) -> datetime | None:
+    return t.appointment_at
+
+
+def build_checklist(desk: Desk, abnormal: str = "", explanations: dict[str, str] | None = None,
+                    now: datetime | None = None) -> Checklist:
+    """The outgoing shift's checklist: numbers issued, counts, open work, public items."""
+    now = now or desk.now()
+    cfg = desk.config
+    with desk.store.read() as session:
+        start = _window_start(desk, session, now)
+        issued_rows = list(session.exec(
+            select(Ticket).where(Ticket.registered_at >= start, Ticket.registered_at <= now)
+            .order_by(col(Ticket.ticket_no))))
+        events = session.exec(
+            select(TicketEvent.action, TicketEvent.ticket_id)
+            .where(TicketEvent.at >= start, TicketEvent.at <= now,
+                   col(TicketEvent.action).in_(list(COUNTED)))).all()
+        open_rows = list(session.exec(
+            select(Ticket).where(col(Ticket.status).notin_(
+                [Status.CLOSED.value, Status.VOIDED.value]))
+            .order_by(col(Ticket.received_at))))
+    counts = {k: 0 for k in rules.COUNT_KEYS}
+    counts["issued"] = len(issued_rows)
+    counts["open"] = len(open_rows)
+    for action, _tid in events:
+        counts[COUNTED[action]] += 1
+    gaps: list[str] = []
+    by_period: dict[str, list[int]] = {}
+    days = {}
+    for t in issued_rows:
+        day = t.registered_at.astimezone(cfg.tz).date()
+        key = cfg.numbering.period_key(day, t.site)
+        seq = cfg.numbering.parse_seq(t.ticket_no, day, t.site)
+        if seq is not None:
+            by_period.setdefault(key, []).append(seq)
+            days[key] = (day, t.site)
+    for key, seqs in by_period.items():
+        day, site = days[key]
+        gaps += [cfg.numbering.format(day, n, site) for n in find_gaps(seqs)]
+    items = []
+    for t in open_rows:
+        status = Status(t.status)
+        step = next_step(status)
+        deadline = _deadline(t)
+        breached = deadline is not None and deadline < now and status in (
+            Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED)
+        items.append(OpenItem(t.ticket_no, status.value, status.label,
+                              step.label if step else "", t.urgency, t.technician, deadline,
+                              breached))
+    # a handover is often signed a little before the shift boundary: name the window by the
+    # shift it mostly covers
+    window = current_window(desk, start + timedelta(minutes=45))
+    return Checklist(
+        shift_code=window.code if window else "", shift_name=window.name if window else "",
+        window_start=start, window_end=now, issued=[t.ticket_no for t in issued_rows],
+        gaps=gaps, counts=counts, open_items=items, public_items=public_items(desk),
+        abnormal=clean_text(abnormal, multiline=True),
+        explanations={k: clean_text(v) for k, v in (explanations or {}).items() if v.strip()},
+        tz=str(cfg.tz),
+    )
+
+
+def checklist_content(c: Checklist) -> dict[str, Any]:
+    d = asdict(c)
+    for k in ("window_start", "window_end"):
+        d[k] = d[k].isoformat()
+    for item in d["open_items"]:
+        item["deadline"] = item["deadline"].isoformat() if item["deadline"] else None
+    return d
+
+
+def complete_handover(desk: Desk, checklist: Checklist, answers: dict[str, ReadBack],
+                      outgoing: str, out_pin: str, incoming: str, in_pin: str) -> HandoverRecord:
+    """Both sign; the record is written once and locked; the desk passes to `incoming`."""
+    blocking = rules.blockers(checklist.open_items, checklist.explanations)
+    if blocking:
+        b = blocking[0]
+        raise ValidationError(_("Ticket {no}: {reason} — write an explanation before signing.")
+                              .format(no=b.ticket_no, reason=b.reason), "explanation")
+    lines = rules.lines(checklist)
+    missing = rules.unanswered(lines, answers)
+    if missing:
+        raise ValidationError(_("The incoming clerk has not read back: {label}.").format(
+            label=missing[0].label), "readback")
+    if clean_text(outgoing) == clean_text(incoming):
+        raise ValidationError(_("The incoming clerk must be someone else."), "incoming")
+    with desk.store.read() as session:
+        turn = last_turn(session)
+    if turn is not None and turn.holder != clean_text(outgoing):
+        raise PermissionDenied(_("{name} does not hold the desk; {holder} does.").format(
+            name=clean_text(outgoing), holder=turn.holder))
+    out_signer = signing.authenticate(desk, outgoing, out_pin, DESK_ROLES)
+    in_signer = signing.authenticate(desk, incoming, in_pin, DESK_ROLES)
+    found = rules.discrepancies(lines, answers)
+    content = checklist_content(checklist)
+    content["readback"] = [asdict(a) for a in answers.values()]
+    content["discrepancies"] = found
+    content["outgoing"], content["incoming"] = out_signer.name, in_signer.name
+    digest = signing.content_hash(content)
+    now = desk.now()
+    with desk.store.write() as session:
+        current = last_turn(session)
+        if (current.id if current else None) != (turn.id if turn else None):
+            raise PermissionDenied(_("The desk changed hands meanwhile; start the handover again."))
+        rec = HandoverRecord(site=desk.config.site_code, at=now, shift_code=checklist.shift_code,
+                             window_start=checklist.window_start, window_end=checklist.window_end,
+                             outgoing=out_signer.name, incoming=in_signer.name,
+                             discrepancies=len(found), content=content, content_hash=digest)
+        session.add(rec)
+        session.flush()
+        subject = f"handover:{rec.id}"
+        signing.add_signature(session, out_signer, subject, signing.Meaning.HANDOVER_OUT, digest)
+        signing.add_signature(session, in_signer, subject, signing.Meaning.HANDOVER_IN, digest)
+        session.add(ShiftTurn(site=desk.config.site_code, at=now, holder=in_signer.name,
+                              via="handover", window_from=checklist.window_end,
+                              handover_id=rec.id))
+        text = _("Handover {id}: {out} handed over to {inc}; {n} tickets issued, {open} open, "
+                 "{d} discrepancies.").format(id=rec.id, out=out_signer.name, inc=in_signer.name,
+                                              n=checklist.counts["issued"],
+                                              open=checklist.counts["open"], d=len(found))
+        for d in found:
+            text += "\n" + _("Discrepancy: {label}: expected {expected}, found {actual}.").format(
+                label=d["label"], expected=d["expected"], actual=d["actual"] or "—")
+        dutylog.append(session, site=desk.config.site_code, at=now, kind=dutylog.LogKind.HANDOVER,
+                       author=out_signer.name, text=text,
+                       data={"handover_id": rec.id, "content_hash": digest},
+                       dedup_key=f"handover:{rec.id}")
+        session.flush()
+        return rec
+
+
+def list_handovers(desk: Desk, since: datetime | None = None,
+                   until: datetime | None = None) -> list[HandoverRecord]:
+    with desk.store.read() as session:
+        q = select(HandoverRecord)
+        if since is not None:
+            q = q.where(HandoverRecord.at >= since)
+        if until is not None:
+            q = q.where(HandoverRecord.at < until)
+        return list(session.exec(q.order_by(col(HandoverRecord.id))))
+
+
+def get_handover(desk: Desk, handover_id: int | None = None) -> HandoverRecord:
+    """One handover by id, or the last one."""
+    with desk.store.read() as session:
+        if handover_id is None:
+            rec = session.exec(select(HandoverRecord)
+                               .order_by(col(HandoverRecord.id).desc())).first()
+        else:
+            rec = session.get(HandoverRecord, handover_id)
+        if rec is None:
+            raise NotFound(_("No handover record found."))
+        return rec
+
+
+def handover_json(desk: Desk, rec: HandoverRecord) -> dict[str, Any]:
+    with desk.store.read() as session:
+        sigs = signing.signatures_of(session, f"handover:{rec.id}")
+    return {"id": rec.id, "at": rec.at.isoformat(), "shift": rec.shift_code,
+            "outgoing": rec.outgoing, "incoming": rec.incoming,
+            "discrepancies": rec.discrepancies, "content_hash": rec.content_hash,
+            "signatures": [{"name": s.name, "role": s.role, "at": s.at.isoformat(),
+                            "meaning": s.meaning} for s in sigs],
+            "content": rec.content}
+
+
+def explain_lines(checklist: Checklist) -> list[Line]:
+    return rules.lines(checklist)
+
+
+def handover_text(desk: Desk, data: dict[str, Any]) -> str:
+    """A signed handover as plain text (the history view, the CLI, a printout)."""
+    from ..domain.enums import Role
+    from ..domain.timeparse import fmt_full
+    from .signing import meaning_label
+
+    tz = desk.config.tz
+
+    def when(iso: str | None) -> str:
+        return fmt_full(datetime.fromisoformat(iso), tz) if iso else "-"
+
+    c = data["content"]
+    rows = [_("Handover {id} | {at}").format(id=data["id"], at=when(data["at"])),
+            _("Outgoing: {out}  Incoming: {inc}").format(out=data["outgoing"],
+                                                        inc=data["incoming"]),
+            _("Window: {start} - {end}").format(start=when(c["window_start"]),
+                                                end=when(c["window_end"])),
+            _("Ticket numbers issued: {nos}").format(nos=", ".join(c["issued"]) or "-")]
+    if c["gaps"]:
+        rows.append(_("Missing numbers (gap): {nos}").format(nos=", ".join(c["gaps"])))
+    rows.append("  ".join(f"{rules.count_label(k)} {v}" for k, v in c["counts"].items()))
+    for i in c["open_items"]:
+        expl = c["explanations"].get(i["ticket_no"], "")
+        rows.append(f"  {i['ticket_no']}  {i['status_label']} > {i['next_step'] or '-'}"
+                    f"  {when(i['deadline']) if i['deadline'] else '-'}  {expl}".rstrip())
+    for p in c["public_items"]:
+        rows.append(f"  {p['name']}: {p['expected']}")
+    if c.get("abnormal"):
+        rows.append(_("Abnormal situations: {text}").format(text=c["abnormal"]))
+    for d in c.get("discrepancies", []):
+        rows.append(_("Discrepancy: {label}: expected {expected}, found {actual}.").format(
+            label=d["label"], expected=d["expected"], actual=d["actual"] or "-"))
+    for s in data["signatures"]:
+        rows.append(_("Signed: {name} ({role}) {meaning} {at}").format(
+            name=s["name"], role=Role(s["role"]).label, meaning=meaning_label(s["meaning"]),
+            at=when(s["at"])))
+    return "\n".join(rows)

@@ -1,0 +1,131 @@
+"""Who holds the desk. The holder changes only by a signed handover; the very first shift of a
+book is opened by a clerk signing on with the PIN."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from ..domain.enums import Role
+from ..domain.shifts import ShiftWindow, duty_day, shift_at
+from ..errors import PermissionDenied
+from ..i18n import _
+from ..store.tables import ShiftTurn
+from . import dutylog, signing
+from .desk import Desk
+
+DESK_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class Turn:
+    holder: str
+    at: datetime
+    via: str
+    window_from: datetime
+    handover_id: int | None
+
+
+def current_window(desk: Desk, at: datetime | None = None) -> ShiftWindow | None:
+    cfg = desk.config
+    return shift_at(cfg.shifts, at or desk.now(), cfg.tz, cfg.duty_day_start)  # type: ignore[arg-type]
+
+
+def current_duty_day(desk: Desk, at: datetime | None = None) -> date:
+    return duty_day(at or desk.now(), desk.config.tz, desk.config.duty_day_start)
+
+
+def last_turn(session: Session) -> ShiftTurn | None:
+    return session.exec(select(ShiftTurn).order_by(col(ShiftTurn.id).desc())).first()
+
+
+def current_turn(desk: Desk) -> Turn | None:
+    with desk.store.read() as session:
+        t = last_turn(session)
+        if t is None:
+            return None
+        return Turn(t.holder, t.at, t.via, t.window_from, t.handover_id)
+
+
+def current_holder(desk: Desk) -> str | None:
+    """The clerk holding the desk now, or None before anyone has signed on."""
+    t = current_turn(desk)
+    return t.holder if t else None
+
+
+def clerk_on_duty(desk: Desk) -> str:
+    """Who writes from this desk: the holder, else $REPAIRDESK_CLERK, else the login name."""
+    import getpass
+    import os
+
+    holder = current_holder(desk)
+    if holder:
+        return holder
+    if os.environ.get("REPAIRDESK_CLERK"):
+        return os.environ["REPAIRDESK_CLERK"]
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "desk"
+
+
+def sign_on(desk: Desk, name: str, pin: str) -> Turn:
+    """Open the first shift of a new book. Afterwards only a signed handover changes hands."""
+    with desk.store.read() as session:
+        if last_turn(session) is not None:
+            raise PermissionDenied(
+                _("The desk is already held; the shift changes only by a signed handover."))
+    signer = signing.authenticate(desk, name, pin, DESK_ROLES)
+    window = current_window(desk, signer.at)
+    start = window.start if window else signer.at
+    with desk.store.write() as session:
+        if last_turn(session) is not None:  # another desk signed on meanwhile
+            raise PermissionDenied(
+                _("The desk is already held; the shift changes only by a signed handover."))
+        turn = ShiftTurn(site=desk.config.site_code, at=signer.at, holder=signer.name,
+                         via="sign_on", window_from=start)
+        session.add(turn)
+        session.flush()
+        signing.add_signature(session, signer, f"turn:{turn.id}", signing.Meaning.SIGN_ON,
+                              signing.content_hash({"holder": signer.name,
+                                                    "at": signer.at.isoformat()}))
+        dutylog.append(session, site=desk.config.site_code, at=signer.at,
+                       kind=dutylog.LogKind.SHIFT, author=signer.name,
+                       text=_("{name} signed on and holds the desk.").format(name=signer.name))
+        return Turn(turn.holder, turn.at, turn.via, turn.window_from, None)
+
+
+def header_text(desk: Desk, now: datetime | None = None) -> str:
+    """One line for the header: the shift, who holds it, and past days not yet signed off."""
+    from .signoff import unsigned_days
+
+    now = now or desk.now()
+    w = current_window(desk, now)
+    holder = current_holder(desk)
+    text = _("{shift} · {holder}").format(
+        shift=w.name if w else "—", holder=holder or _("nobody signed on"))
+    waiting = unsigned_days(desk, now)
+    if waiting:
+        days = ", ".join(d.strftime("%m-%d") for d in waiting[-3:])
+        more = "…" if len(waiting) > 3 else ""
+        text += " · " + _("⚑ not signed off: {days}").format(days=more + days)
+    return text
+
+
+DEMO_PINS = {"李静": "1111", "陈晓雯": "2222", "赵强": "3333", "吴主管": "9999",
+             "郑经理": "8888"}
+
+
+def prepare_demo(desk: Desk, holder: str = "陈晓雯") -> None:
+    """Demo books only: give the demo staff known PINs and sign `holder` on."""
+    from ..store.tables import Staff
+
+    with desk.store.read() as session:
+        names = {r.name for r in session.exec(select(Staff))}
+    for name, pin in DEMO_PINS.items():
+        if name in names:
+            signing.set_pin(desk, name, pin)
+    if holder in names and current_holder(desk) is None:
+        sign_on(desk, holder, DEMO_PINS[holder])

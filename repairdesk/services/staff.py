@@ -1,0 +1,108 @@
+"""The staff roster: who can be dispatched, who signs, whom to call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from ..domain.enums import Role
+from ..domain.text import clean_text
+from ..domain.validation import NAME_MAX, normalise_phone
+from ..errors import NotFound, ValidationError
+from ..i18n import _
+from ..store.tables import Staff
+from .desk import Desk
+
+DISPATCHABLE = (Role.TECHNICIAN, Role.TEAM_LEADER)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    name: str
+    role: Role
+    phone: str
+    active: bool
+    has_pin: bool
+
+
+def _member(row: Staff) -> StaffMember:
+    return StaffMember(row.id or 0, row.name, Role(row.role), row.phone, row.active,
+                       bool(row.pin_hash))
+
+
+def parse_role(raw: str) -> Role:
+    try:
+        return Role(raw)
+    except ValueError:
+        raise ValidationError(
+            _("Role must be one of: {roles}.").format(roles=", ".join(r.value for r in Role)),
+            "role",
+        ) from None
+
+
+def add_staff(desk: Desk, name: str, role: Role, phone: str = "",
+              pin_hash: str | None = None) -> StaffMember:
+    name = clean_text(name)
+    if not name:
+        raise ValidationError(_("A name is required."), "name")
+    if len(name) > NAME_MAX:
+        raise ValidationError(_("Name is too long (at most {n} characters).").format(n=NAME_MAX),
+                              "name")
+    phone = normalise_phone(phone)
+    with desk.store.write() as session:
+        if session.exec(select(Staff).where(Staff.name == name)).first():
+            raise ValidationError(_("Staff member {name} already exists.").format(name=name), "name")
+        row = Staff(name=name, role=role.value, phone=phone, active=True, pin_hash=pin_hash,
+                    created_at=desk.now())
+        session.add(row)
+        session.flush()
+        return _member(row)
+
+
+def list_staff(desk: Desk, active_only: bool = False) -> list[StaffMember]:
+    with desk.store.read() as session:
+        q = select(Staff).order_by(Staff.role, Staff.name)
+        if active_only:
+            q = q.where(Staff.active == True)  # noqa: E712
+        return [_member(r) for r in session.exec(q)]
+
+
+def find_staff(session: Session, name: str) -> Staff | None:
+    return session.exec(select(Staff).where(Staff.name == clean_text(name))).first()
+
+
+def get_staff(desk: Desk, name: str) -> StaffMember:
+    with desk.store.read() as session:
+        row = find_staff(session, name)
+        if row is None:
+            raise NotFound(_("No staff member named {name}.").format(name=name))
+        return _member(row)
+
+
+def require_technician(session: Session, name: str) -> Staff:
+    """Only an active technician (or team leader) can be sent to a job."""
+    row = find_staff(session, name)
+    if row is None:
+        raise ValidationError(_("No staff member named {name}.").format(name=name), "technician")
+    if not row.active:
+        raise ValidationError(_("{name} is not active.").format(name=row.name), "technician")
+    if Role(row.role) not in DISPATCHABLE:
+        raise ValidationError(
+            _("{name} is a {role}, not a technician.").format(name=row.name,
+                                                               role=Role(row.role).label),
+            "technician",
+        )
+    return row
+
+
+def set_active(desk: Desk, name: str, active: bool) -> StaffMember:
+    with desk.store.write() as session:
+        row = find_staff(session, name)
+        if row is None:
+            raise NotFound(_("No staff member named {name}.").format(name=name))
+        row.active = active
+        session.add(row)
+        session.flush()
+        return _member(row)
