@@ -1,0 +1,95 @@
+"""Shared CLI plumbing: the global options, opening the desk, printing, errors."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+
+from ..errors import RepairdeskError
+from ..i18n import _
+
+
+@dataclass
+class Globals:
+    db: str | None = None
+    lang: str | None = None
+    config: str | None = None
+    _desk: Any = field(default=None, repr=False)
+
+    def desk(self) -> Any:
+        """Open the desk once per command (configuration, database, system clock)."""
+        if self._desk is None:
+            from ..services.desk import open_desk
+
+            self._desk = open_desk(self.db, self.config)
+        return self._desk
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Globals)
+    return obj
+
+
+def desk_of(ctx: typer.Context) -> Any:
+    return globals_of(ctx).desk()
+
+
+def default_clerk(desk: Any, given: str | None) -> str:
+    """--by, else $REPAIRDESK_CLERK, else the clerk holding the shift, else the login name."""
+    if given:
+        return given
+    if os.environ.get("REPAIRDESK_CLERK"):
+        return os.environ["REPAIRDESK_CLERK"]
+    try:
+        from ..services import shifts  # added with the handover issue
+
+        holder = shifts.current_holder(desk)  # type: ignore[attr-defined]
+        if holder:
+            return str(holder)
+    except (ImportError, AttributeError):
+        pass
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "desk"
+
+
+def echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def error_line(exc: BaseException) -> str:
+    if isinstance(exc, RepairdeskError):
+        return str(exc)
+    return _("Unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+
+
+def log_traceback() -> None:
+    """Keep the traceback of an unexpected error in a file, not on the clerk's screen."""
+    import traceback
+
+    try:
+        from platformdirs import user_log_dir
+
+        path = os.path.join(user_log_dir("repairdesk"), "errors.log")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            traceback.print_exc(file=fh)
+    except OSError:
+        pass
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text + "\n")

@@ -1,0 +1,243 @@
+"""`repairdesk ticket …`: the scriptable mirror of the desk's ticket keys."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import typer
+
+from ..i18n import _
+from .common import default_clerk, desk_of, echo_json, out
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+BY = typer.Option(None, "--by", help=_("The clerk recording this (default: the clerk on duty)."))
+AT = typer.Option(None, "--at", help=_("When it happened, if not now (e.g. 14:05)."))
+NOTE = typer.Option("", "--note", help=_("A note for the history."))
+
+
+@app.command("add", help=_("Register a repair call; prints the new ticket number."))
+def add(
+    ctx: typer.Context,
+    room: str = typer.Option(..., "--room", help=_("Room (3-2-1501) or, for public areas, the place.")),
+    caller: str = typer.Option(..., "--caller", help=_("Caller (at least a surname).")),
+    content: str = typer.Option(..., "--content", help=_("The fault, 1-500 characters.")),
+    phone: str = typer.Option("", "--phone", help=_("Phone, only if the owner agrees.")),
+    scope: str = typer.Option("home", "--scope", help=_("home or public.")),
+    category: str = typer.Option("", "--category", help=_("Category (see the rules file).")),
+    urgency: str = typer.Option("normal", "--urgency", help=_("urgent, normal or appointment.")),
+    appointment: str = typer.Option("", "--appointment", help=_("Agreed appointment time.")),
+    channel: str = typer.Option("phone", "--channel", help=_(
+        "phone, walk_in, app, wechat or patrol.")),
+    paid: bool = typer.Option(False, "--paid", help=_("Paid service (特约服务).")),
+    assess: bool = typer.Option(False, "--assess", help=_(
+        "Out of scope: needs the team leader's fee assessment.")),
+    owner_parts: bool = typer.Option(False, "--owner-parts", help=_("The owner supplies parts.")),
+    verify_code: str = typer.Option("", "--verify-code", help=_("Verification code for the visit.")),
+    received_at: str = typer.Option("", "--received-at", help=_(
+        "When the call came in, to back-enter a call taken on paper.")),
+    by: Optional[str] = BY,
+) -> None:
+    from ..services.tickets import IntakeForm, register_ticket
+
+    desk = desk_of(ctx)
+    form = IntakeForm(
+        room=room, caller=caller, phone=phone, content=content, scope=scope, category=category,
+        urgency=urgency, appointment=appointment, channel=channel,
+        service_type="assess" if assess else ("paid" if paid else "free"),
+        owner_parts=owner_parts, verify_code=verify_code, received_at=received_at,
+    )
+    record = register_ticket(desk, form, default_clerk(desk, by))
+    out(record.ticket_no)
+
+
+@app.command("list", help=_("List tickets, newest first."))
+def list_(
+    ctx: typer.Context,
+    open_only: bool = typer.Option(False, "--open", help=_("Only tickets still open.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
+    limit: int = typer.Option(0, "--limit", help=_("At most this many (0: all).")),
+) -> None:
+    from ..domain.timeparse import fmt_local
+    from ..services.serialize import ticket_dict
+    from ..services.tickets import list_tickets
+
+    desk = desk_of(ctx)
+    records = list_tickets(desk, open_only=open_only, limit=limit or None)
+    if as_json:
+        echo_json([ticket_dict(r, desk.config.tz) for r in records])
+        return
+    for r in records:
+        out("\t".join([r.ticket_no, fmt_local(r.intake.received_at, desk.config.tz),
+                       r.status.label, r.intake.room, r.intake.category,
+                       r.intake.urgency.label, r.state.technician or "-",
+                       r.intake.content[:30].replace("\n", " ")]))
+
+
+@app.command("show", help=_("Show one ticket with its history."))
+def show(
+    ctx: typer.Context,
+    ticket_no: str = typer.Argument(..., metavar="NO"),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
+) -> None:
+    from ..services.serialize import ticket_dict
+    from ..services.tickets import get_ticket
+
+    desk = desk_of(ctx)
+    record = get_ticket(desk, ticket_no)
+    data = ticket_dict(record, desk.config.tz)
+    for hook in SHOW_HOOKS:
+        hook(desk, record, data)
+    if as_json:
+        echo_json(data)
+        return
+    from .render import ticket_text
+
+    out(ticket_text(desk, record))
+
+
+# Other features add fields to `ticket show` (e.g. the SLA clocks): hook(desk, record, data).
+SHOW_HOOKS: list[Any] = []
+
+
+def _done(record: Any) -> None:
+    out(f"{record.ticket_no}\t{record.status.label}")
+
+
+@app.command("dispatch", help=_("Dispatch to a technician (派工)."))
+def dispatch(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+             to: str = typer.Option(..., "--to", help=_("The technician.")),
+             by: Optional[str] = BY, at: Optional[str] = AT, note: str = NOTE) -> None:
+    from ..services.tickets import dispatch_ticket
+
+    desk = desk_of(ctx)
+    _done(dispatch_ticket(desk, ticket_no, to, default_clerk(desk, by), note=note, at=at))
+
+
+def _simple(name: str, func_name: str, help_text: str) -> None:
+    def command(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+                by: Optional[str] = BY, at: Optional[str] = AT, note: str = NOTE) -> None:
+        from ..services import tickets as svc
+
+        desk = desk_of(ctx)
+        _done(getattr(svc, func_name)(desk, ticket_no, default_clerk(desk, by), note=note, at=at))
+
+    app.command(name, help=help_text)(command)
+
+
+_simple("accept", "accept_ticket", _("The technician accepted the work order (接单)."))
+_simple("arrive", "arrive_ticket", _("The technician is on site (到场)."))
+_simple("return", "return_ticket", _("The work order is back at the desk and checked (返单)."))
+
+
+@app.command("complete", help=_("The job is done (完工)."))
+def complete(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+             result: str = typer.Option(..., "--result", help=_("What was done.")),
+             by: Optional[str] = BY, at: Optional[str] = AT) -> None:
+    from ..services.tickets import complete_ticket
+
+    desk = desk_of(ctx)
+    _done(complete_ticket(desk, ticket_no, result, default_clerk(desk, by), at=at))
+
+
+@app.command("callback", help=_("The owner was called back (回访)."))
+def callback(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+             satisfied: bool = typer.Option(..., "--satisfied/--unsatisfied", help=_(
+                 "Was the owner satisfied? Unsatisfied sends the job back (返工).")),
+             by: Optional[str] = BY, at: Optional[str] = AT, note: str = NOTE) -> None:
+    from ..services.tickets import callback_ticket
+
+    desk = desk_of(ctx)
+    _done(callback_ticket(desk, ticket_no, satisfied, default_clerk(desk, by), note=note, at=at))
+
+
+@app.command("close", help=_("Archive the ticket (归档)."))
+def close(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+          verified: bool = typer.Option(False, "--verified", help=_(
+              "The clerk verified the job (needed for public areas).")),
+          by: Optional[str] = BY, at: Optional[str] = AT, note: str = NOTE) -> None:
+    from ..services.tickets import close_ticket
+
+    desk = desk_of(ctx)
+    _done(close_ticket(desk, ticket_no, default_clerk(desk, by), verified=verified, note=note,
+                       at=at))
+
+
+@app.command("void", help=_("Void the ticket; the number stays in the book (作废)."))
+def void(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+         reason: str = typer.Option(..., "--reason", help=_("Why it is voided.")),
+         by: Optional[str] = BY) -> None:
+    from ..services.tickets import void_ticket
+
+    desk = desk_of(ctx)
+    _done(void_ticket(desk, ticket_no, reason, default_clerk(desk, by)))
+
+
+@app.command("reschedule", help=_("A new appointment agreed with the owner (改约)."))
+def reschedule(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+               to: str = typer.Option(..., "--to", help=_("The new appointment time.")),
+               reason: str = typer.Option(..., "--reason", help=_("Why.")),
+               by: Optional[str] = BY) -> None:
+    from ..services.tickets import reschedule_ticket
+
+    desk = desk_of(ctx)
+    _done(reschedule_ticket(desk, ticket_no, to, reason, default_clerk(desk, by)))
+
+
+@app.command("pause", help=_("Waiting for parts or the owner (待料)."))
+def pause(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+          reason: str = typer.Option(..., "--reason", help=_("Why.")),
+          by: Optional[str] = BY) -> None:
+    from ..services.tickets import pause_ticket
+
+    desk = desk_of(ctx)
+    _done(pause_ticket(desk, ticket_no, reason, default_clerk(desk, by)))
+
+
+@app.command("resume", help=_("Work can go on again."))
+def resume(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+           reason: str = typer.Option("", "--reason", help=_("Why.")),
+           by: Optional[str] = BY) -> None:
+    from ..services.tickets import resume_ticket
+
+    desk = desk_of(ctx)
+    _done(resume_ticket(desk, ticket_no, default_clerk(desk, by), reason=reason))
+
+
+@app.command("follow-up", help=_("Add a follow-up (协调单) entry: contact and progress."))
+def follow_up(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+              note: str = typer.Option(..., "--note", help=_("Contact and progress.")),
+              by: Optional[str] = BY) -> None:
+    from ..services.tickets import follow_up_ticket
+
+    desk = desk_of(ctx)
+    _done(follow_up_ticket(desk, ticket_no, note, default_clerk(desk, by)))
+
+
+@app.command("note", help=_("Add a note to the ticket's history."))
+def note_(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+          note: str = typer.Option(..., "--note", help=_("The note.")),
+          by: Optional[str] = BY) -> None:
+    from ..services.tickets import add_note
+
+    desk = desk_of(ctx)
+    _done(add_note(desk, ticket_no, note, default_clerk(desk, by)))
+
+
+@app.command("amend", help=_("Complete or correct the details (补录); the old values stay."))
+def amend(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+          room: Optional[str] = typer.Option(None, "--room"),
+          caller: Optional[str] = typer.Option(None, "--caller"),
+          phone: Optional[str] = typer.Option(None, "--phone"),
+          content: Optional[str] = typer.Option(None, "--content"),
+          category: Optional[str] = typer.Option(None, "--category"),
+          scope: Optional[str] = typer.Option(None, "--scope"),
+          urgency: Optional[str] = typer.Option(None, "--urgency"),
+          by: Optional[str] = BY, note: str = NOTE) -> None:
+    from ..services.tickets import amend_ticket
+
+    desk = desk_of(ctx)
+    changes = {k: v for k, v in dict(room=room, caller=caller, phone=phone, content=content,
+                                     category=category, scope=scope, urgency=urgency).items()
+               if v is not None}
+    _done(amend_ticket(desk, ticket_no, changes, default_clerk(desk, by), note=note))
