@@ -1,0 +1,223 @@
+"""Build a realistic record book of N tickets for benchmarks: `python bench/make_history.py N`.
+
+Years of history (dates spread evenly, busier by day than by night), Chinese content drawn from
+realistic fault phrases, every state, the full event history of each ticket, duty-log entries
+hash-chained like the real ones, and the counters set so numbering continues without a gap.
+
+The schema is the real one (repairdesk.store.db.open_store); rows go in through sqlite3
+executemany, not ORM objects, so a million tickets take well under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.phrases import (  # noqa: E402
+    CALLERS, CLERKS, NOTES, PLACES, RESULTS, TECHS, VOID_REASONS, PAUSE_REASONS, fault,
+)
+from repairdesk.config import load_config  # noqa: E402
+from repairdesk.services.dutylog import CHAIN, GENESIS, entry_hash  # noqa: E402
+from repairdesk.store import search  # noqa: E402
+from repairdesk.store.db import open_store  # noqa: E402
+
+OPEN_STATES = ["registered", "dispatched", "accepted", "on_site", "paused", "completed",
+               "returned", "callback"]
+# the events that bring a ticket to each state (after 'register')
+PATH = {
+    "registered": [], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
+    "on_site": ["dispatch", "accept", "arrive"], "paused": ["dispatch", "pause"],
+    "completed": ["dispatch", "arrive", "complete"],
+    "returned": ["dispatch", "arrive", "complete", "return"],
+    "callback": ["dispatch", "arrive", "complete", "return", "callback"],
+    "closed": ["dispatch", "arrive", "complete", "return", "callback", "close"],
+    "voided": ["void"],
+}
+FMT = "%Y-%m-%d %H:%M:%S.%f"
+# calls per hour of the local day (a real desk: quiet at night, peaks morning and evening)
+HOURLY = [2, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 7, 6, 6, 7, 7, 7, 8, 9, 9, 8, 6, 4, 3]
+
+
+def _ts(dt: datetime) -> str:
+    return dt.strftime(FMT)
+
+
+def _times(n: int, start: datetime, end: datetime, rng: random.Random) -> list[datetime]:
+    """n sorted call times between start and end, local-day shaped (UTC+8 site)."""
+    span = (end - start).total_seconds()
+    days = max(1, int(span // 86400))
+    hours = rng.choices(range(24), weights=HOURLY, k=n)
+    out = []
+    for i in range(n):
+        day = i * days // n
+        sec = (hours[i] - 8) * 3600 + rng.randrange(3600)  # local hour to UTC offset
+        out.append(start + timedelta(days=day, seconds=sec))
+    out.sort()
+    return [min(t, end - timedelta(minutes=1)) for t in out]
+
+
+def _states(n: int, open_n: int, rng: random.Random) -> list[str]:
+    """Old tickets closed (or voided); `open_n` of the most recent ones still open."""
+    states = ["voided" if rng.random() < 0.03 else "closed" for _ in range(n)]
+    recent = list(range(max(0, n - open_n * 3), n))
+    for i in rng.sample(recent, min(open_n, len(recent))):
+        states[i] = rng.choice(OPEN_STATES)
+    return states
+
+
+def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, seed: int = 9,
+             end: datetime | None = None, quiet: bool = False) -> dict[str, float]:
+    """Write a fresh book of `n` tickets to `path`; return counts and seconds taken."""
+    t0 = time.perf_counter()
+    cfg = load_config(None)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    open_store(str(path)).dispose()  # the real schema, created by the app itself
+    rng = random.Random(seed)
+    end = end or datetime.now(timezone.utc).replace(microsecond=0)
+    start = end - timedelta(days=int(365 * years))
+    times = _times(n, start, end, rng)
+    states = _states(n, open_n, rng)
+
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    # bulk load: no journal, no fsync; the file is replaced wholesale if this fails
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -200000")
+    conn.execute("BEGIN")
+    counters: dict[str, int] = {}
+    log: list[tuple] = []
+    tickets: list[tuple] = []
+    events: list[tuple] = []
+    ev_id = 0
+    tz, numbering, site = cfg.tz, cfg.numbering, cfg.site_code
+    for i in range(n):
+        tid = i + 1
+        at = times[i]
+        day = at.astimezone(tz).date()
+        key = numbering.period_key(day, site)
+        seq = counters[key] = counters.get(key, 0) + 1
+        no = numbering.format(day, seq, site)
+        category, content, urgent = fault(rng)
+        public = rng.random() < 0.12
+        if public:
+            room, scope, building = rng.choice(PLACES), "public", ""
+        else:
+            b = rng.randint(1, 24)
+            room, scope, building = f"{b}-{rng.randint(1, 4)}-{rng.randint(1, 33)}0{rng.randint(1, 4)}", "home", str(b)
+        caller = rng.choice(CALLERS)
+        phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+        clerk = CLERKS[at.astimezone(tz).hour % len(CLERKS)]
+        state = states[i]
+        urgency = "urgent" if urgent else "normal"
+        channel = rng.choice(("phone", "phone", "phone", "walk_in", "wechat", "app", "patrol"))
+        intake = json.dumps({"intake": {
+            "appointment_at": None, "caller": caller, "category": category, "channel": channel,
+            "content": content, "owner_parts": False, "phone": phone,
+            "received_at": at.isoformat(), "room": room, "scope": scope, "service_type": "free",
+            "urgency": urgency, "verify_code": ""}}, ensure_ascii=False, sort_keys=True)
+        ts = _ts(at)
+        ev_id += 1
+        events.append((ev_id, tid, 1, ts, ts, "register", clerk, "", intake))
+        tech = ""
+        when = at
+        for k, action in enumerate(PATH[state], start=2):
+            when = min(when + timedelta(minutes=rng.randint(3, 90)), end)
+            note, data = "", "{}"
+            if action == "dispatch":
+                tech = rng.choice(TECHS)
+                data = json.dumps({"technician": tech}, ensure_ascii=False)
+            elif action == "complete":
+                data = json.dumps({"result": rng.choice(RESULTS)}, ensure_ascii=False)
+            elif action == "callback":
+                data = '{"satisfied": true}'
+            elif action == "close":
+                data = '{"verified": %s}' % ("true" if public else "false")
+            elif action in ("void", "pause"):
+                note = rng.choice(VOID_REASONS if action == "void" else PAUSE_REASONS)
+                data = json.dumps({"reason": note}, ensure_ascii=False)
+                if action == "void":
+                    log.append((when, "void", clerk, f"工单 {no} 已作废：{note}", no,
+                                {"reason": note}))
+            ev_id += 1
+            wts = _ts(when)
+            events.append((ev_id, tid, k, wts, wts, action, clerk, note, data))
+        tickets.append((tid, no, site, ts, ts, clerk, channel, room, building, caller, phone,
+                        content, scope, category, urgency, None, "free", 0, "", None, state,
+                        tech, 0, 0, _ts(when)))
+        if rng.random() < 0.05:
+            log.append((at + timedelta(minutes=5), "clerk", clerk, rng.choice(NOTES), None, {}))
+        if len(events) >= 200_000:
+            _flush(conn, tickets, events)
+    _flush(conn, tickets, events)
+    t_rows = time.perf_counter()
+    n_log = _write_log(conn, site, log)
+    conn.executemany("INSERT INTO counter(name, last) VALUES (?, ?) ON CONFLICT(name) DO "
+                     "UPDATE SET last = excluded.last", list(counters.items()))
+    t_idx = time.perf_counter()
+    search.rebuild(conn)
+    conn.execute("COMMIT")
+    t_search = time.perf_counter()
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    stats = {"tickets": n, "events": ev_id, "log": n_log, "open": sum(s in OPEN_STATES
+             for s in states), "rows_s": t_rows - t0, "search_s": t_search - t_idx,
+             "total_s": time.perf_counter() - t0}
+    if not quiet:
+        print(json.dumps(stats))
+    return stats
+
+
+def _flush(conn: sqlite3.Connection, tickets: list[tuple], events: list[tuple]) -> None:
+    conn.executemany("INSERT INTO ticket VALUES (" + ",".join("?" * 25) + ")", tickets)
+    conn.executemany("INSERT INTO ticket_event VALUES (?,?,?,?,?,?,?,?,?)", events)
+    tickets.clear()
+    events.clear()
+
+
+def _log_rows(site: str, log: list[tuple]) -> Iterator[tuple]:
+    """Duty-log rows in time order, each carrying the hash of the one before."""
+    prev = GENESIS
+    log.sort(key=lambda e: e[0])
+    for seq, (at, kind, author, text, ticket_no, data) in enumerate(log, start=1):
+        entry = {"seq": seq, "site": site, "at": at, "kind": kind, "author": author,
+                 "text": text, "ticket_no": ticket_no, "corrects_id": None, "dedup_key": None,
+                 "data": data}
+        h = entry_hash(entry, prev)
+        yield (seq, seq, site, _ts(at), kind, author, text, ticket_no, None, None,
+               json.dumps(data, ensure_ascii=False, sort_keys=True), prev, h)
+        prev = h
+
+
+def _write_log(conn: sqlite3.Connection, site: str, log: list[tuple]) -> int:
+    conn.executemany("INSERT INTO duty_log VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     _log_rows(site, log))
+    if log:
+        conn.execute("INSERT INTO counter(name, last) VALUES (?, ?)", (CHAIN, len(log)))
+    return len(log)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", type=int, help="number of tickets")
+    ap.add_argument("--out", type=Path, default=None, help="database file (default bench/history-N.sqlite3)")
+    ap.add_argument("--years", type=float, default=10.0)
+    ap.add_argument("--open", type=int, default=2000, dest="open_n", help="open tickets")
+    ap.add_argument("--seed", type=int, default=9)
+    args = ap.parse_args(argv)
+    out = args.out or Path(__file__).resolve().parent / f"history-{args.n}.sqlite3"
+    generate(out, args.n, years=args.years, open_n=args.open_n, seed=args.seed)
+
+
+if __name__ == "__main__":
+    main()

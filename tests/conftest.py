@@ -1,0 +1,106 @@
+"""Shared fixtures: a real SQLite file per test, a fixed clock, the CLI in-process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("REPAIRDESK_LANG", "zh_CN")
+
+from repairdesk import i18n  # noqa: E402
+from repairdesk.clock import FixedClock  # noqa: E402
+from repairdesk.config import load_config  # noqa: E402
+from repairdesk.domain.enums import Role  # noqa: E402
+
+# 2026-11-22 10:00 Asia/Shanghai
+T0 = datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test reads or writes the real user directories or a real config."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.delenv("REPAIRDESK_DB", raising=False)
+    monkeypatch.delenv("REPAIRDESK_CONFIG", raising=False)
+    monkeypatch.delenv("REPAIRDESK_CLERK", raising=False)
+    i18n.set_language("zh_CN")
+    yield
+    i18n.set_language("zh_CN")
+
+
+@pytest.fixture
+def english():
+    i18n.set_language("en")
+    yield
+    i18n.set_language("zh_CN")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.sqlite3"
+
+
+@pytest.fixture
+def desk(db_path: Path, clock: FixedClock):
+    from repairdesk.services.desk import open_desk
+
+    d = open_desk(str(db_path), clock=clock, config=load_config(None))
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def staffed(desk):
+    """A desk with a small roster: two clerks, two technicians, a leader, a supervisor."""
+    from repairdesk.services.staff import add_staff
+
+    add_staff(desk, "李静", Role.CLERK, "13800000001")
+    add_staff(desk, "陈晓雯", Role.CLERK, "13800000002")
+    add_staff(desk, "张建国", Role.TECHNICIAN, "13900000011")
+    add_staff(desk, "王师傅", Role.TECHNICIAN, "13900000012")
+    add_staff(desk, "周班长", Role.TEAM_LEADER, "13700000021")
+    add_staff(desk, "吴主管", Role.SUPERVISOR, "13600000031")
+    add_staff(desk, "郑经理", Role.MANAGER, "13500000041")
+    return desk
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(db_path: Path):
+    """Run the real `repairdesk` entry point in a subprocess against the test database."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            lang: str | None = None) -> CliResult:
+        full_env = dict(os.environ)
+        full_env["REPAIRDESK_DB"] = str(db_path)
+        if lang:
+            full_env["REPAIRDESK_LANG"] = lang
+        full_env.update(env or {})
+        proc = subprocess.run(
+            [sys.executable, "-m", "repairdesk", *args], input=input, capture_output=True,
+            text=True, env=full_env, timeout=120,
+        )
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    return run

@@ -1,0 +1,125 @@
+"""Handover: checklist, blocking rule, read-back with discrepancy, both sign, locked."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from argon2 import PasswordHasher
+
+from repairdesk.domain.handover import ReadBack, lines
+from repairdesk.errors import PermissionDenied, ValidationError
+from repairdesk.services import dutylog, handover, shifts, signing
+from repairdesk.services import tickets as T
+
+OUT, IN = "李静", "陈晓雯"
+
+
+@pytest.fixture(autouse=True)
+def fast_pins():
+    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    signing.use_hasher(None)
+
+
+@pytest.fixture
+def on_duty(staffed, clock):
+    for name, pin in ((OUT, "1111"), (IN, "2222"), ("吴主管", "9999")):
+        signing.set_pin(staffed, name, pin)
+    shifts.sign_on(staffed, OUT, "1111")
+    T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                            content="厨房水龙头滴水", category="水"), OUT)
+    T.register_ticket(staffed, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
+                                            category="电梯", urgency="urgent"), OUT)
+    v = T.register_ticket(staffed, T.IntakeForm(room="1-1-102", caller="赵", content="门锁坏",
+                                                category="门窗"), OUT)
+    T.void_ticket(staffed, v.ticket_no, "重复登记", OUT)
+    clock.advance(hours=7)
+    return staffed
+
+
+def confirm_all(c, **overrides):
+    return {ln.key: overrides.get(ln.key, ReadBack(ln.key, True)) for ln in lines(c)}
+
+
+def test_sign_on_only_once(on_duty):
+    assert shifts.current_holder(on_duty) == OUT
+    with pytest.raises(PermissionDenied):
+        shifts.sign_on(on_duty, IN, "2222")
+
+
+def test_checklist_numbers_counts_and_items(on_duty):
+    c = handover.build_checklist(on_duty)
+    assert c.issued == ["BX-20261122-0001", "BX-20261122-0002", "BX-20261122-0003"]
+    assert c.first_no == "BX-20261122-0001" and c.last_no == "BX-20261122-0003"
+    assert c.gaps == []
+    assert c.counts == {"issued": 3, "completed": 0, "returned": 0, "open": 2, "voided": 1}
+    assert [i.ticket_no for i in c.open_items] == ["BX-20261122-0001", "BX-20261122-0002"]
+    assert {p.name for p in c.public_items} >= {"前台钥匙", "对讲机"}
+    assert c.shift_code == "day"
+
+
+def test_urgent_without_technician_blocks_until_explained(on_duty):
+    c = handover.build_checklist(on_duty)
+    with pytest.raises(ValidationError, match="BX-20261122-0002"):
+        handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "2222")
+    assert shifts.current_holder(on_duty) == OUT
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "电梯公司已在路上"})
+    rec = handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "2222")
+    assert rec.incoming == IN and shifts.current_holder(on_duty) == IN
+
+
+def test_discrepancy_recorded_both_signatures_and_locked(on_duty):
+    c = handover.build_checklist(on_duty, abnormal="3号楼停水一小时",
+                                 explanations={"BX-20261122-0002": "已通知班长"})
+    answers = confirm_all(c, **{"item:radios": ReadBack("item:radios", False, "3", "一台在充电")})
+    rec = handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+    assert rec.discrepancies == 1
+    j = handover.handover_json(on_duty, handover.get_handover(on_duty))
+    assert [s["meaning"] for s in j["signatures"]] == ["handover_out", "handover_in"]
+    assert j["content"]["discrepancies"][0]["actual"] == "3"
+    log = dutylog.list_entries(on_duty)
+    assert log[-1].kind == dutylog.LogKind.HANDOVER and "3" in log[-1].text
+    con = sqlite3.connect(on_duty.store.url.removeprefix("sqlite:///"))
+    with pytest.raises(sqlite3.DatabaseError):
+        con.execute("UPDATE handover SET incoming = 'x'")
+    con.close()
+    assert signing.verify_book(on_duty).problem is None
+
+
+def test_unanswered_line_and_wrong_pin_refuse(on_duty):
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
+    answers = confirm_all(c)
+    answers.pop("count:open")
+    with pytest.raises(ValidationError):
+        handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+    with pytest.raises(PermissionDenied):
+        handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "0000")
+    assert shifts.current_holder(on_duty) == OUT
+
+
+def test_only_the_holder_hands_over(on_duty):
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
+    with pytest.raises(PermissionDenied):
+        handover.complete_handover(on_duty, c, confirm_all(c), IN, "2222", OUT, "1111")
+
+
+def test_next_window_starts_where_the_last_ended(on_duty, clock):
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
+    handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "2222")
+    clock.advance(minutes=30)
+    T.register_ticket(on_duty, T.IntakeForm(room="2-1-201", caller="孙", content="灯不亮",
+                                            category="电"), IN)
+    c2 = handover.build_checklist(on_duty)
+    assert c2.issued == ["BX-20261122-0004"] and c2.shift_code == "night"
+
+
+def test_header_text_flags_unsigned_days(on_duty, clock):
+    assert OUT in shifts.header_text(on_duty)
+    clock.advance(hours=24)
+    text = shifts.header_text(on_duty)
+    assert "11-22" in text
+    from repairdesk.services import signoff
+
+    signoff.sign_off(on_duty, "吴主管", "9999")
+    assert "11-22" not in shifts.header_text(on_duty)

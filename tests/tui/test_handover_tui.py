@@ -1,0 +1,124 @@
+"""The whole handover by keyboard: generate, explain the blocker, read back with one
+discrepancy, both sign, locked."""
+
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+from textual.app import App
+from textual.widgets import DataTable, Input
+
+from repairdesk.services import handover, shifts, signing
+from repairdesk.services import tickets as T
+from repairdesk.tui.screens.handover import HandoverScreen
+
+OUT, IN = "李静", "陈晓雯"
+
+
+@pytest.fixture(autouse=True)
+def fast_pins():
+    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    signing.use_hasher(None)
+
+
+class Host(App):
+    def __init__(self, screen_factory) -> None:
+        super().__init__()
+        self.factory = screen_factory
+        self.result: object = "unset"
+
+    def on_mount(self) -> None:
+        self.push_screen(self.factory(), callback=self._done)
+
+    def _done(self, result: object) -> None:
+        self.result = result
+
+
+@pytest.fixture
+def night(staffed, clock):
+    for name, pin in ((OUT, "1111"), (IN, "2222")):
+        signing.set_pin(staffed, name, pin)
+    shifts.sign_on(staffed, OUT, "1111")
+    T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                            content="厨房水龙头滴水", category="水"), OUT)
+    T.register_ticket(staffed, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
+                                            category="电梯", urgency="urgent"), OUT)
+    clock.advance(hours=7)
+    return staffed
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch if ch.isascii() else ch)
+
+
+async def test_full_handover_by_keyboard(night):
+    app = Host(lambda: HandoverScreen(night))
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HandoverScreen)
+        keys = [ln.key for ln in screen.lines]
+        urgent = keys.index("ticket:BX-20261122-0002")
+        # signing before the blocker is explained is refused, nothing changes hands
+        for _ in range(len(keys)):
+            await pilot.press("space")
+        await pilot.press("g")
+        await pilot.press(*"1111", "enter")
+        await pilot.press("enter")
+        await pilot.press(*"2222", "enter")
+        await pilot.pause()
+        assert screen.locked_id is None
+        assert "BX-20261122-0002" in str(screen.query_one("#status").render())
+        assert shifts.current_holder(night) == OUT
+        # explain the urgent ticket: its line changes, so it must be read back again
+        table = screen.query_one("#lines", DataTable)
+        table.focus()
+        table.move_cursor(row=urgent)
+        await pilot.press("e")
+        screen.query_one("#prompt", Input).value = "电梯公司已在路上"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "ticket:BX-20261122-0002" not in screen.answers
+        table.move_cursor(row=urgent)
+        await pilot.press("space")
+        # radios: the incoming clerk counts 3, not 4 — a discrepancy
+        table.move_cursor(row=[ln.key for ln in screen.lines].index("item:radios"))
+        await pilot.press("x", "3", "enter")
+        await pilot.pause()
+        assert screen.answers["item:radios"].actual == "3"
+        assert all(ln.key in screen.answers for ln in screen.lines)
+        # both sign: outgoing name is prefilled with the holder
+        await pilot.press("g", *"1111", "enter")
+        screen.query_one("#in-name", Input).value = IN
+        await pilot.press("enter", *"2222", "enter")
+        await pilot.pause()
+        assert screen.locked_id is not None
+        assert screen.query_one("#in-pin", Input).value == ""
+        assert screen.query_one("#in-pin", Input).disabled
+        # locked: further keys change nothing
+        await pilot.press("space", "x")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.result == screen.locked_id
+    rec = handover.get_handover(night)
+    assert rec.discrepancies == 1 and rec.incoming == IN
+    assert rec.content["explanations"] == {"BX-20261122-0002": "电梯公司已在路上"}
+    assert shifts.current_holder(night) == IN
+
+
+async def test_history_shows_signed_record(night):
+    from repairdesk.domain.handover import ReadBack, lines
+    from repairdesk.tui.screens.handover import HandoverHistoryScreen
+
+    c = handover.build_checklist(night, explanations={"BX-20261122-0002": "已通知班长"})
+    handover.complete_handover(night, c, {ln.key: ReadBack(ln.key, True) for ln in lines(c)},
+                               OUT, "1111", IN, "2222")
+    app = Host(lambda: HandoverHistoryScreen(night))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        text = str(app.screen.query_one("#record").render())
+        assert IN in text and "已通知班长" in text

@@ -1,0 +1,44 @@
+"""`l` writes a duty-log entry; the viewer corrects one with a new entry."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import DataTable, Input
+
+from repairdesk.services import dutylog
+from repairdesk.tui.screens.dutylog import LogEntryScreen, LogViewScreen
+
+
+class Host(App):
+    def __init__(self, factory) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self.factory())
+
+
+async def test_entry_and_correction(desk):
+    dutylog.add_entry(desk, "地下车库积水", "李静")
+    app = Host(lambda: LogViewScreen(desk))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#entries", DataTable)
+        assert table.row_count == 1
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, LogEntryScreen)
+        app.screen.query_one("#text", Input).value = "是3号楼地下车库"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table.row_count == 2
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("enter")  # empty: refused, stays open
+        await pilot.pause()
+        assert isinstance(app.screen, LogEntryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+    lines = dutylog.list_entries(desk)
+    assert [e.text for e in lines] == ["地下车库积水", "是3号楼地下车库"]
+    assert lines[1].corrects_id == lines[0].id
