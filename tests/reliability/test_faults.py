@@ -64,7 +64,7 @@ def test_read_only_database_reads_and_refuses_writes(db_path: Path, clock, engli
 def _small_disk(where: Path) -> Iterator[Path]:
     where.mkdir()
     if os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=400k,mode=0700", "tmpfs", str(where)],
+            ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(where)],
             capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
