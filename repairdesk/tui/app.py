@@ -1,0 +1,232 @@
+"""The desk application: opens the book in a worker (the first frame never waits for the
+database), keeps the board fresh, ticks once a second, and runs every database call in a
+thread worker so keystrokes never wait for the disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.worker import Worker
+
+from ..i18n import _
+from .commands import DeskCommands
+from .screens.desk import DeskScreen
+from .textual_i18n import install
+
+POLL_S = 3.0  # how often another terminal's writes are looked for
+ESCALATE_EVERY = 10  # ticks between escalation passes when no clock changed state
+
+
+class RepairDeskApp(App[None]):
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    TITLE = "repairdesk"
+
+    def __init__(self, desk: Any = None, *, db: str | None = None,
+                 config_path: str | None = None, clock: Any = None,
+                 live: bool = True) -> None:
+        install()
+        super().__init__()
+        self.desk = desk
+        self.db = db
+        self.config_path = config_path
+        self.clock = clock
+        self.live = live  # False in tests: no timers, the test calls tick() itself
+        self.marker: Any = None
+        self.alert_states: dict[str, str] = {}
+        self.ticks = 0
+        self.select_after: str | None = None
+
+    def get_default_screen(self) -> DeskScreen:
+        return DeskScreen()
+
+    @property
+    def desk_screen(self) -> DeskScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, DeskScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        self.title = _("repairdesk")
+        if self.desk is None:
+            self.run_service(self._open, done=self._opened)
+        else:
+            self._opened(self.desk)
+
+    def _open(self) -> Any:
+        from ..services.desk import open_desk
+
+        return open_desk(self.db, self.config_path, clock=self.clock)
+
+    def _opened(self, desk: Any) -> None:
+        self.desk = desk
+        self.refresh_board()
+        if self.live:
+            self.set_interval(1.0, self.tick)
+            self.set_interval(POLL_S, self.poll)
+
+    def on_unmount(self) -> None:
+        if self.desk is not None and self.db is not None:
+            self.desk.close()
+
+    # ------------------------------------------------------------------ workers
+    def run_service(self, fn: Callable[..., Any], *args: Any,
+                    done: Callable[[Any], Any] | None = None,
+                    failed: Callable[[Exception], Any] | None = None,
+                    group: str = "db", exclusive: bool = False, **kwargs: Any) -> Worker[Any]:
+        """Run a service call in a thread; `done(result)` or `failed(error)` on the UI thread.
+        A RepairdeskError becomes one line on the message bar; anything else is logged."""
+        from ..errors import RepairdeskError
+
+        def job() -> None:
+            try:
+                result = fn(*args, **kwargs)
+            except RepairdeskError as exc:
+                self.call_from_thread(failed or self._failed, exc)
+                return
+            except Exception as exc:  # noqa: BLE001 - one line for the clerk, trace to a file
+                from ..cli.common import error_line, log_traceback
+
+                log_traceback()
+                self.call_from_thread(failed or self._failed, RuntimeError(error_line(exc)))
+                return
+            if done is not None:
+                self.call_from_thread(done, result)
+
+        return self.run_worker(job, thread=True, group=group, exclusive=exclusive)
+
+    def _failed(self, exc: Exception) -> None:
+        self.say(str(exc), error=True)
+
+    def say(self, text: str, error: bool = False, *, toast: bool = True,
+            bell: bool | None = None) -> None:
+        """One line on the message bar; a toast too when a dialog hides the bar or it is an
+        error; the bell on errors unless told otherwise."""
+        self.desk_screen.say(text, error)
+        if toast and (self.screen is not self.desk_screen or error):
+            self.notify(text, severity="error" if error else "information", timeout=4)
+        if error if bell is None else bell:
+            self.bell()
+
+    # ------------------------------------------------------------------ the board
+    def refresh_board(self, select: str | None = None) -> None:
+        from ..services.board import load_board
+
+        if select:
+            self.select_after = select
+        desk = self.desk
+
+        def load() -> Any:
+            return load_board(desk), _print_state(desk)
+
+        self.run_service(load, done=self._show_board, group="board", exclusive=True)
+
+    def _show_board(self, result: Any) -> None:
+        board, printing = result
+        self.marker = board.marker
+        screen = self.desk_screen
+        screen.show_board(board)
+        if printing is not None:
+            screen.show_print(*printing)
+        if self.select_after:
+            table = screen.query_one("#tickets")
+            if self.select_after in table.order:  # type: ignore[attr-defined]
+                table.move_cursor(row=table.order.index(self.select_after))  # type: ignore
+            self.select_after = None
+        self.escalate()
+
+    def poll(self) -> None:
+        """Another desk on the same book wrote something: reload."""
+        from ..services.board import change_marker
+
+        desk = self.desk
+
+        def changed(marker: Any) -> None:
+            if marker != self.marker:
+                self.refresh_board()
+
+        self.run_service(lambda: change_marker(desk), done=changed, group="poll",
+                         exclusive=True)
+
+    def tick(self) -> None:
+        if self.desk is None:
+            return
+        self.ticks += 1
+        alerting = self.desk_screen.tick()
+        states = {f"{no}|{c.clock.name.value}": c.state.value for no, c in alerting}
+        if states != self.alert_states or self.ticks % ESCALATE_EVERY == 0:
+            self.alert_states = states
+            self.escalate()
+
+    def escalate(self) -> None:
+        """Write new warnings, breaches and escalation steps to the duty log (each exactly
+        once, whichever desk sees it first) and refresh whom to call."""
+        from ..services import sla
+
+        desk = self.desk
+        if getattr(desk.config, "sla", None) is None:
+            return
+
+        def run() -> Any:
+            notices = sla.escalate(desk)
+            return notices, sla.alerts(desk)
+
+        self.run_service(run, done=self._escalated, group="sla", exclusive=True)
+
+    def _escalated(self, result: Any) -> None:
+        from .sla_prompts import after_escalation
+
+        notices, alerts = result
+        offer = " " + _("F: turn into follow-up")
+        calls = {(a.ticket_no, a.clock.name.value): a.action_text + (offer if a.follow_up_due
+                                                                      else "")
+                 for a in alerts}
+        self.desk_screen.query_one("#alerts").set_calls(calls)  # type: ignore[attr-defined]
+        after_escalation(self, notices)
+
+    # ------------------------------------------------------------------ printing
+    def print_pending(self) -> None:
+        desk = self.desk
+
+        def run() -> Any:
+            from ..services import printing
+
+            return printing.run_pending(desk)
+
+        self.run_service(run, done=lambda _jobs: self.refresh_board(), group="print")
+
+    def print_finished(self, view: Any) -> None:
+        if view.state == "failed":
+            self.say(_("Print job {id} failed: {error} (ctrl+r retries)").format(
+                id=view.id, error=view.error), error=True)
+        else:
+            self.say(_("Work order {no} printed (job {id}).").format(no=view.subject,
+                                                                     id=view.id))
+        self.refresh_board()
+
+    def retry_print(self, job_id: int) -> None:
+        from ..services.shifts import clerk_on_duty
+
+        desk = self.desk
+
+        def run() -> Any:
+            from ..services import printing
+
+            printing.retry_job(desk, job_id, clerk_on_duty(desk))
+            return printing.run_job(desk, job_id)
+
+        self.run_service(run, done=self.print_finished, group="print")
+
+
+def _print_state(desk: Any) -> Any:
+    """The print queue and the printer's state, for the panel."""
+    from ..services import printing
+
+    return printing.list_jobs(desk, limit=20), printing.printer_status(desk)
+
+
+def run_desk(db: str | None = None, config: str | None = None) -> None:
+    """`repairdesk` / `repairdesk demo`: open the desk on the terminal."""
+    RepairDeskApp(db=db, config_path=config).run()

@@ -1,0 +1,88 @@
+"""The bridge between the SLA engine (domain/sla.py) and the screen: which clock a row shows,
+how it is written and coloured, and how rows sort (breached first, then least time left)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..domain import sla
+from ..domain.ticket import TicketRecord
+from ..fmt import countdown
+
+# Rich styles of the countdown column and the alert panel (the one place they are chosen).
+STYLE_NORMAL = "green"
+STYLE_WARNING = "bold black on yellow"
+STYLE_BREACHED = "bold white on red"
+STYLE_IDLE = "dim"
+
+
+@dataclass(frozen=True)
+class UrgentClock:
+    """The clock a row shows: the most urgent running one, as of `now`."""
+
+    clock: sla.SlaClock
+    now: datetime
+    alerting_clocks: tuple[sla.SlaClock, ...] = ()  # every clock of the ticket in warning/breach
+
+    @property
+    def state(self) -> sla.ClockState:
+        return self.clock.state
+
+    @property
+    def alerting(self) -> bool:
+        return self.clock.state in (sla.ClockState.WARNING, sla.ClockState.BREACHED)
+
+    def remaining_at(self, now: datetime) -> float:
+        assert self.clock.due_at is not None
+        return (self.clock.due_at - now).total_seconds()
+
+
+def urgent_clock(record: TicketRecord, now: datetime, rules: Any, tz: Any) -> UrgentClock | None:
+    if rules is None or not record.is_open:
+        return None
+    clocks = sla.evaluate(record, now, rules, tz)
+    clock = sla.most_urgent(clocks)
+    if clock is None or clock.due_at is None:
+        return None
+    return UrgentClock(clock, now, tuple(
+        c for c in clocks if c.due_at is not None
+        and c.state in (sla.ClockState.WARNING, sla.ClockState.BREACHED)))
+
+
+def alerting(c: UrgentClock | None) -> list[UrgentClock]:
+    """One entry per clock of the ticket in warning or breach (for the alert panel)."""
+    if c is None:
+        return []
+    return [UrgentClock(x, c.now) for x in c.alerting_clocks]
+
+
+def countdown_text(c: UrgentClock | None, now: datetime) -> str:
+    """mm:ss or h:mm; counting up with a '+' once breached; blank when no clock runs."""
+    if c is None:
+        return ""
+    if c.state is sla.ClockState.PAUSED:
+        return "||"
+    left = c.remaining_at(now)
+    if left < 0:
+        return "+" + countdown(-left)
+    return countdown(left)
+
+
+def clock_style(c: UrgentClock | None, text: str = "") -> str:
+    if c is None:
+        return STYLE_IDLE
+    return {sla.ClockState.WARNING: STYLE_WARNING,
+            sla.ClockState.BREACHED: STYLE_BREACHED,
+            sla.ClockState.PAUSED: STYLE_IDLE}.get(c.state, STYLE_NORMAL)
+
+
+def sort_key(record: TicketRecord, c: UrgentClock | None) -> tuple[Any, ...]:
+    """Breached, then warning, then running by time left; then open without a clock; then
+    today's finished tickets, newest first."""
+    received = -record.intake.received_at.timestamp()
+    if c is not None and c.state is not sla.ClockState.PAUSED:
+        group = {sla.ClockState.BREACHED: 0, sla.ClockState.WARNING: 1}.get(c.state, 2)
+        return (group, c.remaining_at(c.now), received)
+    return (3 if record.is_open else 4, 0.0, received)

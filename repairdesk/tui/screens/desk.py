@@ -1,0 +1,213 @@
+"""The one screen the desk lives on: header (site, date and time, shift, who holds it), the SLA
+alert strip, 报修记录 (the working set with live countdowns), 交接班 (this shift's numbers and
+counts), 打印队列, a message line and the footer with the keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ... import fmt
+from ...i18n import _
+from ..keys import bindings
+from ..ticket_actions import TicketActions
+from ..widgets.panels import AlertsPanel, PrintPanel, ShiftPanel
+from ..widgets.tickets import TicketTable
+
+
+class DeskScreen(TicketActions, Screen[None]):
+    BINDINGS = bindings()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header_tail = ""
+        self.site = ""
+
+    @property
+    def desk(self) -> Any:  # type: ignore[override]
+        return self.app.desk
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Opening the desk..."), id="header")
+        alerts = AlertsPanel(id="alerts")
+        alerts.border_title = _("SLA alerts")
+        yield alerts
+        tickets = TicketTable(id="tickets")
+        tickets.border_title = _("Repair calls")
+        yield tickets
+        with Horizontal(id="bottom"):
+            shift = ShiftPanel(id="shift")
+            shift.border_title = _("Handover")
+            yield shift
+            printq = PrintPanel(id="print")
+            printq.border_title = _("Print queue")
+            yield printq
+        yield Static("", id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TicketTable).focus()
+
+    # ------------------------------------------------------------------ showing
+    def show_board(self, board: Any) -> None:
+        desk = self.desk
+        self.site = desk.config.site_name
+        self.header_tail = board.header
+        table = self.query_one(TicketTable)
+        table.load(board.records, desk.now(), getattr(desk.config, "sla", None), desk.config.tz)
+        table.border_subtitle = _("{n} on the desk").format(n=len(board.records))
+        self.query_one(ShiftPanel).show(board.shift)
+        self.tick()
+
+    def show_print(self, jobs: list[Any], status: Any) -> None:
+        panel = self.query_one(PrintPanel)
+        panel.show(jobs)
+        if status is not None:
+            panel.border_subtitle = status.text
+            panel.set_class(not status.ok, "printer-down")
+
+    def tick(self) -> list[Any]:
+        """Once a second: the clock in the header, the countdowns, the alert strip."""
+        if self.app.desk is None:
+            return []
+        desk = self.desk
+        now = desk.now()
+        self._header(now)
+        table = self.query_one(TicketTable)
+        alerting = table.tick(now)
+        alerts = self.query_one(AlertsPanel)
+        rows = table.rows_by_no
+        alerts.show([(no, c, rows[no].record.intake.room) for no, c in alerting], now)
+        alerts.border_subtitle = (_("{n} need attention").format(n=len(alerting))
+                                  if alerting else _("all clocks on time"))
+        return alerting
+
+    def _header(self, now: datetime) -> None:
+        tz = self.desk.config.tz
+        stamp = f"{fmt.date(now, tz)} {fmt.weekday(now, tz)} {now.astimezone(tz):%H:%M:%S}"
+        self.query_one("#header", Static).update(
+            f" {self.site}  |  {stamp}  |  {self.header_tail}")
+
+    def say(self, text: str, error: bool = False) -> None:
+        line = self.query_one("#message", Static)
+        line.update(text)
+        line.set_class(error, "error")
+
+    # ------------------------------------------------------------------ selection
+    def current_ticket_no(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, AlertsPanel):
+            return focused.selected_no()
+        return self.query_one(TicketTable).selected_no()
+
+    def current_record(self) -> Any:
+        no = self.current_ticket_no()
+        row = self.query_one(TicketTable).rows_by_no.get(no or "")
+        return row.record if row else None
+
+    def changed(self, record: Any, message: str) -> None:
+        self.app.say(message)
+        self.app.refresh_board()
+
+    @on(DataTable.RowSelected, "#tickets, #alerts")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_detail()
+
+    # ------------------------------------------------------------------ keys
+    def action_detail(self) -> None:
+        from .ticket import TicketScreen
+
+        no = self.current_ticket_no()
+        if no:
+            self.app.push_screen(TicketScreen(self.desk, no))
+
+    def action_new_ticket(self) -> None:
+        from ...services.shifts import clerk_on_duty
+        from .intake import IntakeScreen
+
+        def saved(record: Any) -> None:
+            if record is None:
+                return
+            text = _("{no} registered.").format(no=record.ticket_no)
+            if record.repeat_of:
+                text += " " + _("Repeat report: same place and category as {no}.").format(
+                    no=record.repeat_of)
+            self.app.say(text)
+            self.app.refresh_board(select=record.ticket_no)
+
+        desk = self.desk
+        self.app.run_service(lambda: clerk_on_duty(desk),
+                             done=lambda clerk: self.app.push_screen(
+                                 IntakeScreen(desk, clerk), callback=saved))
+
+    def action_search(self) -> None:
+        from .search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.desk))
+
+    def action_handover(self) -> None:
+        from .handover import HandoverScreen
+
+        self.app.push_screen(HandoverScreen(self.desk),
+                             callback=lambda _r: self.app.refresh_board())
+
+    def action_handover_history(self) -> None:
+        from .handover import HandoverHistoryScreen
+
+        self.app.push_screen(HandoverHistoryScreen(self.desk))
+
+    def action_signoff(self) -> None:
+        from .signoff import SignoffScreen
+
+        self.app.push_screen(SignoffScreen(self.desk),
+                             callback=lambda _r: self.app.refresh_board())
+
+    def action_log_entry(self) -> None:
+        from .dutylog import LogEntryScreen
+
+        def saved(entry_id: int | None) -> None:
+            if entry_id is not None:
+                self.app.say(_("Duty-log entry {id} written.").format(id=entry_id))
+
+        self.app.push_screen(LogEntryScreen(self.desk), callback=saved)
+
+    def action_log_view(self) -> None:
+        from .dutylog import LogViewScreen
+
+        self.app.push_screen(LogViewScreen(self.desk))
+
+    def action_reports(self) -> None:
+        from .reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.desk))
+
+    def action_print_retry(self) -> None:
+        job = self.query_one(PrintPanel).selected_job()
+        if job is None:
+            self.app.say(_("No print job selected."), error=True)
+            return
+        self.app.retry_print(job)
+
+    def action_sign_on(self) -> None:
+        from ...services.shifts import sign_on
+        from .prompts import Field, FormPrompt
+
+        def asked(values: dict[str, str] | None) -> None:
+            if values:
+                self.app.run_service(
+                    lambda: sign_on(self.desk, values["name"], values["pin"]),
+                    done=lambda turn: (self.app.say(_("{name} signed on and holds the desk.")
+                                                    .format(name=turn.holder)),
+                                       self.app.refresh_board()))
+
+        self.app.push_screen(FormPrompt(
+            _("Sign on: open the first shift of this book"),
+            [Field("name", _("Clerk")), Field("pin", _("PIN"), password=True)]),
+            callback=asked)

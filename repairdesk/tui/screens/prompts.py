@@ -1,0 +1,124 @@
+"""Small modal prompts the desk asks on the way: a few text fields (reason, result, PIN), a pick
+from a list (technician), or a choice plus a note (callback). Enter moves on and submits on
+the last field; Esc cancels and nothing is saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...i18n import _
+from ..widgets.choice import Choice
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    placeholder: str = ""
+    password: bool = False
+    required: bool = True
+
+
+class FormPrompt(ModalScreen[dict[str, str] | None]):
+    """Text fields; dismisses with {key: value} or None."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, title: str, fields: list[Field], choice: tuple[str, str,
+                 list[tuple[str, str]]] | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.choice = choice  # (key, label, options) shown before the text fields
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt"):
+            yield Static(self.title_text, classes="dialog-title")
+            if self.choice:
+                key, label, options = self.choice
+                yield Label(label)
+                yield Choice(options, id=f"f-{key}")
+            for f in self.fields:
+                yield Label(f.label)
+                yield Input(placeholder=f.placeholder, password=f.password, id=f"f-{f.key}",
+                            max_length=500)
+            yield Static("", id="error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        first = self.query("Choice, Input").first()
+        first.focus()
+
+    def values(self) -> dict[str, str]:
+        out = {f.key: self.query_one(f"#f-{f.key}", Input).value for f in self.fields}
+        if self.choice:
+            out[self.choice[0]] = self.query_one(f"#f-{self.choice[0]}", Choice).value
+        return out
+
+    @on(Choice.Submitted)
+    def _choice_done(self, event: Choice.Submitted) -> None:
+        event.stop()
+        if self.fields:
+            self.query_one(f"#f-{self.fields[0].key}", Input).focus()
+        else:
+            self._submit()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        keys = [f"f-{f.key}" for f in self.fields]
+        i = keys.index(event.input.id or "")
+        if i + 1 < len(keys):
+            self.query_one(f"#{keys[i + 1]}", Input).focus()
+            return
+        self._submit()
+
+    def _submit(self) -> None:
+        values = self.values()
+        for f in self.fields:
+            if f.required and not values[f.key].strip():
+                self.query_one("#error", Static).update(
+                    _("{field} is required.").format(field=f.label))
+                self.query_one(f"#f-{f.key}", Input).focus()
+                return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickPrompt(ModalScreen[str | None]):
+    """Pick one of a list (↑/↓, type to jump, Enter); dismisses with its value or None."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], empty: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(label, id=value) for value, label in self.options],
+                             id="pick")
+            yield Static(self.empty if not self.options else "", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#pick", OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

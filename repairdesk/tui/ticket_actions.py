@@ -1,0 +1,241 @@
+"""The lifecycle keys (d a o c r v x f k w t p) as one mixin, used by the main screen (on the
+selected row) and by the ticket detail screen (on its ticket). Each asks what it must (a
+technician, a reason, a result), then runs the same service function as the CLI in a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..domain.enums import Role, Scope, Status
+from ..i18n import _
+from .screens.prompts import Field, FormPrompt, PickPrompt
+
+
+def _by(desk: Any) -> str:
+    from ..services.shifts import clerk_on_duty
+
+    return clerk_on_duty(desk)
+
+
+class TicketActions:
+    """Needs `desk`, `current_ticket_no()`, `current_record()` and `changed(record, text)`."""
+
+    desk: Any
+    app: Any
+
+    def current_ticket_no(self) -> str | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def current_record(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def changed(self, record: Any, message: str) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ plumbing
+    def _ticket(self) -> str | None:
+        no = self.current_ticket_no()
+        if no is None:
+            self.app.say(_("No ticket selected."), error=True)
+        return no
+
+    def _step(self, no: str, call: Callable[[str], Any], message: str,
+              after: Callable[[Any], None] | None = None) -> None:
+        desk = self.desk
+
+        def job() -> Any:
+            return call(_by(desk))
+
+        def done(record: Any) -> None:
+            self.changed(record, message.replace("{no}", no))
+            if after:
+                after(record)
+
+        self.app.run_service(job, done=done)
+
+    # ------------------------------------------------------------------ keys
+    def action_dispatch(self) -> None:
+        from ..services import tickets as T
+        from ..services.staff import DISPATCHABLE, list_staff
+
+        no = self._ticket()
+        if no is None:
+            return
+        desk = self.desk
+
+        def ask(staff: list[Any]) -> None:
+            # technicians first; the team leader is the fallback when nobody accepts
+            picks = sorted((s for s in staff if s.role in DISPATCHABLE),
+                           key=lambda s: s.role is not Role.TECHNICIAN)
+            options = [(s.name, f"{s.name}  {s.role.label}") for s in picks]
+            self.app.push_screen(
+                PickPrompt(_("Dispatch {no} to").format(no=no), options,
+                           empty=_("No active technician on the roster (repairdesk staff add).")),
+                callback=lambda tech: tech and self._step(
+                    no, lambda by: T.dispatch_ticket(desk, no, tech, by),
+                    _("{no} dispatched to {tech}.").replace("{tech}", tech),
+                    after=self._auto_print))
+
+        self.app.run_service(lambda: list_staff(desk, active_only=True), done=ask)
+
+    def _auto_print(self, record: Any) -> None:
+        """Dispatch may have queued the work order (printing.auto_on_dispatch): print it."""
+        self.app.print_pending()
+
+    def action_accept(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no:
+            self._step(no, lambda by: T.accept_ticket(self.desk, no, by),
+                       _("{no}: accepted by the technician."))
+
+    def action_arrive(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no:
+            self._step(no, lambda by: T.arrive_ticket(self.desk, no, by),
+                       _("{no}: technician on site."))
+
+    def action_return_order(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no:
+            self._step(no, lambda by: T.return_ticket(self.desk, no, by),
+                       _("{no}: work order returned to the desk."))
+
+    def action_complete(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no is None:
+            return
+        self.app.push_screen(
+            FormPrompt(_("Complete {no}").format(no=no),
+                       [Field("result", _("Result"), _("what was done"))]),
+            callback=lambda v: v and self._step(
+                no, lambda by: T.complete_ticket(self.desk, no, v["result"], by),
+                _("{no}: completed.")))
+
+    def action_callback(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no is None:
+            return
+        options = [("yes", _("satisfied")), ("no", _("not satisfied (rework)"))]
+        self.app.push_screen(
+            FormPrompt(_("Callback {no}").format(no=no),
+                       [Field("note", _("Note"), _("what the owner said"), required=False)],
+                       choice=("satisfied", _("Owner"), options)),
+            callback=lambda v: v and self._step(
+                no, lambda by: T.callback_ticket(self.desk, no, v["satisfied"] == "yes", by,
+                                                 note=v["note"]),
+                _("{no}: called back.")))
+
+    def action_void(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no is None:
+            return
+        self.app.push_screen(
+            FormPrompt(_("Void {no}: the number and record stay in the book").format(no=no),
+                       [Field("reason", _("Reason"))]),
+            callback=lambda v: v and self._step(
+                no, lambda by: T.void_ticket(self.desk, no, v["reason"], by),
+                _("{no}: voided.")))
+
+    def action_follow_up(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no is None:
+            return
+        self.app.push_screen(
+            FormPrompt(_("Follow-up note for {no}").format(no=no),
+                       [Field("note", _("Progress"), _("time, contact and progress"))]),
+            callback=lambda v: v and self._step(
+                no, lambda by: T.follow_up_ticket(self.desk, no, v["note"], by),
+                _("{no}: follow-up note added.")))
+
+    def action_follow_up_agree(self) -> None:
+        """The clerk agrees to the 转协调单 the SLA engine offers for a late completion."""
+        from ..services.sla import convert_to_follow_up
+
+        no = self._ticket()
+        if no:
+            self._step(no, lambda by: convert_to_follow_up(self.desk, no, by),
+                       _("{no}: turned into a follow-up order."))
+
+    def action_close_ticket(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        record = self.current_record()
+        if no is None or record is None:
+            return
+        if record.intake.scope is Scope.PUBLIC:
+            options = [("yes", _("Verified on site: close it")), ("no", _("Not yet"))]
+
+            def picked(answer: str | None) -> None:
+                if answer == "yes":
+                    self._step(no, lambda by: T.close_ticket(self.desk, no, by, verified=True),
+                               _("{no}: closed."))
+
+            self.app.push_screen(PickPrompt(
+                _("A public-area job is closed only after the clerk has verified it."),
+                options), callback=picked)
+            return
+        self._step(no, lambda by: T.close_ticket(self.desk, no, by), _("{no}: closed."))
+
+    def action_pause(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        record = self.current_record()
+        if no is None or record is None:
+            return
+        if record.status is Status.PAUSED:
+            self._step(no, lambda by: T.resume_ticket(self.desk, no, by), _("{no}: resumed."))
+            return
+        self.app.push_screen(
+            FormPrompt(_("Pause {no} (waiting for parts or the owner)").format(no=no),
+                       [Field("reason", _("Reason"))]),
+            callback=lambda v: v and self._step(
+                no, lambda by: T.pause_ticket(self.desk, no, v["reason"], by),
+                _("{no}: paused.")))
+
+    def action_reschedule(self) -> None:
+        from ..services import tickets as T
+
+        no = self._ticket()
+        if no is None:
+            return
+        self.app.push_screen(
+            FormPrompt(_("Reschedule {no}").format(no=no),
+                       [Field("to", _("New time"), _("e.g. tomorrow 9:00")),
+                        Field("reason", _("Reason"))]),
+            callback=lambda v: v and self._step(
+                no, lambda by: T.reschedule_ticket(self.desk, no, v["to"], v["reason"], by),
+                _("{no}: rescheduled.")))
+
+    def action_print_order(self) -> None:
+        no = self._ticket()
+        if no is None:
+            return
+        desk = self.desk
+
+        def job() -> Any:
+            from ..services import printing
+
+            view = printing.queue_work_order(desk, no, _by(desk))
+            return printing.run_job(desk, view.id)
+
+        def done(view: Any) -> None:
+            self.app.print_finished(view)
+
+        self.app.run_service(job, done=done)

@@ -1,0 +1,131 @@
+"""The side panels of the main screen: SLA alerts, this shift's numbers and counts (交接班),
+and the print queue (打印队列)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from ...i18n import _
+from ..live import UrgentClock, clock_style, countdown_text
+
+
+class AlertsPanel(DataTable[Any]):
+    """Breached and soon-due clocks across all tickets, least time left first, with whom to
+    call. Rebuilt only when the list changes; otherwise only the countdowns are rewritten."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.keys: list[str] = []
+        self.shown: dict[str, str] = {}
+        self.calls: dict[tuple[str, str], str] = {}  # (ticket, clock) -> action text
+
+    def on_mount(self) -> None:
+        self.add_column(_("Left"), key="left", width=7)
+        self.add_column(_("Ticket no."), key="no", width=17)
+        self.add_column(_("Clock"), key="clock", width=8)
+        self.add_column(_("Room/place"), key="place", width=12)
+        self.add_column(_("What to do"), key="action")
+
+    def selected_no(self) -> str | None:
+        if not self.keys or not 0 <= self.cursor_row < len(self.keys):
+            return None
+        return self.keys[self.cursor_row].split("|")[0]
+
+    def show(self, alerts: list[tuple[str, UrgentClock, str]], now: datetime) -> None:
+        """`alerts`: (ticket_no, clock, place), any order."""
+        alerts = sorted(alerts, key=lambda a: a[1].remaining_at(now))
+        keys = [f"{no}|{c.clock.name.value}" for no, c, _p in alerts]
+        if keys != self.keys:
+            self.keys = keys
+            self.shown = {}
+            self.clear()
+            for key, (no, c, place) in zip(keys, alerts):
+                text = countdown_text(c, now)
+                self.shown[key] = text
+                action = self.calls.get((no, c.clock.name.value)) or _default_action(c)
+                self.add_row(Text(text, style=clock_style(c)), no, c.clock.name.label, place,
+                             action, key=key)
+            return
+        for key, (no, c, _p) in zip(keys, alerts):
+            text = countdown_text(c, now)
+            if self.shown.get(key) != text:
+                self.shown[key] = text
+                self.update_cell(key, "left", Text(text, style=clock_style(c)))
+
+    def set_calls(self, calls: dict[tuple[str, str], str]) -> None:
+        changed = calls != self.calls
+        self.calls = calls
+        if changed:
+            self.keys = []  # rebuild with the new texts at the next tick
+
+
+def _default_action(c: UrgentClock) -> str:
+    from ...domain.sla import ClockState
+
+    if c.state is ClockState.BREACHED:
+        return _("Overdue: chase now")
+    return _("Due soon")
+
+
+class ShiftPanel(VerticalScroll, can_focus=True):
+    """交接班: this shift's ticket numbers (first, last, gaps) and counts."""
+
+    def compose(self) -> Any:
+        yield Static("", id="shift-text")
+
+    def show(self, summary: Any) -> None:
+        from ...domain.handover import count_label
+
+        c = summary.counts
+        lines = [_("Shift: {name}").format(name=summary.shift_name or "-")]
+        if summary.issued:
+            lines.append(_("Numbers: {first} to {last} ({n})").format(
+                first=summary.issued[0], last=summary.issued[-1], n=len(summary.issued)))
+        else:
+            lines.append(_("Numbers: none issued yet"))
+        if summary.gaps:
+            lines.append(_("GAP in numbers: {gaps}").format(gaps=", ".join(summary.gaps)))
+        lines.append("  ".join(f"{count_label(k)} {c.get(k, 0)}" for k in
+                               ("issued", "completed", "returned", "open", "voided")))
+        self.query_one("#shift-text", Static).update("\n".join(lines))
+
+
+class PrintPanel(DataTable[Any]):
+    """打印队列: the newest print jobs with their state, and the printer's state in the title."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.job_ids: list[int] = []
+
+    def on_mount(self) -> None:
+        self.add_column(_("Job"), key="id", width=4)
+        self.add_column(_("Ticket no."), key="subject", width=17)
+        self.add_column(_("State"), key="state", width=6)
+        self.add_column(_("Note"), key="note")
+
+    def selected_job(self) -> int | None:
+        if not self.job_ids or not 0 <= self.cursor_row < len(self.job_ids):
+            return None
+        return self.job_ids[self.cursor_row]
+
+    def show(self, jobs: list[Any]) -> None:
+        keep = self.selected_job()
+        self.clear()
+        self.job_ids = [j.id for j in jobs]
+        for j in jobs:
+            state = _job_state_label(j.state)
+            style = {"failed": "bold red", "done": "green", "printing": "yellow"}.get(j.state, "")
+            note = j.error or (_("reprint {n}").format(n=j.reprint) if j.reprint else "")
+            self.add_row(str(j.id), j.subject, Text(state, style=style), note, key=str(j.id))
+        if keep in self.job_ids:
+            self.move_cursor(row=self.job_ids.index(keep), animate=False)
+
+
+def _job_state_label(state: str) -> str:
+    return {"queued": _("queued"), "printing": _("printing"), "done": _("done"),
+            "failed": _("failed"), "cancelled": _("cancelled")}.get(state, state)
