@@ -23,6 +23,7 @@ class AlertsPanel(DataTable[Any]):
         self.keys: list[str] = []
         self.shown: dict[str, str] = {}
         self.calls: dict[tuple[str, str], str] = {}  # (ticket, clock) -> action text
+        self.dirty = False  # the action texts changed: rebuild at the next show()
 
     def on_mount(self) -> None:
         self.add_column(_("Left"), key="left", width=7)
@@ -40,8 +41,8 @@ class AlertsPanel(DataTable[Any]):
         """`alerts`: (ticket_no, clock, place), any order."""
         alerts = sorted(alerts, key=lambda a: a[1].remaining_at(now))
         keys = [f"{no}|{c.clock.name.value}" for no, c, _p in alerts]
-        if keys != self.keys:
-            self.keys = keys
+        if keys != self.keys or self.dirty:
+            self.keys, self.dirty = keys, False
             self.shown = {}
             self.clear()
             for key, (no, c, place) in zip(keys, alerts):
@@ -58,10 +59,8 @@ class AlertsPanel(DataTable[Any]):
                 self.update_cell(key, "left", Text(text, style=clock_style(c)))
 
     def set_calls(self, calls: dict[tuple[str, str], str]) -> None:
-        changed = calls != self.calls
-        self.calls = calls
-        if changed:
-            self.keys = []  # rebuild with the new texts at the next tick
+        if calls != self.calls:
+            self.calls, self.dirty = calls, True
 
 
 def _default_action(c: UrgentClock) -> str:
