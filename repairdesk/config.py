@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .domain.fees import FeeSchedule, parse_schedule
 from .domain.numbering import NumberFormat
+from .domain.sla_rules import SlaRules
+from .domain.stats import Targets, parse_targets
 from .errors import ConfigError, RepairdeskError
 from .i18n import _
 
@@ -130,8 +133,18 @@ class Config:
     repeat_window_days: int
     duty_day_start: time
     shifts: list[ShiftDef]
+    fees: FeeSchedule = field(default_factory=FeeSchedule)
+    reports: Targets = field(default_factory=Targets)
+    sla: SlaRules = field(default_factory=lambda: _sla_rules({}, ["水", "电"], None))
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     source: Path | None = None
+
+
+def _sla_rules(site: Any, categories: list[str], base: Path | None) -> SlaRules:
+    """data/sla.toml under the site's [sla] keys (see repairdesk.sla_config)."""
+    from .sla_config import parse_sla
+
+    return parse_sla(site, categories, base)
 
 
 def default_config_path() -> Path:
@@ -143,6 +156,8 @@ def default_config_path() -> Path:
 def load_config(path: str | Path | None = None) -> Config:
     """Defaults merged with the site file; `path` None means the usual places, if present."""
     raw = merge(load_toml(data_file("desk.toml")), {"shifts": load_toml(data_file("shifts.toml"))})
+    raw = merge(raw, {"fees": load_toml(data_file("fees.toml")),
+                      "reports": load_toml(data_file("reports.toml"))})
     source: Path | None = None
     if path is None and os.environ.get("REPAIRDESK_CONFIG"):
         path = os.environ["REPAIRDESK_CONFIG"]
@@ -193,6 +208,9 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
                                r.hhmm("start"), r.hhmm("end")))
     if not shifts:
         raise shifts_raw.bad("shift", _("at least one shift is needed"))
+    from .printing.settings import parse_printing
+
+    parse_printing(raw.get("printing", {}))  # checked here: a bad [printing] key stops the start
     return Config(
         site_name=site.get("name", str),
         site_code=code,
@@ -206,6 +224,9 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
         repeat_window_days=intake.positive("repeat_window_days"),
         duty_day_start=shifts_raw.hhmm("duty_day_start", "08:30"),
         shifts=shifts,
+        fees=parse_schedule(raw.get("fees", {})),
+        reports=parse_targets(raw.get("reports", {})),
+        sla=_sla_rules(raw.get("sla", {}), categories, source.parent if source else None),
         raw=raw,
         source=source,
     )

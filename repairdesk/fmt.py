@@ -111,7 +111,8 @@ def money(amount: int | float | Decimal | str) -> str:
 
 
 def countdown(seconds: float) -> str:
-    """SLA clock: 04:59 under an hour, 1:05 (h:mm) from an hour on; '-' prefix when overdue.
+    """SLA clock: 04:59 under an hour, 1:05 (h:mm) from an hour on, 12h from ten hours on;
+    '-' prefix when overdue.
 
     Our own format: Babel's format_timedelta rounds to "5 minutes", useless for a clock.
     """
@@ -119,6 +120,8 @@ def countdown(seconds: float) -> str:
     total = int(abs(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
+    if hours >= 10:  # "10:01" would read as ten minutes: whole hours from here on
+        return f"{sign}{hours}h"
     if hours:
         return f"{sign}{hours}:{minutes:02d}"
     return f"{sign}{minutes:02d}:{secs:02d}"

@@ -57,6 +57,16 @@ def _register() -> None:
     app.add_typer(handover_cli.shift_app, name="shift", help=_("The current shift and its holder."))
     app.add_typer(signoff_cli.app, name="signoff", help=_("The supervisor's morning sign-off."))
     verify_cli.register(app)
+    from . import print_cmd
+
+    print_cmd.register(app)
+    from . import sla as sla_cli
+
+    app.add_typer(sla_cli.app, name="sla", help=_("SLA clocks: warnings, breaches, follow-ups."))
+    from . import fees as fees_cli, report as report_cli
+
+    fees_cli.register(app, tickets.app)
+    report_cli.register(app)
     for extra in _EXTRAS:
         extra(app)
 

@@ -65,7 +65,11 @@ def list_(
     desk = desk_of(ctx)
     records = list_tickets(desk, open_only=open_only, limit=limit or None)
     if as_json:
-        echo_json([ticket_dict(r, desk.config.tz) for r in records])
+        from ..services.sla import clocks_of
+
+        now = desk.now()
+        echo_json([ticket_dict(r, desk.config.tz, clocks=clocks_of(desk, r, now))
+                   for r in records])
         return
     for r in records:
         out("\t".join([r.ticket_no, fmt_local(r.intake.received_at, desk.config.tz),
@@ -84,16 +88,20 @@ def show(
     from ..services.tickets import get_ticket
 
     desk = desk_of(ctx)
+    from ..services.sla import clocks_of
+
     record = get_ticket(desk, ticket_no)
-    data = ticket_dict(record, desk.config.tz)
+    data = ticket_dict(record, desk.config.tz, clocks=clocks_of(desk, record))
     for hook in SHOW_HOOKS:
         hook(desk, record, data)
     if as_json:
         echo_json(data)
         return
     from .render import ticket_text
+    from .sla import sla_lines
 
     out(ticket_text(desk, record))
+    out("\n".join(["", *sla_lines(desk, record)]))
 
 
 # Other features add fields to `ticket show` (e.g. the SLA clocks): hook(desk, record, data).
@@ -112,6 +120,9 @@ def dispatch(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="N
 
     desk = desk_of(ctx)
     _done(dispatch_ticket(desk, ticket_no, to, default_clerk(desk, by), note=note, at=at))
+    from .print_cmd import run_queued
+
+    run_queued(desk)  # the work order queued by the dispatch ([printing] auto_on_dispatch)
 
 
 def _simple(name: str, func_name: str, help_text: str) -> None:

@@ -6,7 +6,7 @@ walks forward through the day, so every record in it went through the real rules
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,8 +16,10 @@ from ..domain.enums import Role
 from ..errors import StoreError
 from ..i18n import _
 from ..store.db import open_store
+from . import dutylog, sla
 from . import tickets as T
 from .desk import Desk
+from .shifts import prepare_demo
 from .staff import add_staff
 
 STAFF = [
@@ -67,6 +69,16 @@ PLAN = (["closed"] * 8 + ["callback"] * 3 + ["returned"] * 4 + ["completed"] * 4
         + ["on_site"] * 4 + ["accepted"] * 4 + ["dispatched"] * 4 + ["paused"] * 2
         + ["voided"] * 2 + ["rework"] * 1 + ["follow_up"] * 1 + ["registered"] * 3)
 
+# duty-log entries the clerks wrote during the day (after the ticket with this index)
+LOG_AT = {
+    6: "巡查地下车库B区，排水沟有积水，已通知工程部",
+    19: "2号电梯困人事件已处理完毕，电梯公司到场检修",
+    33: "前台钥匙12把、对讲机4台清点无误",
+}
+
+FRESH_S = {3: 430, 2: 250, 1: 70}
+FINISHED = 19  # PLAN's closed, callback, returned and completed tickets come first
+
 STEPS = ["dispatch", "accept", "arrive", "complete", "return", "callback", "close"]
 STOP_AFTER = {
     "registered": 0, "dispatched": 1, "accepted": 2, "on_site": 3, "completed": 4,
@@ -98,7 +110,10 @@ def build_demo(path: Path, config: Config, clock: Clock, seed: int = 20261122) -
     end = clock.now()
     walk = FixedClock(end - timedelta(hours=24))
     store = open_store(str(path))
-    desk = Desk(store=store, config=config, clock=walk)
+    # the day's work orders were printed as they were dispatched: no backlog in the queue
+    quiet = replace(config, raw={**config.raw, "printing": {
+        **config.raw.get("printing", {}), "auto_on_dispatch": False}})
+    desk = Desk(store=store, config=quiet, clock=walk)
     try:
         with store.write() as session:
             from sqlalchemy import text
@@ -111,16 +126,41 @@ def build_demo(path: Path, config: Config, clock: Clock, seed: int = 20261122) -
         clerks = [s[0] for s in STAFF if s[1] is Role.CLERK]
         n = len(PLAN)
         for idx, target in enumerate(PLAN):
-            # spread the calls over the day; the open ones came in last
-            at = end - timedelta(hours=23) + timedelta(minutes=int(idx * (23 * 60 - 40) / n))
+            # the finished calls spread over the day; the open ones came in the last 4 hours
+            if idx < FINISHED:
+                at = end - timedelta(hours=23) + timedelta(minutes=idx * 19 * 60 // FINISHED)
+            else:
+                at = end - timedelta(hours=3) + timedelta(
+                    minutes=(idx - FINISHED) * (3 * 60 - 25) // (n - FINISHED))
             at += timedelta(minutes=rng.randint(0, 8))
+            if n - idx in FRESH_S:  # the last calls: one late, one in warning, one fresh
+                at = end - timedelta(seconds=FRESH_S[n - idx])
             walk.set(at)
             clerk = clerks[0] if at.astimezone(config.tz).hour in range(8, 18) else clerks[1]
             _one(desk, rng, walk, target, idx, clerk, techs, end)
+            # warnings, breaches and escalations land in the duty log when they happened
+            sla.escalate(desk)
+            if idx in LOG_AT:
+                walk.set(min(walk.now() + timedelta(minutes=2), end - timedelta(minutes=1)))
+                dutylog.add_entry(desk, LOG_AT[idx], clerk)
         count = len(PLAN)
+        # known PINs for the demo staff (README lists them) and a clerk holding the desk now
+        now_desk = Desk(store=store, config=config, clock=clock)
+        prepare_demo(now_desk)
+        _print_latest(now_desk, clerks[1])
     finally:
         store.dispose()
     return DemoResult(path, count)
+
+
+def _print_latest(desk: Desk, clerk: str, n: int = 2) -> None:
+    """The last work orders dispatched go through the real print queue (to the folder unless
+    a printer is configured), so the panel shows what printing looks like."""
+    from . import printing
+
+    sent = [r for r in T.list_tickets(desk, open_only=True) if r.state.technician][:n]
+    for r in sent:
+        printing.run_job(desk, printing.queue_work_order(desk, r.ticket_no, clerk).id)
 
 
 def _refuse_real_book(path: Path) -> None:

@@ -32,7 +32,8 @@ class LogKind:
     CORRECTION = "correction"
     VOID = "void"
     RESCHEDULE = "reschedule"
-    SLA = "sla"
+    SLA = "sla"                  # SLA breaches, escalation steps, follow-up conversions
+    SLA_WARNING = "sla_warning"  # SLA warnings (80%): kept apart from the breaches signed off
     HANDOVER = "handover"
     SIGNOFF = "signoff"
     REVEAL = "reveal"

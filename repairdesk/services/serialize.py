@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..domain.sla import SlaClock
 from ..domain.ticket import TicketRecord
 from ..domain.validation import mask_phone
 
@@ -13,7 +14,24 @@ def iso(dt: Any, tz: ZoneInfo) -> str | None:
     return dt.astimezone(tz).isoformat(timespec="seconds") if dt else None
 
 
-def ticket_dict(record: TicketRecord, tz: ZoneInfo, *, reveal_phone: bool = False) -> dict[str, Any]:
+def sla_dict(clocks: list[SlaClock], tz: ZoneInfo) -> dict[str, Any]:
+    """{clock_name: {due_at, state, remaining_s, started_at, stopped_at}}; remaining_s is
+    negative when overdue, and for a stopped clock the margin it was met or missed by."""
+    return {
+        c.name.value: {
+            "due_at": iso(c.due_at, tz),
+            "state": c.state.value,
+            "remaining_s": None if c.remaining_s is None else round(c.remaining_s),
+            "started_at": iso(c.started_at, tz),
+            "stopped_at": iso(c.stopped_at, tz),
+        }
+        for c in clocks
+    }
+
+
+def ticket_dict(record: TicketRecord, tz: ZoneInfo, *, reveal_phone: bool = False,
+                clocks: list[SlaClock] | None = None) -> dict[str, Any]:
+    """The ticket as plain data; with `clocks` (domain.sla.evaluate) also its `sla` key."""
     i, s = record.intake, record.state
     out: dict[str, Any] = {
         "ticket_no": record.ticket_no,
@@ -46,4 +64,6 @@ def ticket_dict(record: TicketRecord, tz: ZoneInfo, *, reveal_phone: bool = Fals
     }
     if reveal_phone:
         out["phone"] = i.phone
+    if clocks is not None:
+        out["sla"] = sla_dict(clocks, tz)
     return out

@@ -340,11 +340,19 @@ def _step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: str = ""
 
 def dispatch_ticket(desk: Desk, ticket_no: str, technician: str, by: str, *, note: str = "",
                     at: str | datetime | None = None) -> TicketRecord:
-    """派工: send a technician (an active technician or team leader)."""
+    """派工: send a technician (an active technician or team leader). With [printing]
+    auto_on_dispatch the work order is queued; the caller runs the print (printing.run_pending)."""
     with desk.store.read() as session:
         tech = require_technician(session, technician)
-    return _step(desk, ticket_no, Action.DISPATCH, by, note=note, at=at,
-                 step=Step({"technician": tech.name}))
+    record = _step(desk, ticket_no, Action.DISPATCH, by, note=note, at=at,
+                   step=Step({"technician": tech.name}))
+    from ..printing.settings import print_settings
+
+    if print_settings(desk.config).auto_on_dispatch:
+        from .printing import queue_work_order
+
+        queue_work_order(desk, record.ticket_no, by)
+    return record
 
 
 def accept_ticket(desk: Desk, ticket_no: str, by: str, *, note: str = "",

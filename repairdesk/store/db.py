@@ -21,7 +21,8 @@ from .tables import SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 15
 
-APPEND_ONLY = ("ticket_event", "duty_log", "shift_turn", "handover", "signoff", "signature")
+APPEND_ONLY = ("ticket_event", "duty_log", "shift_turn", "handover", "signoff", "signature",
+               "sla_notice")
 
 
 def default_db_path() -> Path:
@@ -250,6 +251,8 @@ def _all_tables() -> list[type[SQLModel]]:
         tables.DutyLogEntry,
         tables.PinAttempt, tables.ShiftTurn, tables.HandoverRecord, tables.SignoffRecord,
         tables.Signature,
+        tables.PrintJob,
+        tables.SlaNotice,
     ]
 
 

@@ -185,3 +185,63 @@ class Signature(SQLModel, table=True):
     at: datetime = dt_field()
     content_hash: str
     hash: str
+
+
+# ---- print queue (打印队列): a job is kept after printing, for the reprint count and the audit
+
+
+class PrintJob(SQLModel, table=True):
+    """打印任务: one print of a work order (later also a handover record or a report).
+
+    state: queued → printing → done | failed (retry: queued again) | cancelled (kept).
+    `detail` holds {"copies": [联 names in print order], "history": [{at, event, by, error}]}.
+    `reprint` is 0 for the first print of a subject, n for its n-th 补打."""
+
+    __tablename__ = "print_job"
+    __table_args__ = (
+        Index("ix_print_job_state", "state", "id"),
+        Index("ix_print_job_subject", "kind", "subject"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    site: str
+    kind: str
+    subject: str
+    fmt: str
+    backend: str
+    printer: str
+    reprint: int = 0
+    state: str = "queued"
+    error: str = ""
+    attempts: int = 0
+    output: str = ""
+    requested_by: str
+    requested_at: datetime = dt_field()
+    updated_at: datetime = dt_field()
+    finished_at: Optional[datetime] = dt_field(nullable=True)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+
+
+# ---- SLA notices (issue: SLA engine): each warning, breach and escalation step, written once
+
+
+class SlaNotice(SQLModel, table=True):
+    """One SLA warning, breach or escalation step, written in the transaction of its duty-log
+    entry. The unique key makes it exactly-once across restarts and desks sharing the book;
+    `anchor` is the clock's start, so a reschedule or a rework is a new promise."""
+
+    __tablename__ = "sla_notice"
+    __table_args__ = (UniqueConstraint("ticket_no", "clock", "level", "anchor",
+                                       name="uq_sla_notice"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    site: str
+    ticket_no: str = Field(index=True)
+    clock: str
+    level: str
+    anchor: datetime = dt_field()
+    due_at: datetime = dt_field()
+    reached_at: datetime = dt_field()
+    at: datetime = dt_field()
+    call_role: str = ""
+    call_name: str = ""
+    call_phone: str = ""
+    log_id: Optional[int] = Field(default=None, foreign_key="duty_log.id")

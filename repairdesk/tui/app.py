@@ -61,7 +61,11 @@ class RepairDeskApp(App[None]):
         return open_desk(self.db, self.config_path, clock=self.clock)
 
     def _opened(self, desk: Any) -> None:
+        from ..services import printing
+
         self.desk = desk
+        # a job left "printing" by a crash or a power cut goes back to the queue's care
+        self.run_service(printing.recover_interrupted, desk, group="print")
         self.refresh_board()
         if self.live:
             self.set_interval(1.0, self.tick)
@@ -205,6 +209,20 @@ class RepairDeskApp(App[None]):
             self.say(_("Work order {no} printed (job {id}).").format(no=view.subject,
                                                                      id=view.id))
         self.refresh_board()
+
+    def cancel_print(self, job_id: int) -> None:
+        from ..services.shifts import clerk_on_duty
+
+        desk = self.desk
+
+        def run() -> Any:
+            from ..services import printing
+
+            return printing.cancel_job(desk, job_id, clerk_on_duty(desk))
+
+        self.run_service(run, done=lambda view: (self.say(
+            _("Print job {id} cancelled.").format(id=view.id)), self.refresh_board()),
+            group="print")
 
     def retry_print(self, job_id: int) -> None:
         from ..services.shifts import clerk_on_duty

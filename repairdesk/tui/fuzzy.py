@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
 
 def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
@@ -32,6 +31,10 @@ def readings(name: str) -> tuple[tuple[str, str], ...]:
 
 
 def _syllables(name: str, phrase: bool) -> list[str]:
+    # imported here: pypinyin's dictionaries cost ~0.2 s, paid when the palette first matches,
+    # not before the desk's first frame
+    from pypinyin import Style, pinyin
+
     if phrase:
         raw = pinyin(name, style=Style.NORMAL, errors=lambda text: list(text))
         items = [r[0] for r in raw]

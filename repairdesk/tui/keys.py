@@ -62,7 +62,12 @@ DESK_KEYS: tuple[DeskKey, ...] = (
             footer=False),
     DeskKey("O", "sign_on", N_("Sign on"), N_("Open the first shift of a new book"),
             footer=False),
+    DeskKey("P", "print_preview", N_("Print preview"),
+            N_("The work order as the printer will print it"), footer=False, needs_ticket=True),
     DeskKey("ctrl+r", "print_retry", N_("Retry print"), N_("Retry the failed print job"),
+            footer=False),
+    DeskKey("ctrl+x", "print_cancel", N_("Cancel print"),
+            N_("Cancel the selected print job (it stays in the queue's history)"),
             footer=False),
     DeskKey("q", "quit", N_("Quit"), N_("Leave the desk")),
 )
@@ -74,4 +79,4 @@ def bindings() -> list[Binding]:
 
 
 def key_display(key: str) -> str:
-    return {"slash": "/", "enter": "Enter", "ctrl+r": "^r"}.get(key, key)
+    return {"slash": "/", "enter": "Enter", "ctrl+r": "^r", "ctrl+x": "^x"}.get(key, key)

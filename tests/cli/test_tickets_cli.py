@@ -34,8 +34,10 @@ def test_full_flow_and_json(cli):
     assert data["phone_masked"] == "138****8000"
     assert "13800138000" not in json.dumps(data)
     assert data["received_at"].endswith("+08:00")
+    # the dispatch printed the work order ([printing] auto_on_dispatch): a note in the history
     assert [e["action"] for e in data["events"]] == [
-        "register", "dispatch", "accept", "arrive", "complete", "return", "callback", "close"]
+        "register", "dispatch", "note", "accept", "arrive", "complete", "return", "callback",
+        "close"]
     for key in ("ticket_no", "room", "caller", "content", "scope", "category", "urgency",
                 "channel", "paid", "technician", "repeat", "events"):
         assert key in data

@@ -47,7 +47,8 @@ def test_the_site_zone_decides_the_day():
 
 @pytest.mark.parametrize("seconds, shown", [
     (0, "00:00"), (59.9, "00:59"), (299, "04:59"), (3599, "59:59"),
-    (3600, "1:00"), (3900, "1:05"), (36000 + 60, "10:01"), (-61, "-01:01"), (-7260, "-2:01"),
+    (3600, "1:00"), (3900, "1:05"), (35999, "9:59"), (36000 + 60, "10h"),
+    (-61, "-01:01"), (-7260, "-2:01"), (-200000, "-55h"),
 ])
 def test_countdown(seconds: float, shown: str):
     assert fmt.countdown(seconds) == shown

@@ -188,6 +188,23 @@ class DeskScreen(TicketActions, Screen[None]):
 
         self.app.push_screen(ReportsScreen(self.desk))
 
+    def action_print_preview(self) -> None:
+        from .print_preview import PrintPreviewScreen
+
+        no = self.current_ticket_no()
+        if no is None:
+            self.app.say(_("No ticket selected."), error=True)
+            return
+        self.app.push_screen(PrintPreviewScreen(self.desk, no),
+                             callback=lambda go: go and self.action_print_order())
+
+    def action_print_cancel(self) -> None:
+        job = self.query_one(PrintPanel).selected_job()
+        if job is None:
+            self.app.say(_("No print job selected."), error=True)
+            return
+        self.app.cancel_print(job)
+
     def action_print_retry(self) -> None:
         job = self.query_one(PrintPanel).selected_job()
         if job is None:

@@ -42,6 +42,8 @@ class IntakeScreen(ModalScreen[Any]):
         with Vertical(id="intake", classes="dialog"):
             yield Static(_("New repair call  (Enter: next field | ctrl+s: save | Esc: cancel)"),
                          classes="dialog-title")
+            yield Static("", id="hint", classes="dialog-hint")
+            yield Static("", id="error", classes="dialog-error")
             with Grid(id="intake-grid"):
                 yield Label(_("Room / place"))
                 yield Input(placeholder=_("e.g. 3-2-1501, or a public place"), id="room",
@@ -72,8 +74,6 @@ class IntakeScreen(ModalScreen[Any]):
                 yield Choice([(s.value, s.label) for s in ServiceType], id="service_type")
                 yield Label(_("Owner's parts"))
                 yield Choice([("no", _("no")), ("yes", _("yes"))], id="owner_parts")
-            yield Static("", id="hint", classes="dialog-hint")
-            yield Static("", id="error", classes="dialog-error")
 
     def on_mount(self) -> None:
         self.query_one("#room", Input).focus()

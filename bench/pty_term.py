@@ -1,0 +1,140 @@
+"""A minimal terminal for timing a Textual app as a person sees it: the app runs under a
+pseudo-terminal, keys are bytes written to it, and a frame is the bytes the app writes back.
+
+Textual brackets every frame in "synchronized output" (ESC[?2026h … ESC[?2026l) once the
+terminal says it supports that mode, so we answer its query (ESC[?2026$p) the way a modern
+terminal does. A frame is then complete when its ESC[?2026l arrives: that instant is what
+start-up and key-press figures are timed to. Clocks: time.perf_counter (CLOCK_MONOTONIC).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_REPLY = b"\x1b[?2026;2$y"  # "supported, currently off"
+FRAME_END = b"\x1b[?2026l"
+KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "ctrl+q": b"\x11"}
+
+
+@dataclass
+class Frame:
+    end: float  # perf_counter when the frame's last byte arrived
+    data: bytes
+
+
+@dataclass
+class Term:
+    """One app under a pty of `cols` x `rows`; `frames` in arrival order."""
+
+    argv: Sequence[str]
+    cols: int = 160
+    rows: int = 48
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: str | None = None
+
+    def __post_init__(self) -> None:
+        self.frames: list[Frame] = []
+        self._partial = b""
+        self.last_byte = 0.0
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", self.rows, self.cols, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", **self.env}
+        env.pop("TEXTUAL", None)  # no devtools
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(list(self.argv), stdin=slave, stdout=slave, stderr=slave,
+                                     env=env, cwd=self.cwd, start_new_session=True)
+        os.close(slave)
+        self.fd = master
+
+    # ------------------------------------------------------------------ reading
+    def pump(self, timeout: float) -> bool:
+        """Read what has arrived within `timeout` seconds; True if anything did."""
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return False
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except OSError:  # the app has exited
+            return False
+        now = time.perf_counter()
+        self.last_byte = now
+        if SYNC_QUERY in data:
+            os.write(self.fd, SYNC_REPLY)
+        buf = self._partial + data
+        while True:
+            cut = buf.find(FRAME_END)
+            if cut < 0:
+                break
+            self.frames.append(Frame(now, buf[:cut]))
+            buf = buf[cut + len(FRAME_END):]
+        self._partial = buf
+        return True
+
+    def wait_frame(self, after: int, timeout: float, marker: bytes | None = None) -> Frame:
+        """The first frame with index >= `after` (containing `marker`, if given)."""
+        deadline = time.perf_counter() + timeout
+        index = after
+        while True:
+            while index < len(self.frames):
+                frame = self.frames[index]
+                index += 1
+                if marker is None or marker in frame.data:
+                    return frame
+            left = deadline - time.perf_counter()
+            if left <= 0 or self.proc.poll() is not None:
+                raise TimeoutError(f"no frame{' with ' + repr(marker) if marker else ''} "
+                                   f"within {timeout} s from {self.argv[-1]}")
+            self.pump(min(left, 0.05))
+
+    def quiesce(self, quiet: float, timeout: float = 5.0) -> None:
+        """Read until nothing has arrived for `quiet` seconds."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if not self.pump(quiet):
+                return
+
+    # ------------------------------------------------------------------ process
+    def press(self, key: str) -> float:
+        """Write one key's bytes; the perf_counter just after writing."""
+        os.write(self.fd, KEYS[key])
+        return time.perf_counter()
+
+    def proc_status(self) -> dict[str, int]:
+        """VmRSS and VmHWM (peak RSS) in kB, from /proc."""
+        out: dict[str, int] = {}
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    out[key] = int(value.split()[0])
+        return out
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the app process so far."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.press("ctrl+q")
+                self.proc.wait(timeout=3)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait()
+        os.close(self.fd)

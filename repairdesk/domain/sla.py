@@ -1,0 +1,309 @@
+"""The SLA clocks: every promised time of a ticket as a clock, worked out from its history.
+
+Pure and clock-injected: `evaluate(record, now, rules, tz)` reads only the events up to `now`,
+so the same call answers "how long is left" for an open ticket and "was it met, by how much"
+for a finished one. Time is counted in *active* seconds: paused (待料) time is taken out.
+
+How each clock runs (targets and callees come from data/sla.toml):
+- dispatch  received -> first dispatch.
+- accept    dispatched -> accepted (or on site). A re-dispatch after acceptance restarts it.
+- arrive    received -> on site; with an appointment it runs in the window before the appointed
+            time and is due at it (plus grace). A reschedule re-anchors it; the old deadlines
+            stay in `previous_due`.
+- feedback  2 h of silence: from the dispatch, re-anchored by every step the technician reports
+            (accept, arrive, assess, charge, pause, resume, reschedule, follow-up), until completed.
+- assess    out-of-scope items: from acceptance to the fee assessment; or, when the job is
+            marked as needing assessment while on site, from then (003 5.3).
+- complete  received -> completed: in-home by the day's cut-off, public areas in N days.
+- callback  completed -> called back.
+A rework (返工) starts a new cycle: accept, arrive, feedback, complete and callback restart from
+the rework; dispatch and assess keep their first result. A voided ticket has no clocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Iterable
+
+from .enums import ServiceType, Urgency
+from .sla_rules import (
+    ArriveRule, Callee, ClockName, ClockRule, ClockState, CompleteRule, CompleteTarget,
+    EscalationStep, Level, SlaRules,
+)
+from .sla_history import Scan, scan
+from .sla_time import Interval, active_s, clip, complete_due, instant
+from .ticket import TicketRecord
+
+_FAR = datetime.max.replace(tzinfo=timezone.utc)
+
+__all__ = [
+    "ArriveRule", "Callee", "ClockName", "ClockRule", "ClockState", "CompleteRule",
+    "CompleteTarget", "EscalationStep", "Level", "OnTime", "Reached", "SlaClock", "SlaRules",
+    "complete_due", "evaluate", "most_urgent", "on_time_counts", "reached",
+]
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """One clock at one instant. `remaining_s` is negative when overdue; for a stopped clock it
+    is the margin it was met by (positive) or missed by (negative). `due_at` includes paused
+    time; while paused it is the deadline if work resumed now."""
+
+    name: ClockName
+    started_at: datetime | None
+    due_at: datetime | None
+    state: ClockState
+    remaining_s: float | None
+    target_s: float | None = None
+    stopped_at: datetime | None = None
+    previous_due: tuple[datetime, ...] = ()
+    warn_at: datetime | None = None
+    paused_s: float = 0.0
+    cycle: int = 0
+    pauses: tuple[Interval, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def is_live(self) -> bool:
+        return self.state.is_live
+
+    @property
+    def overdue_s(self) -> float:
+        return max(0.0, -(self.remaining_s or 0.0))
+
+    @property
+    def on_time(self) -> bool | None:
+        """True met, False missed, None not finished."""
+        if self.state is ClockState.MET:
+            return True
+        if self.state is ClockState.MISSED:
+            return False
+        return None
+
+    @property
+    def anchor(self) -> datetime | None:
+        """What identifies this promise: a reschedule, a rework or a new silence period gives
+        a new anchor (and new warnings); a pause does not."""
+        return self.started_at
+
+    def active_at(self, instant_s: float) -> datetime | None:
+        """The instant at which the clock has run `instant_s` active seconds."""
+        if self.started_at is None:
+            return None
+        return instant(self.started_at, instant_s, self.pauses)
+
+
+def arrive_target(record: TicketRecord, rule: ClockRule, arrive: ArriveRule) -> float:
+    """Normal 20 min; urgent 10; urgent water/power (水电急修) 15 (by category)."""
+    if record.intake.urgency is Urgency.URGENT:
+        return arrive.urgent_by_category.get(record.intake.category, arrive.urgent_s)
+    return float(rule.target_s or 0.0)
+
+
+# ---------------------------------------------------------------- the clocks
+
+
+def _clock(name: ClockName, rule: ClockRule, fraction: float, now: datetime,
+           start: datetime | None, target: float | None, stop: datetime | None,
+           pauses: list[list], cycle: int = 0, previous: tuple[datetime, ...] = ()) -> SlaClock:
+    """One clock from its start, active target and stop, with the pauses that stop it."""
+    if start is None or target is None:
+        return SlaClock(name, None, None, ClockState.PENDING, None, target, None, previous,
+                        cycle=cycle)
+    if stop is not None and stop > now:
+        stop = None
+    end = stop or now
+    if end < start:
+        if stop is None:  # not started yet (an appointment's window lies ahead)
+            due = start + timedelta(seconds=target)
+            return SlaClock(name, start, due, ClockState.PENDING, (due - now).total_seconds(),
+                            target, None, previous, start + timedelta(seconds=fraction * target),
+                            cycle=cycle)
+        end = start
+    held = clip(pauses, start, end) if rule.pauses else ()
+    elapsed = active_s(start, end, held)
+    if stop is not None and stop < start:
+        elapsed = (stop - start).total_seconds()
+    remaining = target - elapsed
+    # a running clock's deadline: an open pause ends now, a known wait (appointment) as known
+    ahead = held if stop is not None or not rule.pauses else clip(pauses, start, _FAR, now)
+    due = instant(start, target, ahead)
+    warn_at = instant(start, fraction * target, ahead)
+    paused_s = (end - start).total_seconds() - elapsed if end > start else 0.0
+    if stop is not None:
+        state = ClockState.MET if remaining >= 0 else ClockState.MISSED
+    elif rule.pauses and pauses and pauses[-1][1] is None and pauses[-1][0] <= now:
+        state = ClockState.PAUSED
+    elif remaining <= 0:
+        state = ClockState.BREACHED
+    elif elapsed >= fraction * target:
+        state = ClockState.WARNING
+    else:
+        state = ClockState.RUNNING
+    return SlaClock(name, start, due, state, remaining, target, stop, previous, warn_at,
+                    max(paused_s, 0.0), cycle, ahead)
+
+
+def _merged(intervals: list[list]) -> list[list]:
+    """Overlapping intervals joined; an open one (end None) runs on."""
+    out: list[list] = []
+    for start, end in sorted(intervals, key=lambda i: i[0]):
+        if out and (out[-1][1] is None or start <= out[-1][1]):
+            if out[-1][1] is not None and (end is None or end > out[-1][1]):
+                out[-1][1] = end
+        else:
+            out.append([start, end])
+    return out
+
+
+def _feedback(rule: ClockRule, fraction: float, now: datetime, s: Scan) -> SlaClock | None:
+    """Silence is not counted while the job waits for its appointment (nor while paused)."""
+    if not s.feedback:
+        return None
+    target = float(rule.target_s or 0.0)
+    stop = s.complete_stop
+    periods = s.feedback
+    pauses = s.pauses if rule.pauses else []
+    quiet = _merged([list(p) for p in pauses] + [list(w) for w in s.waits])
+    # only a real pause is still open (end None), so only a real pause shows as paused
+    last = _clock(ClockName.FEEDBACK, replace(rule, pauses=True), fraction, now, periods[-1],
+                  target, stop, quiet, s.cycle)
+    previous = []
+    worst = last.remaining_s if last.remaining_s is not None else target
+    for a, b in zip(periods, periods[1:]):
+        held = clip(quiet, a, b)
+        previous.append(instant(a, target, held))
+        worst = min(worst, target - active_s(a, b, held))
+    state = last.state
+    if stop is not None:
+        state = ClockState.MET if worst >= 0 else ClockState.MISSED
+        return SlaClock(last.name, last.started_at, last.due_at, state, worst, target,
+                        last.stopped_at, tuple(previous), last.warn_at, last.paused_s,
+                        s.cycle, last.pauses)
+    return SlaClock(last.name, last.started_at, last.due_at, state, last.remaining_s, target,
+                    None, tuple(previous), last.warn_at, last.paused_s, s.cycle, last.pauses)
+
+
+def evaluate(record: TicketRecord, now: datetime, rules: SlaRules, tz: tzinfo) -> list[SlaClock]:
+    """Every clock that applies to the ticket, as of `now`, in lifecycle order."""
+    s = scan(record, now)
+    if s.voided:
+        return []
+    f, r = rules.warning_fraction, rules.clocks
+    out: list[SlaClock] = []
+    rule = r[ClockName.DISPATCH]
+    out.append(_clock(ClockName.DISPATCH, rule, f, now, s.received, rule.target_s,
+                      s.first_dispatch, s.pauses))
+    rule = r[ClockName.ACCEPT]
+    old = tuple(instant(a, rule.target_s or 0.0, ()) for a in s.accept_old)
+    out.append(_clock(ClockName.ACCEPT, rule, f, now, s.accept_start, rule.target_s,
+                      s.accept_stop, s.pauses, s.cycle, old))
+    out.append(_arrive(record, rules, now, s))
+    fb = _feedback(r[ClockName.FEEDBACK], f, now, s)
+    out.append(fb or _clock(ClockName.FEEDBACK, r[ClockName.FEEDBACK], f, now, None,
+                            r[ClockName.FEEDBACK].target_s, None, s.pauses))
+    if record.intake.service_type is ServiceType.ASSESS:
+        out.append(_assess(rules, now, s))
+    rule = r[ClockName.COMPLETE]
+    # an appointment for a later day moves "the same day" to that day
+    start = max(s.cycle_start or s.received, s.appointments[-1] if s.appointments else s.received)
+    due = complete_due(start, record.intake.scope, rules.complete, tz)
+    out.append(_clock(ClockName.COMPLETE, rule, f, now, start, (due - start).total_seconds(),
+                      s.complete_stop, s.pauses, s.cycle))
+    rule = r[ClockName.CALLBACK]
+    out.append(_clock(ClockName.CALLBACK, rule, f, now, s.complete_stop, rule.target_s,
+                      s.callback_stop, s.pauses, s.cycle))
+    return out
+
+
+def _arrive(record: TicketRecord, rules: SlaRules, now: datetime, s: Scan) -> SlaClock:
+    rule, ar = rules.clocks[ClockName.ARRIVE], rules.arrive
+    start = s.cycle_start or s.received
+    normal = arrive_target(record, rule, ar)
+    if not s.appointments:
+        return _clock(ClockName.ARRIVE, rule, rules.warning_fraction, now, start, normal,
+                      s.arrive_stop, s.pauses, s.cycle)
+    previous = [] if s.registered_appointment else [start + timedelta(seconds=normal)]
+    previous += [a + timedelta(seconds=ar.appointment_grace_s) for a in s.appointments[:-1]]
+    anchor = s.appointments[-1]
+    window = ar.appointment_window_s + ar.appointment_grace_s
+    return _clock(ClockName.ARRIVE, rule, rules.warning_fraction, now,
+                  anchor - timedelta(seconds=ar.appointment_window_s), window, s.arrive_stop,
+                  s.pauses, s.cycle, tuple(previous))
+
+
+def _assess(rules: SlaRules, now: datetime, s: Scan) -> SlaClock:
+    rule = rules.clocks[ClockName.ASSESS]
+    if s.assess_marked is not None and s.assess_on_site:
+        start, target = s.assess_marked, rule.target_s
+    else:
+        start, target = s.taken_at, rules.assess_fee_s
+        if start is not None and s.assess_marked is not None and s.assess_marked > start:
+            start = s.assess_marked
+    if start is None and s.assess_stop is not None:
+        start = s.assess_stop  # assessed before anyone took the order: met at once
+    return _clock(ClockName.ASSESS, rule, rules.warning_fraction, now, start, target,
+                  s.assess_stop, s.pauses)
+
+
+def most_urgent(clocks: Iterable[SlaClock]) -> SlaClock | None:
+    """The live clock with the least time left (so a breached one comes first)."""
+    live = [c for c in clocks if c.is_live and c.remaining_s is not None]
+    return min(live, key=lambda c: c.remaining_s or 0.0) if live else None
+
+
+# ---------------------------------------------------------------- warnings and escalation
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A level a late clock has reached, whom it calls, and when it was reached."""
+
+    level: Level
+    callee: Callee
+    at: datetime
+
+
+def reached(clock: SlaClock, rules: SlaRules) -> list[Reached]:
+    """Warning, breach and escalation steps reached by a clock that is still counting (or
+    paused); a stopped clock calls nobody."""
+    if clock.started_at is None or clock.target_s is None or clock.remaining_s is None:
+        return []
+    if clock.state not in (ClockState.RUNNING, ClockState.WARNING, ClockState.BREACHED,
+                           ClockState.PAUSED):
+        return []
+    rule = rules.clocks[clock.name]
+    target = clock.target_s
+    elapsed = target - clock.remaining_s
+    out: list[Reached] = []
+    if elapsed >= rules.warning_fraction * target and clock.warn_at is not None:
+        out.append(Reached(Level.WARNING, rule.warn, clock.warn_at))
+    if elapsed >= target and clock.due_at is not None:
+        out.append(Reached(Level.BREACH, rule.breach, clock.due_at))
+        for step in rule.escalation:
+            if elapsed >= target + step.after_s:
+                at = instant(clock.started_at, target + step.after_s, clock.pauses)
+                out.append(Reached(step.level, Callee(step.level.value), at))
+    return out
+
+
+@dataclass(frozen=True)
+class OnTime:
+    met: int = 0
+    missed: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        total = self.met + self.missed
+        return self.met / total if total else None
+
+
+def on_time_counts(records: Iterable[TicketRecord], now: datetime, rules: SlaRules,
+                   tz: tzinfo) -> dict[ClockName, OnTime]:
+    """Per clock, how many finished clocks were met and missed (monthly on-time rates)."""
+    counts = {name: [0, 0] for name in ClockName}
+    for record in records:
+        for clock in evaluate(record, now, rules, tz):
+            if clock.on_time is not None:
+                counts[clock.name][0 if clock.on_time else 1] += 1
+    return {name: OnTime(m, x) for name, (m, x) in counts.items()}

@@ -1,0 +1,5 @@
+"""Printing work orders: settings, the printed form, renderers (PDF, plain text for
+dot-matrix printers) and backends (CUPS through `lp`, a folder of files).
+
+Nothing here imports Textual or the database: services/printing.py ties it to the queue.
+"""

@@ -1,0 +1,119 @@
+"""Finding a font with Chinese glyphs for the PDF renderer.
+
+PDF viewers and printers have no Chinese font of their own that we can count on, so the
+renderer embeds one found on the system: the configured file, else Debian's fonts-noto-cjk
+or fonts-wqy-zenhei (and a few other common packages), else whatever fontconfig offers for
+zh-cn. A font is taken only if it really has the glyphs (单号, 派工单).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RepairdeskError
+from ..i18n import _
+
+# (file, index in a font collection, Debian package); Noto's collection holds JP, KR, SC, TC…
+KNOWN_FONTS: tuple[tuple[str, int, str], ...] = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, "fonts-noto-cjk"),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2, "fonts-noto-cjk"),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "fonts-wqy-zenhei"),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0, "fonts-wqy-microhei"),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0, "fonts-arphic-uming"),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0, "fonts-droid-fallback"),
+)
+PROBE = "单号派工BX-0123456789"
+# Latin letters and digits (the 单号, times, money) are set in a Latin font when there is one:
+# CJK fonts' Latin glyphs do not always survive a CUPS filter chain as text (wqy-zenhei's turn
+# into Type 3 shapes through pdftocairo), and a Latin face reads better anyway.
+KNOWN_LATIN: tuple[tuple[str, str], ...] = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"),
+    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "fonts-liberation"),
+    ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", "fonts-liberation2"),
+)
+LATIN_PROBE = "BX-0123456789¥*"
+
+
+class FontMissing(RepairdeskError):
+    """No usable Chinese font: the message names the package to install."""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    path: Path
+    index: int = 0
+
+
+@lru_cache(maxsize=16)
+def glyphs(path: str, index: int = 0) -> frozenset[int]:
+    """The code points a font has glyphs for (empty if it cannot be read)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True)
+        cmap = font.getBestCmap() or {}
+        font.close()
+    except (OSError, TTLibError, ValueError, KeyError, AssertionError):
+        return frozenset()
+    return frozenset(cmap)
+
+
+def _covers(path: str, index: int, probe: str) -> bool:
+    have = glyphs(path, index)
+    return all(ord(ch) in have for ch in probe)
+
+
+def has_chinese(path: str, index: int = 0) -> bool:
+    """True if the font (number `index` of a collection) has glyphs for the probe text."""
+    return _covers(path, index, PROBE)
+
+
+def find_latin_font(known: tuple[tuple[str, str], ...] = KNOWN_LATIN) -> FontFile | None:
+    """A Latin face for letters and digits, or None (the CJK font then sets everything)."""
+    for file, _package in known:
+        if Path(file).is_file() and _covers(file, 0, LATIN_PROBE):
+            return FontFile(Path(file))
+    return None
+
+
+def _fontconfig() -> FontFile | None:
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}|%{index}", ":lang=zh-cn"],
+                             capture_output=True, text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    file, _sep, index = out.strip().partition("|")
+    if not file or not Path(file).is_file():
+        return None
+    return FontFile(Path(file), int(index) if index.isdigit() else 0)
+
+
+def find_cjk_font(configured: str = "", *,
+                  known: tuple[tuple[str, int, str], ...] = KNOWN_FONTS,
+                  fontconfig: bool = True) -> FontFile:
+    """The font to embed; FontMissing with the package to install when there is none.
+    `known` and `fontconfig` narrow the search (tests of a machine without fonts)."""
+    if configured:
+        path = Path(configured).expanduser()
+        if not path.is_file():
+            raise FontMissing(_("Configuration key printing.font: no font file {path}.").format(
+                path=path))
+        if not has_chinese(str(path), 0):
+            raise FontMissing(_("Configuration key printing.font: {path} has no Chinese "
+                                "glyphs.").format(path=path))
+        return FontFile(path)
+    for file, index, _package in known:
+        if Path(file).is_file() and has_chinese(file, index):
+            return FontFile(Path(file), index)
+    found = _fontconfig() if fontconfig else None
+    if found is not None and has_chinese(str(found.path), found.index):
+        return found
+    raise FontMissing(_("No Chinese font for printing PDF work orders: install the package "
+                        "fonts-noto-cjk or fonts-wqy-zenhei (apt-get install fonts-wqy-zenhei), "
+                        "or set printing.font to a font file."))

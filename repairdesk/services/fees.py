@@ -1,0 +1,146 @@
+"""Paid work: the team leader's fee assessment (ASSESS) and the charges recorded on a job
+(CHARGE). Both are events on the ticket; a later CHARGE replaces the bill of an earlier one,
+and both stay in the history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from ..domain import validation as v
+from ..domain.enums import Action, Role, ServiceType
+from ..domain.fees import (
+    Bill, ItemUse, MaterialUse, make_bill, parse_money, parse_qty,
+)
+from ..domain.text import clean_text
+from ..domain.ticket import TicketRecord
+from ..domain.timeparse import parse_local
+from ..errors import ValidationError
+from ..i18n import _
+from ..store.tables import Staff
+from .desk import Desk
+from .staff import find_staff
+from .tickets import Step, _step, get_ticket
+
+ASSESSORS = (Role.TEAM_LEADER, Role.SUPERVISOR, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """维修班长's fee/feasibility assessment of an out-of-scope job (000 十A, 003 5.3)."""
+
+    fee: Decimal
+    leader: str
+    feasible: bool
+    at: datetime
+
+
+def latest_assessment(record: TicketRecord) -> Assessment | None:
+    for event in reversed(record.events):
+        if event.action is Action.ASSESS:
+            return Assessment(Decimal(event.data["fee"]), event.data.get("leader", event.by),
+                              bool(event.data.get("feasible", True)), event.at)
+    return None
+
+
+def latest_bill(record: TicketRecord) -> Bill | None:
+    """The bill in force: the last CHARGE event (an earlier one was a correction)."""
+    for event in reversed(record.events):
+        if event.action is Action.CHARGE:
+            return Bill.from_data(event.data)
+    return None
+
+
+def _leader(desk: Desk, name: str) -> Staff:
+    with desk.store.read() as session:
+        row = find_staff(session, clean_text(name))
+    if row is None:
+        raise ValidationError(_("No staff member named {name}.").format(name=name), "leader")
+    if not row.active:
+        raise ValidationError(_("{name} is not active.").format(name=row.name), "leader")
+    if Role(row.role) not in ASSESSORS:
+        raise ValidationError(
+            _("{name} is a {role}; the fee assessment is the team leader's.").format(
+                name=row.name, role=Role(row.role).label), "leader")
+    return row
+
+
+def assess_ticket(desk: Desk, ticket_no: str, fee: str | Decimal, leader: str, by: str, *,
+                  feasible: bool = True, note: str = "",
+                  at: str | datetime | None = None) -> TicketRecord:
+    """评审: the team leader's fee (and whether the job can be done) for an out-of-scope item."""
+    record = get_ticket(desk, ticket_no)
+    if record.intake.service_type is not ServiceType.ASSESS:
+        raise ValidationError(
+            _("Ticket {no} is {kind}: only out-of-scope jobs get a fee assessment.").format(
+                no=record.ticket_no, kind=record.intake.service_type.label), "service_type")
+    amount = parse_money(fee, "fee")
+    who = _leader(desk, leader)
+    text = v.validate_note(note)
+    return _step(desk, ticket_no, Action.ASSESS, by, note=text, at=at, step=Step(
+        {"fee": str(amount), "leader": who.name, "feasible": feasible}))
+
+
+_ITEM = re.compile(r"^\s*([^=@]+?)\s*(?:=\s*([0-9.]+))?\s*(?:@\s*(.+?))?\s*$")
+_MATERIAL = re.compile(r"^\s*(.+?)\s*=\s*[¥]?\s*([0-9.]+)\s*(?:[x×*]\s*([0-9.]+))?\s*$")
+
+
+def parse_item(desk: Desk, text: str, default_at: datetime) -> ItemUse:
+    """`KEY`, `KEY=QTY` or `KEY=QTY@14:05` (the time the item was done, for the 30-minute rule)."""
+    m = _ITEM.match(clean_text(text))
+    if not m:
+        raise ValidationError(_("Item must look like KEY=QTY or KEY=QTY@HH:MM: {text}").format(
+            text=clean_text(text)), "item")
+    key, qty, when = m.groups()
+    item = desk.config.fees.require(key)
+    at = parse_local(when, desk.config.tz, desk.now(), "item") if when else default_at
+    return ItemUse(item.key, parse_qty(qty or "1", "item"), at)
+
+
+def parse_material(text: str) -> MaterialUse:
+    """`NAME=PRICE` or `NAME=PRICExQTY`: the part and its purchase price per unit."""
+    m = _MATERIAL.match(clean_text(text))
+    if not m:
+        raise ValidationError(
+            _("Material must look like NAME=PRICE or NAME=PRICExQTY: {text}").format(
+                text=clean_text(text)), "material")
+    name, price, qty = m.groups()
+    if len(name) > v.NAME_MAX:
+        raise ValidationError(_("Material name is too long."), "material")
+    return MaterialUse(name, parse_money(price, "material"), parse_qty(qty or "1", "material"))
+
+
+def quote(desk: Desk, ticket_no: str, items: list[ItemUse], materials: list[MaterialUse],
+          *, agreed: bool = False) -> Bill:
+    """The bill these items and parts would make on this ticket, without recording it."""
+    record = get_ticket(desk, ticket_no)
+    assessed = None
+    if record.intake.service_type is ServiceType.FREE:
+        raise ValidationError(
+            _("Ticket {no} is routine (free) work: nothing is charged. Amend its service type "
+              "to paid first.").format(no=record.ticket_no), "service_type")
+    if record.intake.service_type is ServiceType.ASSESS:
+        assessment = latest_assessment(record)
+        if assessment is None:
+            raise ValidationError(
+                _("Ticket {no} needs the team leader's fee assessment before charging.").format(
+                    no=record.ticket_no), "assess")
+        if not assessment.feasible:
+            raise ValidationError(
+                _("The team leader assessed ticket {no} as not feasible: nothing to charge.")
+                .format(no=record.ticket_no), "assess")
+        assessed = assessment.fee
+    return make_bill(items, materials, desk.config.fees, agreed=agreed, assessed_fee=assessed)
+
+
+def charge_ticket(desk: Desk, ticket_no: str, items: list[ItemUse],
+                  materials: list[MaterialUse], agreed: bool, by: str, *, note: str = "",
+                  at: str | datetime | None = None) -> TicketRecord:
+    """Record the paid items, parts and the owner's agreement to the quote (004)."""
+    if not agreed:
+        raise ValidationError(
+            _("Paid work needs the owner's agreement to the quote first (--agreed)."), "agreed")
+    bill = quote(desk, ticket_no, items, materials, agreed=True)
+    return _step(desk, ticket_no, Action.CHARGE, by, note=note, at=at, step=Step(bill.to_data()))

@@ -1,0 +1,319 @@
+"""SLA alerts and escalation: the clocks of the working set, whom to call, and the duty log.
+
+`alerts` is read-only (the TUI and `sla check` poll it). `escalate` writes each warning,
+breach and escalation step to the duty log exactly once: the step's `sla_notice` row (unique
+per ticket, clock, level and anchor) and its duty-log entry (with the same dedup key) go in one
+savepoint, so a restart or a second desk on the same book never writes it again.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from ..domain.enums import Action
+from ..domain.sla import (
+    Callee, ClockName, ClockState, Level, Reached, SlaClock, evaluate, reached,
+)
+from ..domain.text import clean_text
+from ..domain.ticket import TicketRecord
+from ..domain.timeparse import fmt_local
+from ..domain.validation import mask_phone, validate_reason
+from ..errors import IllegalTransition
+from ..i18n import _
+from ..store.db import Store
+from ..store.tables import SlaNotice
+from . import dutylog
+from .desk import Desk
+from .staff import StaffMember, list_staff
+from .tickets import Step, _step, get_ticket, working_set
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The person to call: a staff member from the roster, or the owner (phone masked)."""
+
+    name: str
+    role: Callee
+    phone: str
+
+    @property
+    def who(self) -> str:
+        """'team leader 周班长 13700000021' (role label, name, phone)."""
+        return " ".join(p for p in (self.role.label, self.name, self.phone) if p)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A clock in warning or breach, with the level it has reached and what to do now."""
+
+    ticket_no: str
+    room: str
+    clock: SlaClock
+    level: Level
+    call: Contact | None
+    action_text: str
+    follow_up_due: bool = False
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning, breach or escalation step as written to the duty log."""
+
+    ticket_no: str
+    clock: ClockName
+    level: Level
+    anchor: datetime
+    due_at: datetime
+    reached_at: datetime
+    at: datetime
+    call: Contact | None
+    text: str
+    log_id: int | None
+
+    @property
+    def is_breach(self) -> bool:
+        """A breach or an escalation step (the TUI rings the bell)."""
+        return self.level is not Level.WARNING
+
+
+Key = tuple[str, str, str, datetime]
+
+# notice keys known to be in each book: once written, always written (append-only)
+_KNOWN: weakref.WeakKeyDictionary[Store, set[Key]] = weakref.WeakKeyDictionary()
+
+
+class _Roster:
+    """Active staff: the first of each role (by id) and everyone by name."""
+
+    def __init__(self, members: list[StaffMember]) -> None:
+        members = sorted(members, key=lambda m: m.id)
+        self.by_name = {m.name: m for m in members}
+        self.by_role: dict[str, StaffMember] = {}
+        for m in members:
+            self.by_role.setdefault(m.role.value, m)
+
+    def contact(self, callee: Callee, record: TicketRecord) -> Contact | None:
+        if callee is Callee.CLERK:
+            return None
+        if callee is Callee.OWNER:
+            return Contact(record.intake.caller, callee, mask_phone(record.intake.phone))
+        if callee is Callee.TECHNICIAN:
+            tech = self.by_name.get(record.state.technician)
+            if tech is not None:
+                return Contact(tech.name, callee, tech.phone)
+            if record.state.technician:
+                return Contact(record.state.technician, callee, "")
+            callee = Callee.TEAM_LEADER  # nobody dispatched yet: the team leader assigns
+        member = self.by_role.get(callee.value)
+        return Contact(member.name, callee, member.phone) if member else None
+
+
+def _roster(desk: Desk) -> _Roster:
+    return _Roster(list_staff(desk, active_only=True))
+
+
+def action_text(clock: ClockName, level: Level, callee: Callee, call: Contact | None,
+                follow_up: bool = False) -> str:
+    """One translated line: what the clerk does now."""
+    if callee is Callee.CLERK:
+        if clock is ClockName.DISPATCH:
+            return _("Dispatch it now")
+        return _("Chase it now")
+    if call is None:
+        return _("Call {role}: nobody on the roster").format(role=callee.label)
+    if clock is ClockName.COMPLETE and level is not Level.WARNING and not follow_up:
+        return _("Turn it into a follow-up and report to {who}").format(who=call.who)
+    if callee is Callee.OWNER and clock is ClockName.ARRIVE:
+        return _("Call {who}: apologise and give a new arrival time").format(who=call.who)
+    if callee is Callee.OWNER and clock is ClockName.CALLBACK:
+        return _("Call back {who}").format(who=call.who)
+    return _("Call {who}").format(who=call.who)
+
+
+def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaClock, list[Reached]]]:
+    """The clocks of an open ticket that have reached a level, with the levels."""
+    if not record.is_open:
+        return []
+    rules = desk.config.sla
+    out = []
+    for clock in evaluate(record, now, rules, desk.config.tz):
+        if clock.name is ClockName.COMPLETE and record.state.follow_up:
+            continue  # tracked as a follow-up (协调单) from here on
+        steps = reached(clock, rules)
+        if steps:
+            out.append((clock, steps))
+    return out
+
+
+def _follow_up_due(record: TicketRecord, clock: SlaClock) -> bool:
+    return (clock.name is ClockName.COMPLETE and record.is_open and not record.state.follow_up
+            and clock.state in (ClockState.BREACHED, ClockState.PAUSED)
+            and (clock.remaining_s or 0.0) < 0)
+
+
+def alerts(desk: Desk, now: datetime | None = None,
+           records: list[TicketRecord] | None = None) -> list[Alert]:
+    """Clocks in warning or breach across the working set, least time left first."""
+    now = now or desk.now()
+    records = working_set(desk) if records is None else records
+    roster: _Roster | None = None
+    out: list[Alert] = []
+    for record in records:
+        for clock, steps in _live(record, now, desk):
+            if clock.state not in (ClockState.WARNING, ClockState.BREACHED):
+                continue
+            top = steps[-1]
+            roster = roster or _roster(desk)
+            call = roster.contact(top.callee, record)
+            out.append(Alert(record.ticket_no, record.intake.room, clock, top.level, call,
+                             action_text(clock.name, top.level, top.callee, call),
+                             _follow_up_due(record, clock)))
+    out.sort(key=lambda a: (a.clock.remaining_s or 0.0, a.ticket_no, a.clock.name.value))
+    return out
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.astimezone(timezone.utc)
+
+
+def _ensure_table(store: Store) -> set[Key]:
+    """The notice table, created on a book made before it existed; the known keys."""
+    known = _KNOWN.get(store)
+    if known is None:
+        with store.engine.connect() as conn:
+            present = inspect(conn).has_table(SlaNotice.__tablename__)
+        if not present:
+            with store.write() as session:
+                table = SlaNotice.__table__  # type: ignore[attr-defined]
+                table.create(session.connection(), checkfirst=True)
+        known = _KNOWN.setdefault(store, set())
+    return known
+
+
+def _written(desk: Desk, tickets: set[str]) -> set[Key]:
+    found: set[Key] = set()
+    names = sorted(tickets)
+    with desk.store.read() as session:
+        for i in range(0, len(names), 500):
+            q = select(SlaNotice.ticket_no, SlaNotice.clock, SlaNotice.level, SlaNotice.anchor
+                       ).where(col(SlaNotice.ticket_no).in_(names[i:i + 500]))
+            found.update((t, c, lv, _utc(a)) for t, c, lv, a in session.exec(q))
+    return found
+
+
+def _log_text(desk: Desk, record: TicketRecord, clock: SlaClock, step: Reached,
+              action: str) -> str:
+    tz = desk.config.tz
+    due = fmt_local(clock.due_at, tz)
+    args = dict(no=record.ticket_no, clock=clock.name.label, due=due, action=action)
+    if step.level is Level.WARNING:
+        return _("{no} {clock} clock warning: due {due}. {action}").format(**args)
+    if step.level is Level.BREACH:
+        return _("{no} {clock} clock breached: was due {due}. {action}").format(**args)
+    minutes = int(max(0.0, (step.at - (clock.due_at or step.at)).total_seconds()) // 60)
+    return _("{no} {clock} clock {minutes} min overdue: escalated to {role}. {action}").format(
+        minutes=minutes, role=step.callee.label, **args)
+
+
+def escalate(desk: Desk, now: datetime | None = None,
+             records: list[TicketRecord] | None = None) -> list[Notice]:
+    """Write each new warning, breach and escalation step to the duty log, exactly once;
+    returns only the notices written by this call."""
+    now = now or desk.now()
+    records = working_set(desk) if records is None else records
+    todo: list[tuple[Key, TicketRecord, SlaClock, Reached]] = []
+    known = _ensure_table(desk.store)
+    for record in records:
+        for clock, steps in _live(record, now, desk):
+            # a back-entered call: nobody is called about what happened before it was entered
+            steps = [s for s in steps if s.at >= record.registered_at]
+            if any(s.level is not Level.WARNING for s in steps):
+                steps = [s for s in steps if s.level is not Level.WARNING]
+            assert clock.anchor is not None
+            for step in steps:
+                key = (record.ticket_no, clock.name.value, step.level.value, _utc(clock.anchor))
+                if key not in known:
+                    todo.append((key, record, clock, step))
+    if not todo:
+        return []
+    known |= _written(desk, {k[0] for k, *_ in todo})
+    todo = [t for t in todo if t[0] not in known]
+    if not todo:
+        return []
+    roster = _roster(desk)
+    written: list[Notice] = []
+    with desk.store.write() as session:
+        for key, record, clock, step in todo:
+            call = roster.contact(step.callee, record)
+            text = _log_text(desk, record, clock, step,
+                             action_text(clock.name, step.level, step.callee, call))
+            dedup = "sla:{}:{}:{}:{}".format(*key[:3], key[3].isoformat())
+            kind = (dutylog.LogKind.SLA_WARNING if step.level is Level.WARNING
+                    else dutylog.LogKind.SLA)
+            data = {"clock": clock.name.value, "level": step.level.value, "anchor_at": key[3],
+                    "due_at": clock.due_at, "reached_at": step.at,
+                    "call": ({"role": call.role.value, "name": call.name, "phone": call.phone}
+                             if call else None)}
+            try:
+                with session.begin_nested():
+                    entry = dutylog.append(session, site=desk.config.site_code, at=now, kind=kind,
+                                           author=_("SLA monitor"), text=text,
+                                           ticket_no=record.ticket_no, data=data, dedup_key=dedup)
+                    if entry is None:
+                        known.add(key)
+                        continue
+                    session.add(SlaNotice(
+                        site=desk.config.site_code, ticket_no=record.ticket_no, clock=key[1],
+                        level=key[2], anchor=key[3], due_at=clock.due_at or step.at,
+                        reached_at=step.at, at=now, call_role=call.role.value if call else "",
+                        call_name=call.name if call else "", call_phone=call.phone if call else "",
+                        log_id=entry.id))
+                    session.flush()
+            except IntegrityError:
+                known.add(key)  # another desk wrote it first
+                continue
+            written.append(Notice(record.ticket_no, clock.name, step.level, key[3],
+                                  clock.due_at or step.at, step.at, now, call, entry.text,
+                                  entry.id))
+    known.update((n.ticket_no, n.clock.value, n.level.value, n.anchor) for n in written)
+    return written
+
+
+def notices(desk: Desk, ticket_no: str) -> list[tuple[str, str, datetime, int | None]]:
+    """(clock, level, written at, duty-log id) of every notice of a ticket, oldest first."""
+    _ensure_table(desk.store)
+    with desk.store.read() as session:
+        rows = session.exec(select(SlaNotice).where(
+            SlaNotice.ticket_no == clean_text(ticket_no).upper()).order_by(col(SlaNotice.id)))
+        return [(r.clock, r.level, r.at, r.log_id) for r in rows]
+
+
+def clocks_of(desk: Desk, record: TicketRecord, now: datetime | None = None) -> list[SlaClock]:
+    """The ticket's clocks now, with the desk's rules and time zone."""
+    return evaluate(record, now or desk.now(), desk.config.sla, desk.config.tz)
+
+
+def follow_up_due(desk: Desk, ticket_no: str, now: datetime | None = None) -> bool:
+    """Has the completion clock breached, with the job not yet a follow-up (转协调单)?"""
+    record = get_ticket(desk, ticket_no)
+    return any(_follow_up_due(record, c) for c in clocks_of(desk, record, now))
+
+
+def convert_to_follow_up(desk: Desk, ticket_no: str, by: str, note: str = "") -> TicketRecord:
+    """The clerk agreed: the overdue job becomes a follow-up (协调单), noted in the duty log."""
+    no = clean_text(ticket_no).upper()
+    if not follow_up_due(desk, no):
+        raise IllegalTransition(
+            _("{no} is not overdue for completion; it needs no follow-up yet.").format(no=no))
+    text = validate_reason(note, "note") if clean_text(note) else _(
+        "Not completed in time: turned into a follow-up.")
+    return _step(desk, no, Action.FOLLOW_UP, by, note=text, step=Step(
+        {"progress": text, "sla": ClockName.COMPLETE.value}, dutylog.LogKind.SLA,
+        _("{no} turned into a follow-up by {by}: {note}").format(no=no, by=clean_text(by),
+                                                                 note=text)))

@@ -1,0 +1,132 @@
+"""The SQL of the monthly statistics, written once for SQLite and PostgreSQL.
+
+The month's figures are aggregated by the database (a month can hold 100,000 tickets); only the
+grouped rows come back to Python. Each function takes a Connection and the UTC month bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import TextClause
+
+from .types import JSONText, UTCDateTime
+
+# the month's tickets: the (site, registered_at) index finds them
+IN_MONTH = "t.site = :site AND t.registered_at >= :lo AND t.registered_at < :hi"
+
+
+def _q(sql: str, **columns: Any) -> TextClause:
+    clause = text(sql).bindparams(bindparam("lo", type_=UTCDateTime()),
+                                  bindparam("hi", type_=UTCDateTime()))
+    return clause.columns(**columns) if columns else clause
+
+
+def minutes(dialect: str, start: str, stop: str) -> str:
+    """Minutes from `start` to `stop` (both column expressions)."""
+    if dialect == "sqlite":
+        return f"((julianday({stop}) - julianday({start})) * 1440.0)"
+    return f"(EXTRACT(EPOCH FROM ({stop} - {start})) / 60.0)"
+
+
+def hour_bucket(dialect: str, column: str) -> str:
+    """The UTC hour of a timestamp as text 'YYYY-MM-DD HH'; Python maps hours onto local days."""
+    if dialect == "sqlite":
+        return f"substr({column}, 1, 13)"
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+
+
+def _when(cond: str) -> str:
+    return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+
+
+def breakdown(conn: Connection, params: dict[str, Any]) -> list[Sequence[Any]]:
+    """One pass over the month's tickets: per category, technician and building, the count and
+    how many are in-home, paid, out-of-scope and voided (a few thousand rows at most)."""
+    sums = ", ".join(_when(c) for c in (
+        "t.scope = 'home'", "t.service_type = 'paid'", "t.service_type = 'assess'",
+        "t.status = 'voided'"))
+    sql = (f"SELECT t.category, t.technician, t.building, COUNT(*), {sums} "
+           f"FROM ticket t WHERE {IN_MONTH} GROUP BY t.category, t.technician, t.building")
+    return list(conn.execute(_q(sql), params))
+
+
+def per_hour(conn: Connection, params: dict[str, Any], dialect: str) -> list[tuple[str, int]]:
+    bucket = hour_bucket(dialect, "t.registered_at")
+    sql = f"SELECT {bucket}, COUNT(*) FROM ticket t WHERE {IN_MONTH} GROUP BY {bucket}"
+    return [(str(h), int(n)) for h, n in conn.execute(_q(sql), params)]
+
+
+def numbers(conn: Connection, params: dict[str, Any]) -> list[str]:
+    """The month's ticket numbers in the order they were issued."""
+    sql = f"SELECT t.ticket_no FROM ticket t WHERE {IN_MONTH} ORDER BY t.id"
+    return [r[0] for r in conn.execute(_q(sql), params)]
+
+
+def existing(conn: Connection, candidates: list[str]) -> set[str]:
+    """Which of these ticket numbers are in the book at all (any month)."""
+    found: set[str] = set()
+    for i in range(0, len(candidates), 500):
+        part = candidates[i:i + 500]
+        stmt = text("SELECT ticket_no FROM ticket WHERE ticket_no IN :nos").bindparams(
+            bindparam("nos", expanding=True))
+        found.update(r[0] for r in conn.execute(stmt, {"nos": part}))
+    return found
+
+
+def counter_last(conn: Connection, names: list[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    stmt = text("SELECT name, last FROM counter WHERE name IN :names").bindparams(
+        bindparam("names", expanding=True))
+    return {n: int(v) for n, v in conn.execute(stmt, {"names": names})}
+
+
+def id_range(conn: Connection, params: dict[str, Any]) -> tuple[int, int] | None:
+    row = conn.execute(_q(f"SELECT MIN(t.id), MAX(t.id) FROM ticket t WHERE {IN_MONTH}"),
+                       params).one()
+    return None if row[0] is None else (int(row[0]), int(row[1]))
+
+
+def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequence[Any]]:
+    """Per technician: completed, reworked, called back, and the count and sum of minutes from
+    the call to the first dispatch, arrival (appointments left out) and completion.
+
+    The events are grouped by ticket over the month's range of ticket ids (the event index is
+    by ticket id; ids grow with registration), then joined back to the month's tickets."""
+    ids = id_range(conn, params)
+    if ids is None:
+        return []
+    first = "MIN(CASE WHEN e.action = '{a}' THEN e.at END) AS {k}"
+    firsts = ", ".join(first.format(a=a, k=k) for a, k in (
+        ("dispatch", "d"), ("arrive", "a"), ("complete", "c"), ("callback", "cb")))
+    d, a, c = (minutes(dialect, "t.received_at", f"x.{k}") for k in ("d", "a", "c"))
+    not_appt = "t.urgency <> 'appointment'"
+    sql = (
+        f"SELECT t.technician, COUNT(x.c), "
+        f"{_when('t.rework_count > 0 AND x.c IS NOT NULL')}, COUNT(x.cb), "
+        f"COUNT(x.d), SUM({d}), "
+        f"{_when(f'{not_appt} AND x.a IS NOT NULL')}, SUM(CASE WHEN {not_appt} THEN {a} END), "
+        f"COUNT(x.c), SUM({c}) "
+        f"FROM (SELECT e.ticket_id, {firsts} FROM ticket_event e "
+        f"WHERE e.ticket_id BETWEEN :first_id AND :last_id "
+        f"AND e.action IN ('dispatch', 'arrive', 'complete', 'callback') "
+        f"GROUP BY e.ticket_id) x JOIN ticket t ON t.id = x.ticket_id "
+        f"WHERE {IN_MONTH} GROUP BY t.technician"
+    )
+    return list(conn.execute(_q(sql), {**params, "first_id": ids[0], "last_id": ids[1]}))
+
+
+def events_of(conn: Connection, params: dict[str, Any], action: str,
+              where: str = "") -> list[Sequence[Any]]:
+    """ticket_no, technician, seq, at, by, note, data of every `action` event of the month's
+    tickets (narrowed by `where` on the ticket), in ticket and history order."""
+    extra = f" AND {where}" if where else ""
+    sql = (f"SELECT t.ticket_no, t.technician, e.seq, e.at, e.by, e.note, e.data "
+           f"FROM ticket t JOIN ticket_event e ON e.ticket_id = t.id "
+           f"WHERE {IN_MONTH}{extra} AND e.action = :action ORDER BY t.id, e.seq")
+    q = _q(sql, at=UTCDateTime(), data=JSONText())
+    return list(conn.execute(q, {**params, "action": action}))

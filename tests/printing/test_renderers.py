@@ -1,0 +1,224 @@
+"""The two renderers on their own: PDF (fpdf2 + a system CJK font) and GB18030 text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from repairdesk.printing.fonts import FontMissing, find_cjk_font
+from repairdesk.printing.settings import parse_printing
+from repairdesk.printing.sheet import Sheet
+from repairdesk.printing.text import (
+    encode_for_printer, pad, render_text, text_width, wrap,
+)
+
+from .conftest import pdf_info, pdf_pages, pdf_text
+
+NO = "BX-20261122-0007"
+
+
+def sheet(**kw) -> Sheet:
+    base = dict(
+        heading="幸福家园物业服务中心", title="派工单", number_label="单号", number=NO,
+        rows=(("来电时间", "2026-11-22 10:00"), ("房号/位置", "3-2-1501（入户）"),
+              ("报修人", "王女士"), ("电话", "138****5678"), ("紧急程度", "紧急"),
+              ("到场时限", "2026-11-22 10:15"), ("服务", "特约服务"), ("报价", "¥50.00"),
+              ("业户自备配件", "否"), ("维修工", "张建国")),
+        body_label="报修内容", body="厨房水槽下水管漏水，地面积水。\x1b[31m业主\x07下午在家",
+        fill_in=("维修情况",), signatures=("接单人", "业主确认"), time_label="时间",
+        mark="补打（第1次）", footer="打印于 2026-11-22 10:05，打印任务 7")
+    base.update(kw)
+    return Sheet(**base)
+
+
+# ---------------------------------------------------------------- text
+
+
+def test_text_columns_line_up_by_paper_width():
+    text = render_text(sheet(), ("客服存根", "工程联"), 80)
+    lines = [ln for ln in text.replace("\f", "").split("\n") if ln]
+    assert max(text_width(ln) for ln in lines) == 80
+    # the right-hand column of the two-per-line rows starts at the same column on paper
+    starts = []
+    for ln in lines:
+        for label in ("房号/位置：", "电话：", "到场时限：", "报价：", "维修工："):
+            if label in ln and not ln.startswith(label):
+                starts.append(text_width(ln[:ln.index(label)]))
+    assert len(starts) == 10 and set(starts) == {40}
+    assert text_width(pad("派工单", 10)) == 10 and pad("派工单", 5) == "派工 "
+
+
+def test_text_copies_form_feeds_and_gb18030():
+    text = render_text(sheet(), ("客服存根", "工程联", "财务联"), 80)
+    assert text.count("\f") == 3 and text.endswith("\f")
+    pages = text.split("\f")[:-1]
+    for page, name in zip(pages, ("客服存根", "工程联", "财务联")):
+        assert f"【{name}】" in page.splitlines()[0] or f"【{name}】" in page.splitlines()[1]
+        assert f"单号：{NO}" in page and "补打（第1次）" in page and "138****5678" in page
+    data = encode_for_printer(text)
+    assert data.decode("gb18030") == text.replace("\n", "\r\n")
+    assert "派工单".encode("gb18030") not in data  # the title is spaced out: 派 工 单
+    assert "派 工 单".encode("gb18030") in data
+    assert "￥50.00".encode("gb18030") in data  # GBK's yen sign, which dot-matrix fonts have
+    assert b"\x1b" not in data and b"\x07" not in data
+
+
+@pytest.mark.parametrize("width", [40, 60, 132])
+def test_text_width_is_configurable(width):
+    text = render_text(sheet(body="长" * 300), ("客服存根",), width)
+    assert max(text_width(ln) for ln in text.replace("\f", "").split("\n")) == width
+
+
+def test_characters_a_dot_matrix_font_lacks_become_question_marks():
+    text = render_text(sheet(body="水管漏了😀，急"), ("工程联",), 80)
+    assert "水管漏了?，急" in text and "😀" not in text
+    assert text.encode("gbk")  # every character is in GBK
+
+
+def test_wrap_keeps_latin_words_and_splits_chinese_anywhere():
+    assert wrap("水管 BX-20261122-0007 漏水", 12) == ["水管", "BX-20261122-", "0007 漏水"]
+    assert wrap("一二三四五六", 4) == ["一二", "三四", "五六"]
+
+
+# ---------------------------------------------------------------- PDF
+
+
+@pytest.fixture(scope="module")
+def font():
+    try:
+        return find_cjk_font()
+    except FontMissing as exc:
+        pytest.skip(str(exc))
+
+
+def render(font, s: Sheet, copies=("客服存根", "工程联", "财务联"), paper="A5") -> bytes:
+    from repairdesk.printing.fonts import find_latin_font
+    from repairdesk.printing.pdf import render_pdf
+
+    return render_pdf(s, copies, parse_printing({"paper": paper}).paper, font,
+                      created=datetime(2026, 11, 22, 2, 5, tzinfo=timezone.utc),
+                      latin=find_latin_font())
+
+
+def test_pdf_one_labelled_page_per_copy(font, tmp_path: Path):
+    path = tmp_path / "wo.pdf"
+    path.write_bytes(render(font, sheet()))
+    info = pdf_info(path)
+    assert info["Pages"] == "3"
+    assert page_mm(info) == (148, 210)  # A5
+    pages = pdf_pages(path)
+    for page, name in zip(pages, ("客服存根", "工程联", "财务联")):
+        for expected in (name, NO, "派工单", "3-2-1501", "王女士", "138****5678", "紧急",
+                         "2026-11-22 10:15", "特约服务", "¥50.00", "张建国", "接单人", "业主确认",
+                         "补打（第1次）", "厨房水槽下水管漏水"):
+            assert expected in page, (name, expected)
+    assert "13812345678" not in "".join(pages)
+
+
+def test_pdf_strips_control_characters(font, tmp_path: Path):
+    text = pdf_text(render(font, sheet(), ("工程联",)), tmp_path)
+    assert "业主下午在家" in text.replace("\n", "")
+    assert "\x1b" not in text and "[31m" not in text and "\x07" not in text
+
+
+def page_mm(info: dict[str, str]) -> tuple[int, int]:
+    w, h = (float(x) for x in info["Page size"].split(" pts")[0].split(" x "))
+    return round(w / 72 * 25.4), round(h / 72 * 25.4)
+
+
+def test_pdf_replaces_what_no_font_can_draw(font, tmp_path: Path, capfd):
+    text = pdf_text(render(font, sheet(body="水管漏了\U0001FAE0，急"), ("工程联",)), tmp_path)
+    assert "水管漏了?，急" in text.replace("\n", "")
+    assert "missing" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("paper,mm", [("A4", (210, 297)), ("148x105", (148, 105))])
+def test_pdf_paper_size_is_configurable(font, tmp_path: Path, paper, mm):
+    path = tmp_path / "wo.pdf"
+    path.write_bytes(render(font, sheet(), ("工程联",), paper=paper))
+    info = pdf_info(path)
+    assert page_mm(info) == mm and info["Pages"] == "1"
+    assert "工程联" in pdf_pages(path)[0] and NO in pdf_pages(path)[0]
+
+
+def test_pdf_long_content_still_one_page_per_copy(font, tmp_path: Path):
+    path = tmp_path / "wo.pdf"
+    path.write_bytes(render(font, sheet(body="墙面渗水发霉，" * 70), ("客服存根", "工程联")))
+    assert pdf_info(path)["Pages"] == "2"
+    assert "墙面渗水发霉" in pdf_pages(path)[1]
+
+
+def test_pdf_qr_code_reads_back_as_the_ticket_number(font, tmp_path: Path):
+    if shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None:
+        pytest.skip("zbarimg/pdftoppm not installed (zbar-tools, poppler-utils)")
+    path = tmp_path / "wo.pdf"
+    path.write_bytes(render(font, sheet(), ("工程联",)))
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "page")],
+                   check=True)
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page-1.png")],
+                         capture_output=True, text=True, check=False).stdout
+    assert out.strip() == NO
+
+
+def test_missing_font_names_the_package_to_install(tmp_path: Path):
+    with pytest.raises(FontMissing) as err:
+        find_cjk_font(known=(), fontconfig=False)
+    assert "fonts-noto-cjk" in str(err.value) and "fonts-wqy-zenhei" in str(err.value)
+    with pytest.raises(FontMissing) as err:
+        find_cjk_font(str(tmp_path / "nope.ttf"))
+    assert "printing.font" in str(err.value)
+    latin = next(Path("/usr/share/fonts").rglob("DejaVuSans.ttf"), None)
+    if latin is not None:
+        with pytest.raises(FontMissing):
+            find_cjk_font(str(latin))
+
+
+# ---------------------------------------------------------------- settings
+
+
+@pytest.mark.parametrize("table,key", [
+    ({"backend": "fax"}, "printing.backend"),
+    ({"backend": "cups"}, "printing.printer"),
+    ({"printer": "bad name!"}, "printing.printer"),
+    ({"format": "docx"}, "printing.format"),
+    ({"paper": "A9"}, "printing.paper"),
+    ({"text_width": 20}, "printing.text_width"),
+    ({"text_width": "80"}, "printing.text_width"),
+    ({"copies_free": []}, "printing.copies_free"),
+    ({"copies_paid": ["客服存根", "客服存根"]}, "printing.copies_paid"),
+    ({"auto_on_dispatch": "yes"}, "printing.auto_on_dispatch"),
+    ({"wait_seconds": 0}, "printing.wait_seconds"),
+])
+def test_bad_settings_name_the_key(table, key):
+    from repairdesk.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        parse_printing(table)
+    assert key in str(err.value)
+
+
+def test_settings_defaults_and_auto_backend(tmp_path: Path):
+    s = parse_printing({})
+    assert s.backend.value == "folder" and s.format.value == "pdf"
+    assert s.paper.name == "A5" and s.paper.cups_media == "A5" and s.text_width == 80
+    assert s.copies_free == ("客服存根", "工程联")
+    assert s.copies_paid == ("客服存根", "工程联", "财务联")
+    assert s.auto_on_dispatch is True
+    assert s.folder.parts[-2:] == ("repairdesk", "print")
+    assert parse_printing({"printer": "front-desk"}).backend.value == "cups"
+    assert parse_printing({"paper": "241x140"}).paper.cups_media == "Custom.241x140mm"
+
+
+def test_a_bad_printing_key_stops_the_config_load(tmp_path: Path):
+    from repairdesk.config import load_config
+    from repairdesk.errors import ConfigError
+
+    conf = tmp_path / "site.toml"
+    conf.write_text('[printing]\nformat = "docx"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(conf)
+    assert "printing.format" in str(err.value)

@@ -1,0 +1,252 @@
+"""The monthly table and the daily report on a month worked out by hand (tests/reportdata.py),
+and the paid-work steps they read: charges, the team leader's assessment, the chase note."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from repairdesk.domain.enums import Action, Status
+from repairdesk.errors import IllegalTransition, ValidationError
+from repairdesk.services import daily, fees, reports
+from repairdesk.services import tickets as T
+from repairdesk.services.report_clocks import clock_records
+
+
+def _reportdata():
+    """tests/reportdata.py (the tests are not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "reportdata", Path(__file__).resolve().parents[1] / "reportdata.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+data = _reportdata()
+E = data.EXPECTED
+
+
+@pytest.fixture
+def month(staffed, clock):
+    nos = data.build(staffed, clock)
+    return staffed, nos
+
+
+def test_monthly_figures_match_the_hand_count(month):
+    desk, _nos = month
+    t = reports.month_table(desk, "2026-11")
+    for key in ("total", "first_no", "last_no", "gaps", "home", "public", "free", "paid",
+                "assess", "fee_total", "charged", "completed", "reworked", "called_back",
+                "voided_count", "by_category", "by_building"):
+        assert getattr(t, key) == E[key], key
+    assert isinstance(t.fee_total, Decimal)
+    assert t.avg_dispatch_min == pytest.approx(E["avg_dispatch_min"])
+    assert t.avg_arrive_min == pytest.approx(E["avg_arrive_min"])
+    assert t.avg_complete_min == pytest.approx(E["avg_complete_min"])
+    assert t.rework.value == pytest.approx(0.25)  # 1 of 4 completed: far above the 1% target
+    assert t.callback.value == pytest.approx(0.75)
+    assert [(r.name, r.tickets, r.completed, r.reworked, r.fees) for r in t.by_technician] == [
+        ("张建国", 3, 2, 0, Decimal("113.00")), ("王师傅", 2, 2, 1, Decimal("96.30"))]
+    assert [(m.name, m.qty, m.amount, m.purchase) for m in t.materials] == [
+        ("螺丝", Decimal(10), Decimal("33.00"), Decimal("25.00")),
+        ("LED灯泡", Decimal(2), Decimal("30.00"), Decimal("16.00")),
+        ("灯座", Decimal(1), Decimal("16.30"), Decimal("12.50"))]
+    assert [(v.ticket_no, v.reason, v.by) for v in t.voided] == [
+        ("BX-20261110-0003", "重复登记", data.CLERK)]
+    per_day = {d.day.day: d.tickets for d in t.days if d.tickets}
+    assert per_day == {1: 1, 3: 1, 10: 2, 20: 1, 22: 2}
+    assert len(t.days) == 30
+
+
+def test_on_time_rates_per_clock_come_from_the_sla_engine(month):
+    desk, _nos = month
+    t = reports.month_table(desk, "2026-11")
+    assert t.clocks_available
+    assert {c.clock: (c.met, c.missed) for c in t.clocks} == E["clocks"]
+    assert t.ontime.hit == 25 and t.ontime.total == 27
+    by_day = {d.day.day: (d.met, d.missed) for d in t.days if d.met or d.missed}
+    assert by_day == {1: (6, 0), 3: (5, 1), 10: (5, 0), 20: (5, 1), 22: (4, 0)}
+
+
+def test_light_records_give_the_engine_the_same_answers_as_full_ones(month):
+    """The report builds records without the ORM and parses only the event data the clocks
+    read: every clock must come out as for the ticket read the ordinary way."""
+    from repairdesk.domain.sla import evaluate
+
+    desk, _nos = month
+    lo, hi = reports.month_bounds(desk, "2026-11")
+    from repairdesk.services.report_clocks import _TICKETS
+
+    with desk.store.read() as session:
+        conn = session.connection()
+        rows = conn.execute(_TICKETS, {"site": "XF", "lo": lo, "hi": hi}).all()
+        light = list(clock_records(conn, rows))
+    now, rules, tz = desk.now(), desk.config.sla, desk.config.tz
+    assert len(light) == E["total"]
+    for record in light:
+        full = T.get_ticket(desk, record.ticket_no)
+        assert evaluate(record, now, rules, tz) == evaluate(full, now, rules, tz)
+        assert record.state.status is full.state.status
+
+
+def test_rates_are_cached_until_the_month_gets_a_new_step(month, clock):
+    desk, nos = month
+    first = reports.month_table(desk, "2026-11")
+    lo, hi = reports.month_bounds(desk, "2026-11")
+    from repairdesk.services.report_clocks import month_clock_rates
+
+    with desk.store.read() as session:
+        assert month_clock_rates(desk, session.connection(), lo, hi).cached
+    clock.advance(minutes=5)
+    T.dispatch_ticket(desk, nos["E"], "王师傅", data.CLERK)  # 35 minutes: a late dispatch
+    with desk.store.read() as session:
+        again = month_clock_rates(desk, session.connection(), lo, hi)
+    assert not again.cached
+    dispatch = {c.clock: (c.met, c.missed) for c in again.clocks}["dispatch"]
+    assert dispatch == (4, 2)
+    assert first.clocks != tuple(again.clocks)
+
+
+def test_month_boundaries_are_local_and_months_parse(month):
+    desk, _nos = month
+    october = reports.month_table(desk, "2026/10", clocks=False)
+    assert october.total == 1 and october.first_no == "BX-20261031-0001"
+    assert october.clocks == () and not october.clocks_available
+    assert reports.month_table(desk, "2026年12月").total == 0
+    assert reports.shift_month("2026-01", -1) == "2025-12"
+    assert reports.shift_month("2026-12", 1) == "2027-01"
+    for bad in ("2026-13", "11/2026", "", "2026-1-1"):
+        with pytest.raises(ValidationError):
+            reports.parse_month(bad)
+
+
+def test_ticket_list_carries_each_fee(month):
+    desk, nos = month
+    lines = reports.month_tickets(desk, "2026-11")
+    assert [ln.ticket_no for ln in lines] == sorted(n for k, n in nos.items() if k != "O")
+    fee = {ln.ticket_no: ln.fee for ln in lines}
+    assert fee[nos["B"]] == Decimal("96.30") and fee[nos["D"]] == Decimal("113.00")
+    assert fee[nos["A"]] is None
+
+
+def test_daily_report_lists_orders_not_back_with_reason_and_expected_return(month):
+    desk, nos = month
+    data.chase(desk, nos)
+    r = daily.day_report(desk)
+    assert r.day == date(2026, 11, 22)
+    assert (r.issued, r.returned, r.voided) == (2, 0, 0)
+    rows = {o.ticket_no: o for o in r.outstanding}
+    assert set(rows) == {nos["D"], nos["E"]}
+    e = rows[nos["E"]]
+    assert e.reason == "业主下午才在家"
+    assert e.expected_at == data.local(11, 22, 18, 0)
+    d = rows[nos["D"]]
+    assert d.status == Status.ON_SITE.value and d.technician == "张建国"
+    assert d.reason  # what the state implies
+    assert d.expected_at == data.local(11, 23, 0, 0)  # the in-home completion deadline
+    assert [(p.ticket_no, p.repeat_of) for p in r.repeats] == [(nos["E"], nos["F"])]
+    # F came in at 08:00 on the 20th: before 08:30, so in the duty day of the 19th
+    nov19 = daily.day_report(desk, date(2026, 11, 19))
+    assert (nov19.issued, nov19.returned, nov19.outstanding) == (1, 1, ())
+    assert daily.day_report(desk, date(2026, 11, 20)).issued == 0
+
+
+def test_chase_needs_a_future_time(month):
+    desk, nos = month
+    with pytest.raises(ValidationError):
+        daily.chase_return(desk, nos["E"], "业主不在家", "09:00", data.CLERK)
+
+
+def test_charging_rules_at_the_service(month, clock):
+    desk, nos = month
+    items = [fees.parse_item(desk, "toilet", desk.now())]
+    with pytest.raises(ValidationError):  # a free job is not charged
+        fees.charge_ticket(desk, nos["A"], items, [], True, data.CLERK)
+    with pytest.raises(ValidationError):  # the owner's agreement comes first
+        fees.charge_ticket(desk, nos["B"], items, [], False, data.CLERK)
+    with pytest.raises(IllegalTransition):  # a closed job takes no new charges
+        fees.charge_ticket(desk, nos["B"], items, [], True, data.CLERK)
+    # a correction: the later CHARGE is the bill in force, the earlier stays in the history
+    clock.advance(minutes=1)
+    rec = fees.charge_ticket(desk, nos["D"], [], [fees.parse_material("螺丝=2.5x4")], True,
+                             data.CLERK, note="数量更正")
+    assert [e.action for e in rec.events].count(Action.CHARGE) == 2
+    assert fees.latest_bill(rec).total == Decimal("93.20")  # 80 + 4 x 3.3
+    assert reports.month_table(desk, "2026-11", clocks=False).fee_total == Decimal("189.50")
+
+
+def test_assessment_rules(month, clock):
+    desk, nos = month
+    with pytest.raises(ValidationError):  # only the leader's (or above) assessment counts
+        fees.assess_ticket(desk, nos["D"], "90", "张建国", data.CLERK)
+    with pytest.raises(ValidationError):  # only out-of-scope jobs are assessed
+        fees.assess_ticket(desk, nos["E"], "90", "周班长", data.CLERK)
+    clock.advance(minutes=1)
+    n = T.register_ticket(desk, T.IntakeForm(room="6-1-0101", caller="钱", content="拆除隔墙",
+                                             category="土建", service_type="assess"),
+                          data.CLERK).ticket_no
+    with pytest.raises(ValidationError):  # no charge before the assessment
+        fees.quote(desk, n, [], [fees.parse_material("砖=1x10")])
+    fees.assess_ticket(desk, n, "0", "周班长", data.CLERK, feasible=False)
+    with pytest.raises(ValidationError):
+        fees.quote(desk, n, [], [fees.parse_material("砖=1x10")])
+
+
+@pytest.mark.parametrize("text", ["toilet=abc", "=2", "paint=1", "toilet=1@25:00"])
+def test_bad_item_text(staffed, text):
+    with pytest.raises(ValidationError):
+        fees.parse_item(staffed, text, staffed.now())
+
+
+def test_item_and_material_text(staffed):
+    u = fees.parse_item(staffed, "bulb=3@09:40", staffed.now())
+    assert u.key == "bulb" and u.qty == Decimal(3)
+    assert u.at == data.local(11, 22, 9, 40)
+    assert fees.parse_item(staffed, "疏通马桶", staffed.now()).key == "toilet"
+    m = fees.parse_material("角阀 = ¥35.5 x 2")
+    assert (m.name, m.purchase_price, m.qty) == ("角阀", Decimal("35.50"), Decimal(2))
+    with pytest.raises(ValidationError):
+        fees.parse_material("角阀")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_month(request, tmp_path, clock):
+    """The hand-counted month on a SQLite file and, when the test server answers, PostgreSQL:
+    the month's SQL is written for both."""
+    from repairdesk.config import load_config
+    from repairdesk.domain.enums import Role
+    from repairdesk.services.desk import open_desk
+    from repairdesk.services.staff import add_staff
+    from repairdesk.store.scratch import pg_unavailable_reason, scratch_db
+
+    if request.param == "postgresql" and (reason := pg_unavailable_reason()):
+        pytest.skip(reason)
+    with scratch_db(request.param, tmp_path) as url:
+        desk = open_desk(url, clock=clock, config=load_config(None))
+        for name, role in (("张建国", Role.TECHNICIAN), ("王师傅", Role.TECHNICIAN),
+                           ("周班长", Role.TEAM_LEADER)):
+            add_staff(desk, name, role)
+        try:
+            yield desk, data.build(desk, clock)
+        finally:
+            desk.close()
+
+
+def test_monthly_figures_on_both_databases(any_month):
+    desk, nos = any_month
+    t = reports.month_table(desk, "2026-11")
+    for key in ("total", "first_no", "last_no", "gaps", "home", "public", "paid", "fee_total",
+                "completed", "reworked", "called_back", "by_category", "by_building"):
+        assert getattr(t, key) == E[key], key
+    assert t.avg_complete_min == pytest.approx(E["avg_complete_min"])
+    assert t.avg_arrive_min == pytest.approx(E["avg_arrive_min"])
+    assert {c.clock: (c.met, c.missed) for c in t.clocks} == E["clocks"]
+    assert {d.day.day: d.tickets for d in t.days if d.tickets} == {1: 1, 3: 1, 10: 2, 20: 1,
+                                                                   22: 2}
+    assert [v.reason for v in t.voided] == ["重复登记"]
+    assert daily.day_report(desk).issued == 2
