@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, or_
+import weakref
+
+from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
 from ..domain import validation as v
@@ -24,7 +26,7 @@ from ..domain.timeparse import parse_local
 from ..errors import NotFound, ValidationError
 from ..i18n import _
 from ..store import search
-from ..store.db import next_in_sequence
+from ..store.db import Store, next_in_sequence
 from ..store.tables import Ticket, TicketEvent
 from . import dutylog
 from .desk import Desk
@@ -167,7 +169,7 @@ def list_tickets(desk: Desk, open_only: bool = False, limit: int | None = None,
     with desk.store.read() as session:
         q = select(Ticket)
         if open_only:
-            q = q.where(col(Ticket.status).notin_([Status.CLOSED.value, Status.VOIDED.value]))
+            q = q.where(col(Ticket.status).in_(OPEN_STATUSES))
         if since is not None:
             q = q.where(Ticket.registered_at >= since)
         q = q.order_by(col(Ticket.received_at).desc(), col(Ticket.id).desc())
@@ -187,15 +189,40 @@ def duty_day_start(desk: Desk, at: datetime | None = None) -> datetime:
     return start.astimezone(timezone.utc)
 
 
+# open = not closed or voided, spelt as IN so the (status, received_at) index answers it
+OPEN_STATUSES = [s.value for s in Status if s.is_open]
+
+# Records of the working set by ticket id, with the newest event id they were built from.
+# Events are append-only and the ticket row changes only with a new event, so an unchanged
+# newest event id means an unchanged record: a reload rebuilds only the tickets that moved.
+_BUILT: weakref.WeakKeyDictionary[Store, dict[int, tuple[int, TicketRecord]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def working_set(desk: Desk) -> list[TicketRecord]:
     """What the desk watches: every open ticket, plus everything registered this duty day."""
     since = duty_day_start(desk)
+    ids = union(select(Ticket.id).where(col(Ticket.status).in_(OPEN_STATUSES)),
+                select(Ticket.id).where(col(Ticket.registered_at) >= since))
+    newest = (select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == Ticket.id)
+              .scalar_subquery())
+    q = (select(Ticket.id, newest).where(col(Ticket.id).in_(ids))
+         .order_by(col(Ticket.received_at)))
+    built = _BUILT.get(desk.store, {})
     with desk.store.read() as session:
-        q = select(Ticket).where(or_(
-            col(Ticket.status).notin_([Status.CLOSED.value, Status.VOIDED.value]),
-            col(Ticket.registered_at) >= since,
-        )).order_by(col(Ticket.received_at))
-        return _records(session, list(session.exec(q)))
+        marks = [(tid, last or 0) for tid, last in session.exec(q)]
+        stale = [tid for tid, last in marks if built.get(tid, (None,))[0] != last]
+        if stale:
+            rows = []
+            for i in range(0, len(stale), 500):
+                part = stale[i:i + 500]
+                rows += session.exec(select(Ticket).where(col(Ticket.id).in_(part))).all()
+            fresh = dict(zip((r.id for r in rows), _records(session, rows)))
+            last_of = dict(marks)
+            built = {**built, **{tid: (last_of[tid], rec) for tid, rec in fresh.items()}}
+    built = {tid: built[tid] for tid, _last in marks if tid in built}
+    _BUILT[desk.store] = built
+    return [built[tid][1] for tid, _last in marks if tid in built]
 
 
 def search_tickets(desk: Desk, query: str, limit: int = 200) -> tuple[list[TicketRecord], int]:

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def dt_field(nullable: bool = False, index: bool = False) -> Any:
@@ -41,6 +41,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_status_received", "status", "received_at"),
         Index("ix_ticket_place_category", "room", "category", "received_at"),
         Index("ix_ticket_site_registered", "site", "registered_at"),
+        # today's tickets for the working set, the shift's numbers, the oldest day (issue 9)
+        Index("ix_ticket_registered", "registered_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     ticket_no: str = Field(unique=True)
@@ -72,7 +74,8 @@ class Ticket(SQLModel, table=True):
 
 class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
-    __table_args__ = (UniqueConstraint("ticket_id", "seq"),)
+    # by time: the steps of a shift window for the handover counts (issue 9)
+    __table_args__ = (UniqueConstraint("ticket_id", "seq"), Index("ix_ticket_event_at", "at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     seq: int
