@@ -16,7 +16,8 @@ from .common import desk_of, out
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-FORMAT = typer.Option("table", "--format", "-f", help=_("table, csv, xlsx or pdf."))
+FORMAT = typer.Option("table", "--format", "-f", show_default=False,
+                      help=_("table, csv, xlsx or pdf."))
 OUT = typer.Option(None, "--out", "-o", help=_(
     "Write to this file (xlsx and pdf: default repairdesk-<report>.<format> here)."))
 

@@ -71,9 +71,11 @@ def review(desk: Desk, day: date | None = None) -> DayReview:
 
 def _first_day(desk: Desk) -> date | None:
     with desk.store.read() as session:
-        first = session.exec(select(DutyLogEntry.at).order_by(col(DutyLogEntry.seq))).first()
+        # limit(1): .first() alone still fetches every row through the ORM
+        first = session.exec(select(DutyLogEntry.at).order_by(col(DutyLogEntry.seq))
+                             .limit(1)).first()
         first_ticket = session.exec(select(Ticket.registered_at)
-                                    .order_by(col(Ticket.registered_at))).first()
+                                    .order_by(col(Ticket.registered_at)).limit(1)).first()
     times = [t for t in (first, first_ticket) if t is not None]
     if not times:
         return None
@@ -112,7 +114,7 @@ def sign_off(desk: Desk, supervisor: str, pin: str, day: date | None = None,
     start, end = duty_day_bounds(day, desk.config.tz, desk.config.duty_day_start)
     with desk.store.read() as session:
         last = session.exec(select(DutyLogEntry.hash).where(DutyLogEntry.at < end)
-                            .order_by(col(DutyLogEntry.seq).desc())).first()
+                            .order_by(col(DutyLogEntry.seq).desc()).limit(1)).first()
     content: dict[str, Any] = {
         "day": day.isoformat(), "entries": len(r.entries),
         "handovers": [h[0] for h in r.handovers], "breaches": len(r.breaches),

@@ -66,6 +66,12 @@ def test_first_release_book_opens_upgraded(db_url: str, clock) -> None:
             with desk.store.write() as session:
                 session.connection().execute(text("DELETE FROM ticket_event"))
         # 0002 brought the SLA notices, append-only too
+        with desk.store.write() as session:
+            session.connection().execute(text(
+                "INSERT INTO sla_notice (site, ticket_no, clock, level, anchor, due_at, "
+                "reached_at, at, call_role, call_name, call_phone) VALUES ('XF', :no, "
+                "'dispatch', 'breach', :t, :t, :t, :t, '', '', '')"),
+                {"no": rec.ticket_no, "t": desk.now()})
         with pytest.raises(StoreError):
             with desk.store.write() as session:
                 session.connection().execute(text("UPDATE sla_notice SET level = 'x'"))
