@@ -114,7 +114,27 @@ def fee_schedule(ctx: typer.Context) -> None:
         n=schedule.bundle_minutes))
 
 
+def show_fees(desk: Any, record: Any, data: dict[str, Any]) -> None:
+    """`ticket show --json`: the bill in force and the team leader's assessment, if any."""
+    from ..services.fees import latest_assessment, latest_bill
+
+    bill = latest_bill(record)
+    if bill is not None:
+        data["charges"] = {
+            "total": str(bill.total), "agreed": bill.agreed,
+            "lines": [{k: v for k, v in ln.to_data().items() if k != "at"}
+                      for ln in bill.lines]}
+    assessment = latest_assessment(record)
+    if assessment is not None:
+        data["assessment"] = {"fee": str(assessment.fee), "leader": assessment.leader,
+                              "feasible": assessment.feasible}
+
+
 def register(root: typer.Typer, tickets: typer.Typer) -> None:
+    from .tickets import SHOW_HOOKS
+
+    if show_fees not in SHOW_HOOKS:
+        SHOW_HOOKS.append(show_fees)
     tickets.command("charge", help=_(
         "Record paid items, parts and the owner's agreement to the quote."))(charge)
     tickets.command("assess", help=_(

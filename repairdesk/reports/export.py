@@ -67,8 +67,9 @@ def export_month(desk, key: str, fmt: Format, *, width: int | None = None,
     from .charts import month_charts
     from .pdf import render_report
 
-    return render_report(month_title(key), desk.config.site_name, sections, tz, _font(desk),
-                         charts=month_charts(table), created=desk.now(),
+    font, latin = _fonts(desk)
+    return render_report(month_title(key), desk.config.site_name, sections, tz, font,
+                         latin=latin, charts=month_charts(table), created=desk.now(),
                          progress=_stage(progress, _("PDF pages")))
 
 
@@ -97,12 +98,15 @@ def export_day(desk, day: date | None, fmt: Format, *, width: int | None = None)
     from .pdf import render_report
 
     title = _("Daily report {day}").format(day=report.day.isoformat())
-    return render_report(title, desk.config.site_name, sections, tz, _font(desk),
+    font, latin = _fonts(desk)
+    return render_report(title, desk.config.site_name, sections, tz, font, latin=latin,
                          created=desk.now())
 
 
-def _font(desk):
-    from ..printing.fonts import find_cjk_font
+def _fonts(desk):
+    """The printing renderer's fonts: the Chinese one (printing.font or the system's) and a
+    Latin face if there is one."""
+    from ..printing.fonts import find_cjk_font, find_latin_font
     from ..printing.settings import print_settings
 
-    return find_cjk_font(print_settings(desk.config).font)
+    return find_cjk_font(print_settings(desk.config).font), find_latin_font()

@@ -8,7 +8,7 @@ numbers; `cell_text` is how a cell reads on screen and paper.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Union
 from zoneinfo import ZoneInfo
@@ -189,7 +189,3 @@ def day_sections(r: DayReport) -> list[Section]:
         tuple((p.ticket_no, When(p.received_at), p.room, p.category, p.repeat_of, p.content)
               for p in r.repeats), (20, 17, 14, 8, 20, 40))
     return [summary, outstanding, repeats]
-
-
-def day_label(d: date) -> str:
-    return fmt.date(d)

@@ -22,10 +22,9 @@ from ..errors import ValidationError
 from ..i18n import N_, _
 from ..store.tables import Ticket
 from .desk import Desk
+from .signoff import NOT_RETURNED  # the same "not back at the desk" as the morning review
 from .tickets import Step, _records, _step
 
-NOT_RETURNED = (Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.ON_SITE,
-                Status.COMPLETED, Status.PAUSED)
 RETURNED = (Status.RETURNED, Status.CALLBACK, Status.CLOSED)
 
 # what a state implies when nobody has recorded a reason

@@ -3,9 +3,10 @@
 
 A clock counts as on time when the engine says met and as late when it says missed; clocks not
 started, still running (even past their deadline) or paused are left out until they stop. So
-the counts depend only on the month's events and the rules, never on the time of asking: a
-result is kept in the user cache, keyed by the rules and a fingerprint of the month's events
-(the history is append-only, so their count and highest id change with any new step).
+the counts depend only on the events and the rules, never on the time of asking: they are kept
+in the user cache per day of registration, keyed by the rules and a fingerprint of that day's
+tickets and events (the history is append-only: any new step changes its count and highest id),
+and only a day whose fingerprint changed is worked out again.
 
 Walking 100,000 tickets through the engine takes seconds, so the records are built from plain
 rows without the ORM, and only the event data the clocks read is parsed.
@@ -19,7 +20,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -106,18 +107,35 @@ def clock_records(conn: Connection, tickets: Sequence[Any]) -> Iterator[TicketRe
                            dt(r[3]), r[4], r[17])  # type: ignore[arg-type]
 
 
-def _fingerprint(conn: Connection, params: dict[str, Any]) -> list[int]:
-    """The month's tickets (count, first and last id) and the events in that id range (count,
-    highest id): any new ticket or step of the month changes it."""
-    n, a, b = conn.execute(text(
-        "SELECT COUNT(*), MIN(id), MAX(id) FROM ticket WHERE site = :site "
-        "AND registered_at >= :lo AND registered_at < :hi").bindparams(
-        bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime())),
-        params).one()
+def _day_bounds(desk: Desk, lo: datetime, hi: datetime) -> list[tuple[date, datetime, datetime]]:
+    """The local days of [lo, hi) with their UTC bounds."""
+    tz = desk.config.tz
+    first = lo.astimezone(tz).date()
+    out = []
+    day = first
+    while True:
+        start = datetime.combine(day, time(0), tz).astimezone(timezone.utc)
+        if start >= hi:
+            return out
+        end = datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(timezone.utc)
+        out.append((day, max(start, lo), min(end, hi)))
+        day += timedelta(days=1)
+
+
+_IDS = text(
+    "SELECT COUNT(*), MIN(id), MAX(id) FROM ticket WHERE site = :site "
+    "AND registered_at >= :lo AND registered_at < :hi"
+).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
+_EVENT_IDS = text("SELECT COUNT(*), MAX(id) FROM ticket_event WHERE ticket_id BETWEEN :a AND :b")
+
+
+def _fingerprint(conn: Connection, site: str, lo: datetime, hi: datetime) -> list[int]:
+    """A day's tickets (count, first and last id) and the events in that id range (count,
+    highest id): a new ticket or a new step on one of them changes it."""
+    n, a, b = conn.execute(_IDS, {"site": site, "lo": lo, "hi": hi}).one()
     if not n:
         return [0]
-    m, top = conn.execute(text("SELECT COUNT(*), MAX(id) FROM ticket_event "
-                               "WHERE ticket_id BETWEEN :a AND :b"), {"a": a, "b": b}).one()
+    m, top = conn.execute(_EVENT_IDS, {"a": a, "b": b}).one()
     return [int(n), int(a), int(b), int(m), int(top or 0)]
 
 
@@ -131,72 +149,93 @@ def _cache_file(desk: Desk, lo: datetime) -> Path:
     return Path(base) / "reports" / f"{name.hexdigest()[:24]}.json"
 
 
-def _cache_key(desk: Desk, fingerprint: list[int]) -> str:
+def _rules_key(desk: Desk) -> str:
+    """What else the answers depend on: the rules, the time zone and the engine's code."""
     from ..domain import sla
 
-    engine = Path(sla.__file__).read_bytes()
-    parts = [repr(desk.config.sla), str(desk.config.tz), repr(fingerprint),
-             hashlib.sha256(engine).hexdigest()]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    # every module of the engine: a change in any of them must recompute the cached days
+    engine_files = sorted(Path(sla.__file__).parent.glob("sla*.py"))
+    engine = hashlib.sha256(b"".join(p.read_bytes() for p in engine_files)).hexdigest()
+    return hashlib.sha256(f"{desk.config.sla!r}|{desk.config.tz}|{engine}".encode()).hexdigest()
 
 
-def _load(path: Path, key: str) -> ClockRates | None:
+def _load(path: Path, key: str) -> dict[str, Any]:
+    """{day: {"fp": [...], "clocks": {name: [met, missed]}}} as saved, or {}."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    if data.get("key") != key:
-        return None
-    return ClockRates(True, [ClockRate(c, m, x) for c, m, x in data["clocks"]],
-                      {date.fromisoformat(d): (m, x) for d, m, x in data["days"]}, cached=True)
+        return {}
+    return data.get("days", {}) if data.get("key") == key else {}
 
 
-def _save(path: Path, key: str, rates: ClockRates) -> None:
-    data = {"key": key, "clocks": [[c.clock, c.met, c.missed] for c in rates.clocks],
-            "days": [[d.isoformat(), m, x] for d, (m, x) in sorted(rates.per_day.items())]}
+def _save(path: Path, key: str, days: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.write_text(json.dumps({"key": key, "days": days}), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # the cache only saves time; without it the rates are worked out again
 
 
-def month_clock_rates(desk: Desk, conn: Connection, lo: datetime, hi: datetime,
-                      progress: Progress | None = None) -> ClockRates:
-    """Met and missed per clock, and per local day of registration, for the month's tickets."""
-    evaluate = sla_engine()
-    rules = getattr(desk.config, "sla", None)
-    if evaluate is None or rules is None:
-        return ClockRates(available=False)
+def _day_counts(desk: Desk, conn: Connection, evaluate: Callable[..., Any], tickets: list[Any],
+                done: int, total: int, progress: Progress | None) -> dict[str, list[int]]:
+    """Met and missed per clock over these tickets."""
     from ..domain.sla_rules import ClockState
 
-    params = {"site": desk.config.site_code, "lo": lo, "hi": hi}
-    path, key = _cache_file(desk, lo), _cache_key(desk, _fingerprint(conn, params))
-    cached = _load(path, key)
-    if cached is not None:
-        return cached
-    tickets = conn.execute(_TICKETS, params).all()
-    met: dict[str, int] = defaultdict(int)
-    late: dict[str, int] = defaultdict(int)
-    per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    now, tz = desk.now(), desk.config.tz
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    now, rules, tz = desk.now(), desk.config.sla, desk.config.tz
     for start in range(0, len(tickets), CHUNK):
         for record in clock_records(conn, tickets[start:start + CHUNK]):
-            day = record.registered_at.astimezone(tz).date()
             for clock in evaluate(record, now, rules, tz):
                 if clock.state is ClockState.MET:
-                    met[clock.name.value] += 1
-                    per_day[day][0] += 1
+                    counts[clock.name.value][0] += 1
                 elif clock.state is ClockState.MISSED:
-                    late[clock.name.value] += 1
-                    per_day[day][1] += 1
+                    counts[clock.name.value][1] += 1
         if progress:
-            progress(min(start + CHUNK, len(tickets)), len(tickets))
+            progress(done + min(start + CHUNK, len(tickets)), total)
+    return dict(counts)
+
+
+def month_clock_rates(desk: Desk, conn: Connection, lo: datetime, hi: datetime,
+                      progress: Progress | None = None) -> ClockRates:
+    """Met and missed per clock, and per local day of registration, for the month's tickets.
+    Kept per day in the cache: a new step recomputes only the day its ticket was registered."""
+    evaluate = sla_engine()
+    if evaluate is None or getattr(desk.config, "sla", None) is None:
+        return ClockRates(available=False)
     from ..domain.sla_rules import ClockName
 
-    rates = ClockRates(True, [ClockRate(c.value, met[c.value], late[c.value]) for c in ClockName],
-                       {d: (v[0], v[1]) for d, v in per_day.items()})
-    _save(path, key, rates)
-    return rates
+    site = desk.config.site_code
+    path, key = _cache_file(desk, lo), _rules_key(desk)
+    saved = _load(path, key)
+    days: dict[str, Any] = {}
+    stale: list[tuple[date, datetime, datetime, list[int]]] = []
+    for day, start, end in _day_bounds(desk, lo, hi):
+        fp = _fingerprint(conn, site, start, end)
+        entry = saved.get(day.isoformat())
+        if entry is not None and entry.get("fp") == fp:
+            days[day.isoformat()] = entry
+        else:
+            stale.append((day, start, end, fp))
+    if stale:
+        total, done = sum(fp[0] for *_r, fp in stale), 0
+        for day, start, end, fp in stale:
+            tickets = conn.execute(_TICKETS, {"site": site, "lo": start, "hi": end}).all()
+            clocks = _day_counts(desk, conn, evaluate, tickets, done, total, progress)
+            days[day.isoformat()] = {"fp": fp, "clocks": clocks}
+            done += len(tickets)
+        _save(path, key, days)
+    met: dict[str, int] = defaultdict(int)
+    late: dict[str, int] = defaultdict(int)
+    per_day: dict[date, tuple[int, int]] = {}
+    for iso, entry in days.items():
+        day_met = day_late = 0
+        for name, (m, x) in entry["clocks"].items():
+            met[name] += m
+            late[name] += x
+            day_met, day_late = day_met + m, day_late + x
+        if day_met or day_late:
+            per_day[date.fromisoformat(iso)] = (day_met, day_late)
+    return ClockRates(True, [ClockRate(c.value, met[c.value], late[c.value]) for c in ClockName],
+                      per_day, cached=not stale)

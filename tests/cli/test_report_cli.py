@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import json
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -148,6 +149,9 @@ def test_charge_assess_and_chase_commands(month, cli, staffed):
     r = cli("ticket", "charge", no, "--material", "螺丝=2.5x4", "--agreed", "--by", data.CLERK)
     assert r.code == 0, r.stderr
     assert "¥93.20" in r.stdout and "¥3.30" in r.stdout
+    shown = json.loads(cli("ticket", "show", no, "--json").stdout)
+    assert shown["charges"]["total"] == "93.20" and shown["charges"]["agreed"] is True
+    assert shown["assessment"] == {"fee": "80.00", "leader": "周班长", "feasible": True}
     r = cli("ticket", "charge", month["B"], "--item", "toilet", "--agreed")
     assert r.code == 1 and len(r.stderr.strip().splitlines()) == 1  # closed: no new charge
     r = cli("ticket", "add", "--room", "6-1-0101", "--caller", "钱", "--content", "拆除隔墙",
@@ -176,3 +180,22 @@ def test_progress_bar_waits_a_second():
     bar("stage", 2, 10)
     assert bar.progress is not None
     bar.close()
+
+
+def test_pdf_draws_what_the_fonts_cannot_as_a_question_mark(tmp_path):
+    from pypdf import PdfReader
+
+    from repairdesk.printing.fonts import FontMissing, find_cjk_font, find_latin_font
+    from repairdesk.reports.pdf import render_report
+    from repairdesk.reports.sections import Money, Section
+
+    try:
+        font = find_cjk_font()
+    except FontMissing as exc:
+        pytest.skip(str(exc))
+    section = Section("材料", ("名称", "金额"), (("水龙头\U0001fae0", Money(Decimal("12.5"))),))
+    pdf = render_report("月报", "幸福家园", [section], data.TZ, font, latin=find_latin_font())
+    target = tmp_path / "r.pdf"
+    target.write_bytes(pdf)
+    text = "\n".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "水龙头?" in text and "¥12.50" in text

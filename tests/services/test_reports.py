@@ -104,9 +104,12 @@ def test_rates_are_cached_until_the_month_gets_a_new_step(month, clock):
         assert month_clock_rates(desk, session.connection(), lo, hi).cached
     clock.advance(minutes=5)
     T.dispatch_ticket(desk, nos["E"], "王师傅", data.CLERK)  # 35 minutes: a late dispatch
+    seen: list[tuple[int, int]] = []
     with desk.store.read() as session:
-        again = month_clock_rates(desk, session.connection(), lo, hi)
+        again = month_clock_rates(desk, session.connection(), lo, hi,
+                                  lambda done, total: seen.append((done, total)))
     assert not again.cached
+    assert seen[-1] == (2, 2)  # only the 22nd (D and E) was worked out again
     dispatch = {c.clock: (c.met, c.missed) for c in again.clocks}["dispatch"]
     assert dispatch == (4, 2)
     assert first.clocks != tuple(again.clocks)

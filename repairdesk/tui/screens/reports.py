@@ -125,9 +125,9 @@ class ReportsScreen(Screen[None]):
     # ------------------------------------------------------------ loading
 
     def load(self) -> None:
-        self.loading = True
         from ...reports.export import month_title
 
+        self.loading = True
         self.query_one("#title", Static).update(
             f"{self.desk.config.site_name}  {month_title(self.month)}")
         self._status(_("Adding up {month}").format(month=self.month))
