@@ -39,7 +39,7 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("f", "follow_up", N_("Follow-up"), N_("Add a follow-up (coordination) note"),
             needs_ticket=True),
     DeskKey("F", "follow_up_agree", N_("To follow-up"),
-            N_("Turn a job not completed in time into a follow-up order (转协调单)"),
+            N_("Turn a job not completed in time into a follow-up order"),
             footer=False, needs_ticket=True),
     DeskKey("p", "print_order", N_("Print"), N_("Queue the work order for printing"),
             needs_ticket=True),

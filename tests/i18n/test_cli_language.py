@@ -27,6 +27,8 @@ ALLOWED_ENGLISH = {
     "APP", "PIN", "zh_CN", "en", "cron", "yes", "no", "str", "int", "float", "NO", "NAME", "PATH",
     "clerk", "technician", "team_leader", "supervisor", "manager", "home", "public",
     "urgent", "normal", "appointment", "phone", "walk_in", "app", "wechat", "patrol", "HH", "MM",
+    # literal --format values the user types
+    "pdf", "text", "table", "csv", "xlsx",
 }
 # Option names, env vars, metavars (<str>, {NO}, FILE, "name <str>"), quoted tokens.
 GRAMMAR = re.compile(

@@ -57,10 +57,6 @@ def _screens() -> dict[str, Callable[[Any], Screen[Any]]]:
         "handover": HandoverScreen, "duty log": LogViewScreen, "log entry": LogEntryScreen,
         "sign-off": SignoffScreen,
     }
-    try:  # the main desk screen, once the TUI has one
-        from repairdesk.tui.app import RepairDeskApp  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        pass
     return screens
 
 
@@ -147,3 +143,34 @@ async def test_shift_name_follows_language(busy):
     if any(s.name in text for s in cfg.shifts):
         pytest.xfail("services/handover.py uses ShiftDef.name in every language")
     assert any(s.name_en in text for s in cfg.shifts)
+
+
+async def _render_desk(desk: Any, lang: str, size: tuple[int, int]) -> str:
+    """The main desk as the clerk sees it after the first tick."""
+    from repairdesk.tui.app import RepairDeskApp
+
+    i18n.set_language(lang)
+    install()
+    app = RepairDeskApp(desk, live=False)
+    async with app.run_test(size=size) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        app.tick()
+        await pilot.pause()
+        text = screen_text(app)
+    # the print folder's path is data (where the PDFs go), not words
+    return re.sub(r"/\S+", " ", text)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_desk_speaks_one_language(busy, size):
+    # a narrow content column shows the start of what the caller said: data too
+    data = _data(busy) + [f["content"][:n] for f in TICKETS for n in range(1, len(f["content"]))]
+    data = sorted(set(data), key=len, reverse=True)
+    english = _strip(await _render_desk(busy, "en", size), data)
+    assert [ln.strip() for ln in english.splitlines() if HAN.search(ln)] == []
+    chinese = _strip(await _render_desk(busy, "zh_CN", size), data)
+    chinese = re.sub(r"\^\w|\b[A-Z]{2,}-\d{8}-\d{4}", " ", chinese)
+    words = {w for w in re.findall(r"[A-Za-z]{2,}", chinese) if w.lower() not in KEY_NAMES}
+    assert words == set()
