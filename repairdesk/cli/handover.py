@@ -8,7 +8,7 @@ from typing import Any, Optional
 import typer
 
 from ..i18n import _
-from .common import desk_of, echo_json, out
+from .common import default_clerk, desk_of, echo_json, fail, out
 from .staff import read_pin
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -111,6 +111,26 @@ def show(
         echo_json(data)
         return
     out(handover_text(desk, data))
+
+
+@app.command("print", help=_(
+    "Print a signed handover record through the print queue (default: the last one)."))
+def print_(
+    ctx: typer.Context,
+    handover_id: Optional[int] = typer.Option(None, "--id", help=_("Handover number.")),
+    fmt: Optional[str] = typer.Option(None, "--format", help=_("pdf or text.")),
+    by: Optional[str] = typer.Option(None, "--by", help=_("Who asks for the print.")),
+) -> None:
+    from ..services import printing
+    from ..services.handover import get_handover
+
+    desk = desk_of(ctx)
+    rec = get_handover(desk, handover_id)
+    job = printing.queue_handover(desk, rec.id or 0, default_clerk(desk, by), fmt=fmt)
+    done = printing.run_job(desk, job.id)
+    if done.state != "done":
+        fail(_("Print job {id} failed: {error}").format(id=done.id, error=done.error))
+    out(done.output)
 
 
 @app.command("list", help=_("The handover history."))

@@ -50,7 +50,8 @@ class JobState(StrEnum):
 
 
 class JobKind(StrEnum):
-    WORK_ORDER = "work_order"  # later: handover records, monthly reports
+    WORK_ORDER = "work_order"
+    HANDOVER = "handover"  # a signed handover record (subject: its id)
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,54 @@ def queue_work_order(desk: Desk, ticket_no: str, by: str, *, copies: int | None 
         session.add(row)
         session.flush()
         return _view(row)
+
+
+def queue_handover(desk: Desk, handover_id: int, by: str, *, fmt: str | None = None) -> JobView:
+    """Queue a signed handover record (one copy) to the configured printer or folder."""
+    from .handover import get_handover
+
+    who = _by(by)
+    settings = print_settings(desk.config)
+    rec = get_handover(desk, handover_id)  # NotFound for an unknown id
+    try:
+        form = Format(clean_text(fmt).lower()) if fmt else settings.format
+    except ValueError:
+        raise ValidationError(_("Format must be one of: {allowed}.").format(
+            allowed=", ".join(f.value for f in Format)), "format") from None
+    backend, target, _wait = _configured(desk)
+    now = desk.now()
+    with desk.store.write() as session:
+        row = PrintJob(site=desk.config.site_code, kind=JobKind.HANDOVER.value,
+                       subject=str(rec.id), fmt=form.value, backend=backend, printer=target,
+                       state=JobState.QUEUED.value, requested_by=who, requested_at=now,
+                       updated_at=now, detail={"copies": [_("Handover record")]})
+        row.reprint = _earlier_prints(session, row, (JobState.QUEUED, JobState.PRINTING,
+                                                     JobState.DONE))
+        _log(row, now, JobState.QUEUED.value, who)
+        session.add(row)
+        session.flush()
+        return _view(row)
+
+
+def _render_handover(desk: Desk, row: PrintJob) -> Any:
+    from ..printing.plain import plain_document
+    from .handover import get_handover, handover_json, handover_text
+
+    settings = print_settings(desk.config)
+    rec = get_handover(desk, int(row.subject))
+    lines = handover_text(desk, handover_json(desk, rec)).splitlines()
+    title = _("Shift handover record") + (
+        "  " + _("reprint no. {n}").format(n=row.reprint) if row.reprint else "")
+    pdf = row.fmt == Format.PDF.value
+    font = latin = None
+    if pdf:
+        from ..printing.fonts import find_cjk_font, find_latin_font
+
+        font, latin = find_cjk_font(settings.font), find_latin_font()
+    return plain_document(f"{desk.config.site_name}  {title}", lines,
+                          f"handover-{rec.id}-job{row.id}", pdf=pdf, paper=settings.paper,
+                          width=settings.text_width, font=font, latin=latin,
+                          created=desk.now())
 
 
 def retry_job(desk: Desk, job_id: int, by: str) -> JobView:
@@ -339,9 +388,12 @@ def run_job(desk: Desk, job_id: int) -> JobView:
     if row is None:
         return get_job(desk, job_id)
     try:
-        record = get_ticket(desk, row.subject)
-        doc = work_orders.render(desk, record, tuple(row.detail.get("copies", [])),
-                                 Format(row.fmt), reprint=row.reprint, job_id=job_id)
+        if row.kind == JobKind.HANDOVER.value:
+            doc = _render_handover(desk, row)
+        else:
+            record = get_ticket(desk, row.subject)
+            doc = work_orders.render(desk, record, tuple(row.detail.get("copies", [])),
+                                     Format(row.fmt), reprint=row.reprint, job_id=job_id)
         output = _backend_for(row.backend, row.printer, _configured(desk)[2]).send(doc)
     except RepairdeskError as exc:
         return _finish(desk, job_id, False, str(exc))

@@ -248,10 +248,11 @@ class HandoverScreen(Screen[int | None]):
 
 
 class HandoverHistoryScreen(Screen[None]):
-    """The handover history: every signed handover, newest first; enter shows the record."""
+    """The handover history: every signed handover, newest first; enter shows the record,
+    p prints it through the print queue."""
 
     CSS_PATH = "duty.tcss"
-    BINDINGS = [Binding("escape", "close", _("Close"))]
+    BINDINGS = [Binding("p", "print", _("Print")), Binding("escape", "close", _("Close"))]
 
     def __init__(self, desk: Any) -> None:
         super().__init__()
@@ -285,6 +286,22 @@ class HandoverHistoryScreen(Screen[None]):
         rec = get_handover(self.desk, int(event.row_key.value or 0))
         self.query_one("#record", Static).update(
             handover_text(self.desk, handover_json(self.desk, rec)))
+
+    def action_print(self) -> None:
+        from ...services import printing
+        from ...services.shifts import clerk_on_duty
+
+        t = self.query_one("#history", DataTable)
+        if t.row_count == 0:
+            return
+        hid = int(t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value or 0)
+        desk = self.desk
+
+        def job() -> Any:
+            view = printing.queue_handover(desk, hid, clerk_on_duty(desk))
+            return printing.run_job(desk, view.id)
+
+        self.app.run_service(job, done=self.app.print_finished)  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         self.dismiss(None)
