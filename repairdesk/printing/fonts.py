@@ -8,6 +8,8 @@ zh-cn. A font is taken only if it really has the glyphs (单号, 派工单).
 
 from __future__ import annotations
 
+from typing import Any
+
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -117,3 +119,16 @@ def find_cjk_font(configured: str = "", *,
     raise FontMissing(_("No Chinese font for printing PDF work orders: install the package "
                         "fonts-noto-cjk or fonts-wqy-zenhei (apt-get install fonts-wqy-zenhei), "
                         "or set printing.font to a font file."))
+
+
+def use_fonts(pdf: Any, family: str, font: FontFile, latin: FontFile | None = None) -> None:
+    """Register the fonts of a PDF under `family`: the Latin face first with the Chinese font
+    as its fallback (wqy-zenhei's own Latin glyphs come out of CUPS as Type 3 shapes), or the
+    Chinese font alone. Every PDF the desk makes (work orders, handovers, reports) uses this."""
+    if latin is None:
+        pdf.add_font(family, "", str(font.path), collection_font_number=font.index)
+    else:
+        pdf.add_font(family, "", str(latin.path), collection_font_number=latin.index)
+        pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
+        pdf.set_fallback_fonts(["cjk"], exact_match=False)
+    pdf.set_lang("zh-CN")

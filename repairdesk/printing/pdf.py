@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .fonts import FontFile, glyphs
+from .fonts import FontFile, glyphs, use_fonts
 from .settings import Paper
 from .sheet import Sheet
 
@@ -191,13 +191,7 @@ def render_pdf(sheet: Sheet, copies: tuple[str, ...], paper: Paper, font: FontFi
     pdf = FPDF(orientation="P", unit="mm", format=(paper.width_mm, paper.height_mm))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)
-    if latin is None:
-        pdf.add_font(FAMILY, "", str(font.path), collection_font_number=font.index)
-    else:
-        pdf.add_font(FAMILY, "", str(latin.path), collection_font_number=latin.index)
-        pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
-        pdf.set_fallback_fonts(["cjk"], exact_match=False)
-    pdf.set_lang("zh-CN")
+    use_fonts(pdf, FAMILY, font, latin)
     pdf.set_title(f"{sheet.title} {sheet.number}")
     pdf.set_creator("repairdesk")
     pdf.set_creation_date(created or datetime.now(timezone.utc))

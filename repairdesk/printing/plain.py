@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .base import Document
-from .fonts import FontFile
+from .fonts import FontFile, use_fonts
 from .settings import Paper
 from .text import encode_for_printer, printable, text_width, wrap
 
@@ -32,13 +32,7 @@ def render_plain_pdf(title: str, lines: list[str], paper: Paper, font: FontFile,
     pdf = FPDF(orientation="P", unit="mm", format=(paper.width_mm, paper.height_mm))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN)
-    if latin is None:
-        pdf.add_font(FAMILY, "", str(font.path), collection_font_number=font.index)
-    else:
-        pdf.add_font(FAMILY, "", str(latin.path), collection_font_number=latin.index)
-        pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
-        pdf.set_fallback_fonts(["cjk"], exact_match=False)
-    pdf.set_lang("zh-CN")
+    use_fonts(pdf, FAMILY, font, latin)
     if created is not None:
         pdf.set_creation_date(created)
     pdf.add_page()

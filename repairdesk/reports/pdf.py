@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from ..printing.fonts import FontFile, glyphs
+from ..printing.fonts import FontFile, glyphs, use_fonts
 from ..printing.pdf import FAMILY, GREY, LINE, MARGIN
 from .charts import Chart, render_png
 from .sections import Minutes, Money, Pct, Section, cell_text
@@ -67,16 +67,9 @@ def render_report(title: str, heading: str, sections: list[Section], tz: ZoneInf
     pdf = FPDF(orientation="P", unit="mm", format=A4)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN)
-    # as printing.pdf.render_pdf: a Latin face first, the Chinese font as its fallback
-    if latin is None:
-        pdf.add_font(FAMILY, "", str(font.path), collection_font_number=font.index)
-    else:
-        pdf.add_font(FAMILY, "", str(latin.path), collection_font_number=latin.index)
-        pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
-        pdf.set_fallback_fonts(["cjk"], exact_match=False)
+    use_fonts(pdf, FAMILY, font, latin)
     keep = _Text(glyphs(str(font.path), font.index) | (
         glyphs(str(latin.path), latin.index) if latin is not None else frozenset()))
-    pdf.set_lang("zh-CN")
     pdf.set_title(title)
     pdf.set_creator("repairdesk")
     if created is not None:

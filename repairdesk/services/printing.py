@@ -124,6 +124,14 @@ def _by(by: str) -> str:
 # ---------------------------------------------------------------- queueing
 
 
+def _format(fmt: str | None, default: Format) -> Format:
+    try:
+        return Format(clean_text(fmt).lower()) if fmt else default
+    except ValueError:
+        raise ValidationError(_("Format must be one of: {allowed}.").format(
+            allowed=", ".join(f.value for f in Format)), "format") from None
+
+
 def queue_work_order(desk: Desk, ticket_no: str, by: str, *, copies: int | None = None,
                      printer: str | None = None, fmt: str | None = None,
                      folder: str | None = None) -> JobView:
@@ -138,11 +146,7 @@ def queue_work_order(desk: Desk, ticket_no: str, by: str, *, copies: int | None 
     if copies is not None and not 1 <= copies <= MAX_COPIES:
         raise ValidationError(_("Copies must be between 1 and {max}.").format(max=MAX_COPIES),
                               "copies")
-    try:
-        form = Format(clean_text(fmt).lower()) if fmt else settings.format
-    except ValueError:
-        raise ValidationError(_("Format must be one of: {allowed}.").format(
-            allowed=", ".join(f.value for f in Format)), "format") from None
+    form = _format(fmt, settings.format)
     if printer and folder:
         raise ValidationError(_("Give a printer or a folder, not both."), "printer")
     if printer:
@@ -175,11 +179,7 @@ def queue_handover(desk: Desk, handover_id: int, by: str, *, fmt: str | None = N
     who = _by(by)
     settings = print_settings(desk.config)
     rec = get_handover(desk, handover_id)  # NotFound for an unknown id
-    try:
-        form = Format(clean_text(fmt).lower()) if fmt else settings.format
-    except ValueError:
-        raise ValidationError(_("Format must be one of: {allowed}.").format(
-            allowed=", ".join(f.value for f in Format)), "format") from None
+    form = _format(fmt, settings.format)
     backend, target, _wait = _configured(desk)
     now = desk.now()
     with desk.store.write() as session:
