@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_REPLY = b"\x1b[?2026;2$y"  # "supported, currently off"
+FRAME_START = b"\x1b[?2026h"
 FRAME_END = b"\x1b[?2026l"
 KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "ctrl+q": b"\x11"}
 
@@ -30,6 +31,7 @@ KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "ctrl+q": b"\x11"}
 class Frame:
     end: float  # perf_counter when the frame's last byte arrived
     data: bytes
+    start: float = 0.0  # ... and when its first byte did
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Term:
     def __post_init__(self) -> None:
         self.frames: list[Frame] = []
         self._partial = b""
+        self._partial_since = 0.0
         self.last_byte = 0.0
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", self.rows, self.cols, 0, 0))
@@ -70,25 +73,30 @@ class Term:
         self.last_byte = now
         if SYNC_QUERY in data:
             os.write(self.fd, SYNC_REPLY)
+        if not self._partial:
+            self._partial_since = now
         buf = self._partial + data
         while True:
             cut = buf.find(FRAME_END)
             if cut < 0:
                 break
-            self.frames.append(Frame(now, buf[:cut]))
+            self.frames.append(Frame(now, buf[:cut], self._partial_since))
             buf = buf[cut + len(FRAME_END):]
+            self._partial_since = now
         self._partial = buf
         return True
 
-    def wait_frame(self, after: int, timeout: float, marker: bytes | None = None) -> Frame:
-        """The first frame with index >= `after` (containing `marker`, if given)."""
+    def wait_frame(self, after: int, timeout: float, marker: bytes | None = None,
+                   since: float = 0.0) -> Frame:
+        """The first frame with index >= `after` (containing `marker`, if given; begun
+        arriving at or after `since`, if given)."""
         deadline = time.perf_counter() + timeout
         index = after
         while True:
             while index < len(self.frames):
                 frame = self.frames[index]
                 index += 1
-                if marker is None or marker in frame.data:
+                if (marker is None or marker in frame.data) and frame.start >= since:
                     return frame
             left = deadline - time.perf_counter()
             if left <= 0 or self.proc.poll() is not None:
@@ -102,6 +110,11 @@ class Term:
         while time.perf_counter() < deadline:
             if not self.pump(quiet):
                 return
+
+    @property
+    def mid_frame(self) -> bool:
+        """A frame has begun arriving but not ended."""
+        return FRAME_START in self._partial
 
     # ------------------------------------------------------------------ process
     def press(self, key: str) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
@@ -136,11 +137,18 @@ def action_text(clock: ClockName, level: Level, callee: Callee, call: Contact | 
     return _("Call {who}").format(who=call.who)
 
 
+# the last answer per record: escalate() and alerts() ask the same at the same instant
+_LIVE: dict[int, tuple[TicketRecord, datetime, Any, list[tuple[SlaClock, list[Reached]]]]] = {}
+
+
 def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaClock, list[Reached]]]:
     """The clocks of an open ticket that have reached a level, with the levels."""
     if not record.is_open:
         return []
     rules = desk.config.sla
+    last = _LIVE.get(id(record))
+    if last is not None and last[0] is record and last[1] == now and last[2] is rules:
+        return last[3]
     out = []
     for clock in evaluate(record, now, rules, desk.config.tz):
         if clock.name is ClockName.COMPLETE and record.state.follow_up:
@@ -148,6 +156,9 @@ def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaCloc
         steps = reached(clock, rules)
         if steps:
             out.append((clock, steps))
+    if len(_LIVE) > 20_000:
+        _LIVE.clear()
+    _LIVE[id(record)] = (record, now, rules, out)
     return out
 
 

@@ -44,21 +44,17 @@ def dump_json(data: dict[str, Any] | None) -> str:
     return json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=_default)
 
 
+def _revive(obj: dict[str, Any]) -> dict[str, Any]:
+    for k, v in obj.items():
+        if k.endswith("_at") and isinstance(v, str):
+            obj[k] = datetime.fromisoformat(v)
+    return obj
+
+
 def load_json(text: str | None) -> dict[str, Any]:
-    """Parse event data; keys ending in `_at` come back as aware datetimes."""
-    data = json.loads(text) if text else {}
-
-    def fix(obj: Any) -> Any:
-        if isinstance(obj, dict):
-            return {
-                k: (datetime.fromisoformat(v) if k.endswith("_at") and isinstance(v, str) else fix(v))
-                for k, v in obj.items()
-            }
-        if isinstance(obj, list):
-            return [fix(v) for v in obj]
-        return obj
-
-    return fix(data)
+    """Parse event data; keys ending in `_at` come back as aware datetimes (in every object,
+    however deep: the hook sees each one as the parser builds it)."""
+    return json.loads(text, object_hook=_revive) if text else {}
 
 
 class JSONText(TypeDecorator):

@@ -35,7 +35,7 @@ class RepairDeskApp(App[None]):
         self.clock = clock
         self.live = live  # False in tests: no timers, the test calls tick() itself
         self.marker: Any = None
-        self.alert_states: dict[str, str] = {}
+        self.alert_states: list[Any] = []  # the alerts last escalated (TicketTable.alerts)
         self.ticks = 0
         self.select_after: str | None = None
 
@@ -51,7 +51,9 @@ class RepairDeskApp(App[None]):
     def on_mount(self) -> None:
         self.title = _("repairdesk")
         if self.desk is None:
-            self.run_service(self._open, done=self._opened)
+            # after the first frame: opening the book imports SQLAlchemy, which would hold
+            # the interpreter while that frame is drawn
+            self.call_after_refresh(self.run_service, self._open, done=self._opened)
         else:
             self._opened(self.desk)
 
@@ -158,10 +160,9 @@ class RepairDeskApp(App[None]):
         if self.desk is None:
             return
         self.ticks += 1
-        alerting = self.desk_screen.tick()
-        states = {f"{no}|{c.clock.name.value}": c.state.value for no, c in alerting}
-        if states != self.alert_states or self.ticks % ESCALATE_EVERY == 0:
-            self.alert_states = states
+        alerting = self.desk_screen.tick()  # a new list only when an alert came, changed or went
+        if alerting is not self.alert_states or self.ticks % ESCALATE_EVERY == 0:
+            self.alert_states = alerting
             self.escalate()
 
     def escalate(self) -> None:
@@ -174,8 +175,10 @@ class RepairDeskApp(App[None]):
             return
 
         def run() -> Any:
-            notices = sla.escalate(desk)
-            return notices, sla.alerts(desk)
+            from ..services.tickets import working_set
+
+            now, records = desk.now(), working_set(desk)  # one read for both passes
+            return sla.escalate(desk, now, records), sla.alerts(desk, now, records)
 
         self.run_service(run, done=self._escalated, group="sla", exclusive=True)
 
@@ -205,6 +208,9 @@ class RepairDeskApp(App[None]):
         if view.state == "failed":
             self.say(_("Print job {id} failed: {error} (ctrl+r retries)").format(
                 id=view.id, error=view.error), error=True)
+        elif view.kind == "handover":
+            self.say(_("Handover record {n} printed (job {id}).").format(n=view.subject,
+                                                                         id=view.id))
         else:
             self.say(_("Work order {no} printed (job {id}).").format(no=view.subject,
                                                                      id=view.id))

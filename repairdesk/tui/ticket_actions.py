@@ -162,6 +162,45 @@ class TicketActions:
                 no, lambda by: T.follow_up_ticket(self.desk, no, v["note"], by),
                 _("{no}: follow-up note added.")))
 
+    def action_charge(self) -> None:
+        """特约服务: the paid items and parts of a job, with the owner's agreement (004)."""
+        from ..services import fees
+
+        no = self._ticket()
+        if no is None:
+            return
+        desk = self.desk
+        keys = " ".join(i.key for i in desk.config.fees.items if i.kind.value == "service")
+
+        def record(v: dict[str, str] | None) -> None:
+            if not v:
+                return
+
+            def job(by: str) -> Any:
+                now = desk.now()
+                items = [fees.parse_item(desk, t, now) for t in v["items"].split()]
+                parts = [fees.parse_material(t) for t in v["parts"].split()]
+                return fees.charge_ticket(desk, no, items, parts, v["agreed"] == "yes", by)
+
+            def done(record: Any) -> None:
+                from ..fmt import money
+
+                bill = fees.latest_bill(record)
+                total = money(bill.total) if bill else "-"
+                self.changed(record, _("{no}: charges recorded, total {total}.").format(
+                    no=no, total=total))
+
+            self.app.run_service(lambda: job(_by(desk)), done=done)
+
+        self.app.push_screen(FormPrompt(
+            _("Charges for {no} (fee schedule: repairdesk fees)").format(no=no),
+            [Field("items", _("Items"), _("KEY=QTY separated by spaces: {keys}").format(
+                keys=keys), required=False),
+             Field("parts", _("Parts"), _("NAME=PRICE or NAME=PRICExQTY, purchase price"),
+                   required=False)],
+            choice=("agreed", _("Owner agreed to the quote"),
+                    [("yes", _("yes")), ("no", _("no"))])), callback=record)
+
     def action_follow_up_agree(self) -> None:
         """The clerk agrees to the 转协调单 the SLA engine offers for a late completion."""
         from ..services.sla import convert_to_follow_up

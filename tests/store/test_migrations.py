@@ -90,7 +90,13 @@ def test_baseline_creates_what_the_tables_define(db_url: str) -> None:
         command.upgrade(migrate.alembic_config(conn), "head")
     insp = inspect(engine)
     built = {t: {c["name"] for c in insp.get_columns(t)} for t in insp.get_table_names()}
+    built_ix = {t: {i["name"] for i in insp.get_indexes(t)} for t in insp.get_table_names()}
     engine.dispose()
+    for t in dbmod._all_tables():
+        table = t.__table__
+        if table.name in built_ix:
+            wanted_ix = {i.name for i in table.indexes}
+            assert wanted_ix <= built_ix[table.name], f"{table.name}: index without a migration"
     wanted = {t.__table__.name: {c.name for c in t.__table__.columns} for t in dbmod._all_tables()}
     for table, cols in wanted.items():
         if table in built:

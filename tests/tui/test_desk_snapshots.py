@@ -15,8 +15,10 @@ SIZES = [(120, 35), (100, 30)]
 
 
 @pytest.fixture
-def busy_desk(staffed, clock):
+def busy_desk(staffed, clock, monkeypatch):
     """A morning at the desk: a fresh call, one dispatched, one late, one done."""
+    # the print panel shows its folder under the user data directory: the same every run
+    monkeypatch.setenv("XDG_DATA_HOME", "/tmp/repairdesk-snapshots")
     clock.advance(minutes=-50)
     late = T.register_ticket(staffed, T.IntakeForm(
         room="5栋2单元楼道", scope="public", caller="李女士", content="楼道声控灯不亮",

@@ -204,3 +204,43 @@ async def test_palette_finds_dispatch(desk_app, query):
         assert options.option_count >= 1
         first = str(options.get_option_at_index(0).prompt)
         assert "派工" in first
+
+
+async def test_charges_for_paid_work_by_keys(desk_app, staffed):
+    from repairdesk.services.fees import latest_bill
+
+    r = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                                content="换灯泡", service_type="paid"), "李静")
+    T.dispatch_ticket(staffed, r.ticket_no, "张建国", "李静")
+    T.arrive_ticket(staffed, r.ticket_no, "李静")
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")  # the owner agreed (first choice)
+        await type_text(pilot, "bulb=2")
+        await pilot.press("enter")
+        await type_text(pilot, "灯座=10")
+        await pilot.press("enter")
+        await settle(pilot)
+        bill = latest_bill(T.get_ticket(staffed, r.ticket_no))
+        assert bill is not None and bill.agreed
+        # 2 bulbs at 5 yuan, and a part at 10 yuan purchase price + 30% = 13.0
+        assert str(bill.total) == "23.00"
+        assert "23" in _message(app)
+
+
+async def test_what_the_clerk_typed_is_shown_as_typed(desk_app, staffed):
+    """Brackets are data, not markup: `[紧急]` and `[bold]` appear on screen as typed."""
+    content = "[紧急] [bold]阳台漏水[/] [red"
+    T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                            content=content), "李静")
+    app = desk_app()
+    async with app.run_test(size=(140, 35)) as pilot:
+        await settle(pilot)
+        table = _table(app)
+        assert str(table.get_row_at(0)[-1]) == content
+        await pilot.press("enter")
+        await settle(pilot)
+        assert content in str(app.screen.query_one("#detail-info").render())

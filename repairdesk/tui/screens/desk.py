@@ -34,7 +34,7 @@ class DeskScreen(TicketActions, Screen[None]):
         return self.app.desk
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Opening the desk..."), id="header")
+        yield Static(_("Opening the desk..."), id="header", markup=False)
         alerts = AlertsPanel(id="alerts")
         alerts.border_title = _("SLA alerts")
         yield alerts
@@ -48,7 +48,7 @@ class DeskScreen(TicketActions, Screen[None]):
             printq = PrintPanel(id="print")
             printq.border_title = _("Print queue")
             yield printq
-        yield Static("", id="message")
+        yield Static("", id="message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,19 +80,21 @@ class DeskScreen(TicketActions, Screen[None]):
         now = desk.now()
         self._header(now)
         table = self.query_one(TicketTable)
-        alerting = table.tick(now)
+        alerting = table.tick(now)  # the same list until an alert comes, changes or goes
         alerts = self.query_one(AlertsPanel)
-        rows = table.rows_by_no
-        alerts.show([(no, c, rows[no].record.intake.room) for no, c in alerting], now)
-        alerts.border_subtitle = (_("{n} need attention").format(n=len(alerting))
-                                  if alerting else _("all clocks on time"))
+        alerts.show(alerting, now)
+        subtitle = (_("{n} need attention").format(n=len(alerting))
+                    if alerting else _("all clocks on time"))
+        if alerts.border_subtitle != subtitle:  # setting it repaints the strip, same or not
+            alerts.border_subtitle = subtitle
         return alerting
 
     def _header(self, now: datetime) -> None:
         tz = self.desk.config.tz
         stamp = f"{fmt.date(now, tz)} {fmt.weekday(now, tz)} {now.astimezone(tz):%H:%M:%S}"
+        # one fixed line (app.tcss): no layout pass for the whole screen once a second
         self.query_one("#header", Static).update(
-            f" {self.site}  |  {stamp}  |  {self.header_tail}")
+            f" {self.site}  |  {stamp}  |  {self.header_tail}", layout=False)
 
     def say(self, text: str, error: bool = False) -> None:
         line = self.query_one("#message", Static)

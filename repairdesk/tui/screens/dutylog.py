@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...errors import RepairdeskError
 from ...i18n import _
+from ..text import cells as plain_cells
 
 
 def _author(desk: Any) -> str:
@@ -108,8 +109,8 @@ class LogViewScreen(Screen[None]):
             text = e.text.replace("\n", " · ")
             if e.corrects_id:
                 text = _("(corrects {id}) ").format(id=e.corrects_id) + text
-            t.add_row(str(e.id), fmt_full(e.at, self.desk.config.tz), e.author, text,
-                      key=str(e.id))
+            t.add_row(*plain_cells(str(e.id), fmt_full(e.at, self.desk.config.tz), e.author,
+                                   text), key=str(e.id))
 
     def action_day(self, step: int) -> None:
         assert self.day is not None

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from ...domain.handover import Checklist, Line, ReadBack, blockers, lines
 from ...errors import RepairdeskError
 from ...i18n import _
+from ..text import cells as plain_cells
 
 
 class HandoverSigned(Message):
@@ -98,7 +99,7 @@ class HandoverScreen(Screen[int | None]):
         row = table.cursor_row
         table.clear()
         for ln in self.lines:
-            table.add_row(ln.label, ln.expected, self._read_text(ln), key=ln.key)
+            table.add_row(*plain_cells(ln.label, ln.expected, self._read_text(ln)), key=ln.key)
         if self.lines:
             table.move_cursor(row=min(row, len(self.lines) - 1))
         self._show_status()
@@ -261,7 +262,7 @@ class HandoverHistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_("Handover history"), classes="duty-title")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="record")
+        yield Static("", id="record", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -275,8 +276,8 @@ class HandoverHistoryScreen(Screen[None]):
         t.add_column(_("Incoming"), width=10)
         t.add_column(_("Discrepancies"), width=8)
         for h in reversed(list_handovers(self.desk)):
-            t.add_row(str(h.id), fmt_full(h.at, self.desk.config.tz), h.outgoing, h.incoming,
-                      str(h.discrepancies), key=str(h.id))
+            t.add_row(*plain_cells(str(h.id), fmt_full(h.at, self.desk.config.tz), h.outgoing,
+                                   h.incoming, str(h.discrepancies)), key=str(h.id))
         t.focus()
 
     @on(DataTable.RowSelected, "#history")

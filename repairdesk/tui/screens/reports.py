@@ -187,11 +187,11 @@ class ReportsScreen(Screen[None]):
         for section in month_sections(month_table):
             table.add_row(Text(section.title, style="bold"), *[""] * (COLUMNS - 1))
             if section.note:
-                table.add_row(section.note, *[""] * (COLUMNS - 1))
+                table.add_row(Text(section.note), *[""] * (COLUMNS - 1))
             heads = [Text(h, style="italic") for h in section.headers[:COLUMNS]]
             table.add_row(*heads, *[""] * (COLUMNS - len(heads)))
             for row in section.rows:
-                cells = [cell_text(c, tz) for c in row[:COLUMNS]]
+                cells = [Text(cell_text(c, tz)) for c in row[:COLUMNS]]
                 table.add_row(*cells, *[""] * (COLUMNS - len(cells)))
 
     def _plot(self, month_table: Any) -> None:

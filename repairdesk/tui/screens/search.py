@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ...i18n import _
+from ..text import cells
 
 LIMIT = 200
 
@@ -57,8 +58,8 @@ class SearchScreen(Screen[None]):
         t.clear()
         self.hits = [r.ticket_no for r in records]
         for r in records:
-            t.add_row(r.ticket_no, r.intake.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                      r.status.label, r.intake.room, r.intake.content.replace("\n", " "),
+            t.add_row(*cells(r.ticket_no, r.intake.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                      r.status.label, r.intake.room, r.intake.content.replace("\n", " ")),
                       key=r.ticket_no)
         count = self.query_one("#search-count", Static)
         if not text.strip():

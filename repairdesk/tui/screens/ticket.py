@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from ...domain.validation import mask_phone
 from ...i18n import _
+from ..text import cells as plain_cells
 from ..keys import DESK_KEYS
 from ..live import STYLE_BREACHED, STYLE_NORMAL, STYLE_WARNING
 from ..ticket_actions import TicketActions
@@ -40,8 +41,8 @@ class TicketScreen(TicketActions, Screen[None]):
         self.phone_shown = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="detail-title", classes="duty-title")
-        yield Static("", id="detail-info")
+        yield Static("", id="detail-title", classes="duty-title", markup=False)
+        yield Static("", id="detail-info", markup=False)
         yield DataTable(id="detail-clocks", cursor_type="none", zebra_stripes=False)
         yield DataTable(id="detail-events", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -110,8 +111,8 @@ class TicketScreen(TicketActions, Screen[None]):
         events = self.query_one("#detail-events", DataTable)
         events.clear()
         for e in r.events:
-            events.add_row(e.at.astimezone(tz).strftime("%m-%d %H:%M:%S"), e.action.label,
-                           e.by, e.note.replace("\n", " "))
+            events.add_row(*plain_cells(e.at.astimezone(tz).strftime("%m-%d %H:%M:%S"),
+                                        e.action.label, e.by, e.note.replace("\n", " ")))
 
     def _show_clocks(self) -> None:
         from ...domain import sla

@@ -11,19 +11,24 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ...i18n import _
+from ..text import cells
 from ..live import UrgentClock, clock_style, countdown_text
+from .live_table import LiveTable
 
 
-class AlertsPanel(DataTable[Any]):
+class AlertsPanel(LiveTable):
     """Breached and soon-due clocks across all tickets, least time left first, with whom to
     call. Rebuilt only when the list changes; otherwise only the countdowns are rewritten."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
         self.keys: list[str] = []
-        self.shown: dict[str, str] = {}
+        self.shown: dict[str, tuple[str, Any]] = {}  # key -> countdown text and state shown
         self.calls: dict[tuple[str, str], str] = {}  # (ticket, clock) -> action text
         self.dirty = False  # the action texts changed: rebuild at the next show()
+        self.source: list[Any] | None = None  # the list last shown (TicketTable.alerts)
+        self.clocks: list[UrgentClock] = []  # per row on screen
+        self.now: datetime | None = None
 
     def on_mount(self) -> None:
         self.add_column(_("Left"), key="left", width=7)
@@ -38,25 +43,45 @@ class AlertsPanel(DataTable[Any]):
         return self.keys[self.cursor_row].split("|")[0]
 
     def show(self, alerts: list[tuple[str, UrgentClock, str]], now: datetime) -> None:
-        """`alerts`: (ticket_no, clock, place), any order."""
+        """`alerts`: (ticket_no, clock, place), any order. The same list object as last time
+        means the same alerts: only the countdowns on screen are rewritten."""
+        self.now = now
+        if alerts is self.source and not self.dirty:
+            self._countdowns(now)
+            return
+        self.source = alerts
+        # deadlines are fixed while an alert stands, so this order holds until the list changes
         alerts = sorted(alerts, key=lambda a: a[1].remaining_at(now))
         keys = [f"{no}|{c.clock.name.value}" for no, c, _p in alerts]
+        self.clocks = [c for _no, c, _p in alerts]
         if keys != self.keys or self.dirty:
             self.keys, self.dirty = keys, False
             self.shown = {}
             self.clear()
             for key, (no, c, place) in zip(keys, alerts):
                 text = countdown_text(c, now)
-                self.shown[key] = text
+                self.shown[key] = (text, c.state)
                 action = self.calls.get((no, c.clock.name.value)) or _default_action(c)
-                self.add_row(Text(text, style=clock_style(c)), no, c.clock.name.label, place,
-                             action, key=key)
+                self.add_row(*cells(Text(text, style=clock_style(c)), no, c.clock.name.label, place,
+                                   action), key=key)
             return
-        for key, (no, c, _p) in zip(keys, alerts):
+        self._countdowns(now)
+
+    def _countdowns(self, now: datetime | None = None) -> None:
+        now = self.now = now or self.now
+        if now is None:
+            return
+        for index in self.visible_rows():
+            key, c = self.keys[index], self.clocks[index]
             text = countdown_text(c, now)
-            if self.shown.get(key) != text:
-                self.shown[key] = text
+            if self.shown.get(key) != (text, c.state):
+                self.shown[key] = (text, c.state)
                 self.update_cell(key, "left", Text(text, style=clock_style(c)))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:  # type: ignore[override]
+        super().watch_scroll_y(old, new)
+        if self.keys:  # rows scrolled into view: their countdowns now, not at the next tick
+            self.call_later(self._countdowns)
 
     def set_calls(self, calls: dict[tuple[str, str], str]) -> None:
         if calls != self.calls:
@@ -120,7 +145,9 @@ class PrintPanel(DataTable[Any]):
             state = _job_state_label(j.state)
             style = {"failed": "bold red", "done": "green", "printing": "yellow"}.get(j.state, "")
             note = j.error or (_("reprint {n}").format(n=j.reprint) if j.reprint else "")
-            self.add_row(str(j.id), j.subject, Text(state, style=style), note, key=str(j.id))
+            what = (_("Handover {id}").format(id=j.subject) if j.kind == "handover"
+                    else j.subject)
+            self.add_row(*cells(str(j.id), what, Text(state, style=style), note), key=str(j.id))
         if keep in self.job_ids:
             self.move_cursor(row=self.job_ids.index(keep), animate=False)
 

@@ -1,6 +1,7 @@
 """报修记录: the working set (open tickets and today's), most urgent first, with a live
-countdown column. A reload re-sorts; the 1 Hz tick only rewrites countdown cells that changed
-in rows on screen, so a tick costs what is visible, not what is open (dolphie's way)."""
+countdown column. A reload re-sorts; the 1 Hz tick re-evaluates only the rows whose clocks
+can have moved (live.RowClocks.until) and rewrites only countdown cells on screen that changed,
+so a tick costs what is visible, not what is open (dolphie's way)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import DataTable
 
 from ...domain.enums import Status, Urgency
 from ...domain.ticket import TicketRecord
 from ...i18n import _
-from ..live import (
-    UrgentClock, alerting, clock_style, countdown_text, sort_key, urgent_clock,
-)
+from ..text import cells
+from ..live import RowClocks, UrgentClock, clock_style, countdown_text, row_clocks, sort_key
+from .live_table import LiveTable
+
+Alert = tuple[str, UrgentClock, str]  # ticket no., a clock in warning or breach, room/place
 
 
 @dataclass
 class Row:
     record: TicketRecord
-    clock: UrgentClock | None
-    shown: str = ""  # the countdown text on screen now
+    clocks: RowClocks
+    shown: tuple[str, str] = ("", "")  # the countdown text and style on screen now
+
+    @property
+    def clock(self) -> UrgentClock | None:
+        return self.clocks.clock
+
+
+def _alert_states(clocks: RowClocks) -> tuple[tuple[Any, ...], ...]:
+    return tuple((c.clock.name, c.state, c.clock.due_at) for c in clocks.alerts)
 
 
 def _urgency_cell(u: Urgency) -> Text:
@@ -50,11 +61,12 @@ def _place(r: TicketRecord) -> Text:
     return text
 
 
-class TicketTable(DataTable[Any]):
+class TicketTable(LiveTable):
     """The main table; `load()` after a change, `tick()` once a second."""
 
-    # content last: it takes what is left and is the one column that may be cut
-    COLUMNS = (("no", 17), ("left", 7), ("status", 10), ("urgency", 4), ("received", 5),
+    # content last: it takes what is left and is the one column that may be cut. Widths of
+    # columns holding words are measured (display width) in the language on screen.
+    COLUMNS = (("no", 16), ("left", 6), ("status", 0), ("urgency", 0), ("received", 5),
                ("place", 14), ("category", 4), ("technician", 6), ("content", None))
 
     def __init__(self, **kwargs: Any) -> None:
@@ -63,13 +75,43 @@ class TicketTable(DataTable[Any]):
         self.order: list[str] = []
         self.tz: Any = None
         self.rules: Any = None
+        self.now: datetime | None = None  # of the last load or tick
+        self.next_change: datetime | None = None  # the earliest RowClocks.until
+        self.alerts: list[Alert] = []  # a new list only when an alert came, changed or went
 
     def on_mount(self) -> None:
         labels = {"no": _("Ticket no."), "left": _("Left"), "status": _("Status"),
                   "urgency": _("Urg."), "place": _("Room/place"), "category": _("Cat."),
                   "content": _("Content"), "technician": _("Tech."), "received": _("Rcvd")}
-        for key, width in self.COLUMNS:
-            self.add_column(labels[key], key=key, width=width)
+        words = {"status": [s.label + _("(f/u)") for s in Status],
+                 "urgency": [u.label for u in Urgency]}
+        self.labels = labels
+        self.widths = {key: max([width, cell_len(labels[key])]
+                                + [cell_len(w) for w in words.get(key, [])])
+                       for key, width in self.COLUMNS if width is not None}
+        self._add_columns()
+
+    def _content_width(self) -> int:
+        """The content column takes what the others leave (each pads a cell a side; two
+        cells kept for the scroll bar): a fixed width, so the layout never depends on which
+        rows were measured first."""
+        used = sum(w + 2 * self.cell_padding for w in self.widths.values())
+        return max(10, self.size.width - used - 2 * self.cell_padding - 2)
+
+    def _add_columns(self) -> None:
+        self.content_width = self._content_width()
+        for key, _width in self.COLUMNS:
+            self.add_column(self.labels[key], key=key,
+                            width=self.widths.get(key, self.content_width))
+
+    def on_resize(self) -> None:
+        if self._content_width() == self.content_width:
+            return
+        records = [self.rows_by_no[no].record for no in self.order]
+        self.clear(columns=True)
+        self._add_columns()
+        if self.now is not None:
+            self.load(records, self.now, self.rules, self.tz)
 
     # ------------------------------------------------------------------ data
     def selected_no(self) -> str | None:
@@ -79,49 +121,57 @@ class TicketTable(DataTable[Any]):
 
     def load(self, records: list[TicketRecord], now: datetime, rules: Any, tz: Any) -> None:
         """Replace the rows, most urgent first; the cursor stays on the same ticket."""
-        self.tz, self.rules = tz, rules
+        self.tz, self.rules, self.now = tz, rules, now
         keep = self.selected_no()
-        rows = {r.ticket_no: Row(r, urgent_clock(r, now, rules, tz)) for r in records}
+        rows = {r.ticket_no: Row(r, row_clocks(r, now, rules, tz)) for r in records}
         order = sorted(rows, key=lambda no: sort_key(rows[no].record, rows[no].clock))
         self.rows_by_no, self.order = rows, order
         self.clear()
         for no in order:
             row = rows[no]
-            row.shown = countdown_text(row.clock, now)
-            self.add_row(*self._cells(row), key=no)
+            self.add_row(*cells(*self._cells(row, now)), key=no)
         if keep in rows:
             self.move_cursor(row=order.index(keep), animate=False)
+        self._collect_alerts()
 
-    def _cells(self, row: Row) -> list[Any]:
+    def _cells(self, row: Row, now: datetime) -> list[Any]:
         r = row.record
         received = r.intake.received_at.astimezone(self.tz).strftime("%H:%M")
-        return [r.ticket_no, Text(row.shown, style=clock_style(row.clock, row.shown)),
-                _status_cell(r), _urgency_cell(r.intake.urgency), received, _place(r),
-                r.intake.category, r.state.technician or "",
-                r.intake.content.replace("\n", " ")]
+        return [r.ticket_no, self._countdown(row, now), _status_cell(r),
+                _urgency_cell(r.intake.urgency), received, _place(r), r.intake.category,
+                r.state.technician or "", r.intake.content.replace("\n", " ")]
 
-    def visible_rows(self) -> range:
-        top = int(self.scroll_y)
-        height = max(1, self.scrollable_content_region.height)
-        return range(max(0, top - 1), min(len(self.order), top + height + 1))
+    @staticmethod
+    def _countdown(row: Row, now: datetime) -> Text:
+        text = countdown_text(row.clock, now)
+        row.shown = (text, clock_style(row.clock, text))
+        return Text(text, style=row.shown[1])
 
-    def tick(self, now: datetime) -> list[tuple[str, UrgentClock]]:
-        """Recompute the clocks; rewrite only countdown cells on screen that changed.
+    def _collect_alerts(self) -> None:
+        self.alerts = [(no, c, self.rows_by_no[no].record.intake.room) for no in self.order
+                       for c in self.rows_by_no[no].clocks.alerts]
+        self.next_change = min((row.clocks.until for row in self.rows_by_no.values()
+                                if row.clocks.until is not None), default=None)
 
-        Returns the ticket numbers and clocks for the alert panel (warning or breached)."""
-        alerts: list[tuple[str, UrgentClock]] = []
-        visible = set(self.visible_rows())
-        for index, no in enumerate(self.order):
-            row = self.rows_by_no[no]
-            row.clock = urgent_clock(row.record, now, self.rules, self.tz)
-            alerts.extend((no, c) for c in alerting(row.clock))
-            if index not in visible:
-                continue
-            text = countdown_text(row.clock, now)
-            if text != row.shown:
-                row.shown = text
-                self.update_cell(no, "left", Text(text, style=clock_style(row.clock, text)))
-        return alerts
+    def tick(self, now: datetime) -> list[Alert]:
+        """Re-evaluate the rows whose clocks can have moved; rewrite the countdown cells on
+        screen that changed. Returns the alerts (the same list while none came, changed or
+        went), for the alert strip."""
+        went_back = self.now is not None and now < self.now
+        self.now = now
+        if went_back or (self.next_change is not None and now >= self.next_change):
+            changed = False
+            for row in self.rows_by_no.values():
+                if row.clocks.stale(now):
+                    before = _alert_states(row.clocks)
+                    row.clocks = row_clocks(row.record, now, self.rules, self.tz)
+                    changed = changed or _alert_states(row.clocks) != before
+            alerts = self.alerts
+            self._collect_alerts()
+            if not changed:
+                self.alerts = alerts
+        self._refresh_visible()
+        return self.alerts
 
     def watch_scroll_y(self, old: float, new: float) -> None:  # type: ignore[override]
         super().watch_scroll_y(old, new)
@@ -130,12 +180,12 @@ class TicketTable(DataTable[Any]):
             self.call_later(self._refresh_visible)
 
     def _refresh_visible(self) -> None:
+        now = self.now
+        if now is None:
+            return
         for index in self.visible_rows():
             no = self.order[index]
             row = self.rows_by_no[no]
-            if row.clock is None:
-                continue
-            text = countdown_text(row.clock, row.clock.now)
-            if text != row.shown:
-                row.shown = text
-                self.update_cell(no, "left", Text(text, style=clock_style(row.clock, text)))
+            text = countdown_text(row.clock, now)
+            if (text, clock_style(row.clock, text)) != row.shown:
+                self.update_cell(no, "left", self._countdown(row, now))

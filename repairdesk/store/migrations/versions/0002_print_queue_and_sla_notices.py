@@ -1,4 +1,5 @@
-"""The print queue (print_job) and the SLA notices (sla_notice, append-only).
+"""The print queue (print_job), the SLA notices (sla_notice, append-only), and two indexes
+the desk's board needs on a big book (today's tickets; a shift's steps by time).
 
 A table that an earlier development build already created (open_store's additive safety net,
 or escalate() creating sla_notice on first use) is left as it is.
@@ -36,6 +37,8 @@ def upgrade() -> None:
         _sla_notice()
     for stmt in _append_only_sql(op.get_bind().dialect.name, ("sla_notice",)):
         op.execute(sa.text(stmt))
+    op.create_index("ix_ticket_registered", "ticket", ["registered_at"], if_not_exists=True)
+    op.create_index("ix_ticket_event_at", "ticket_event", ["at"], if_not_exists=True)
 
 
 def _print_job() -> None:
@@ -88,6 +91,8 @@ def _sla_notice() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ticket_event_at", "ticket_event")
+    op.drop_index("ix_ticket_registered", "ticket")
     with op.batch_alter_table('sla_notice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sla_notice_ticket_no'))
 

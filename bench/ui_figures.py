@@ -1,0 +1,180 @@
+"""The desk as the clerk meets it: start-up, key presses, memory and idle CPU under a real
+pseudo-terminal (bench/pty_term.py), and the CPU of one 1 Hz tick in-process.
+
+Start-up: from spawning the process to the end of its first complete frame (the first
+ESC[?2026l), for the desk (`python -m repairdesk --db BOOK`, as `repairdesk --db BOOK` runs it)
+and for the floor, bench/bare_app.py (header, footer, one table shaped like the desk's). The
+desk's first frame does not wait for the book; "board listed" is the first frame with ticket
+numbers in it. Both run in a 160x48 terminal.
+
+Key press: real key bytes (arrow down x20, up x20, repeated) written to the terminal, timed to
+the end of the first frame that follows. The next key waits until the output has been quiet
+for 30 ms and nothing of the app's own is being read. The desk repaints its header clock once
+a second; keys are not pressed from 0.2 s before a tick frame is due until it has come, so a
+tick's frame is not taken for a key's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench.pty_term import Term
+
+ROOT = Path(__file__).resolve().parent.parent
+PATTERN = ["down"] * 20 + ["up"] * 20
+QUIET_S = 0.03
+
+
+@dataclass
+class UiRun:
+    first_frame: list[float]  # seconds, one per start
+    ready: list[float]
+    keys: list[float]  # seconds per press
+    rss_peak_kb: int = 0
+    idle_cpu_ms_per_s: float | None = None
+
+
+def desk_argv(db: Path) -> list[str]:
+    return [sys.executable, "-m", "repairdesk", "--db", str(db)]
+
+
+def bare_argv() -> list[str]:
+    return [sys.executable, str(ROOT / "bench" / "bare_app.py")]
+
+
+def run_app(argv: list[str], *, starts: int, presses: int, marker: bytes | None,
+            idle_s: float = 0.0, size: tuple[int, int] = (160, 48)) -> UiRun:
+    """Start the app `starts` times; in the last run press keys, then sit idle."""
+    out = UiRun([], [], [])
+    for i in range(starts):
+        term = Term(argv, cols=size[0], rows=size[1], cwd=str(ROOT))
+        try:
+            first = term.wait_frame(0, timeout=60)
+            out.first_frame.append(first.end - term.started)
+            ready = term.wait_frame(0, timeout=120, marker=marker) if marker else first
+            out.ready.append(ready.end - term.started)
+            if i < starts - 1:
+                continue
+            term.quiesce(0.5, timeout=5)
+            out.keys = press_keys(term, presses)
+            if idle_s:
+                term.quiesce(QUIET_S)
+                cpu0, t0 = term.cpu_seconds(), time.perf_counter()
+                end = t0 + idle_s
+                while time.perf_counter() < end:
+                    term.pump(end - time.perf_counter())
+                out.idle_cpu_ms_per_s = ((term.cpu_seconds() - cpu0) * 1000
+                                         / (time.perf_counter() - t0))
+            out.rss_peak_kb = term.proc_status().get("VmHWM", 0)
+        finally:
+            term.close()
+    return out
+
+
+def press_keys(term: Term, presses: int, timeout: float = 300.0) -> list[float]:
+    """Latency of `presses` key presses (see the module docstring)."""
+    # learn the tick phase: frames that come with no key pending are the app's own
+    last_own = 0.0
+    mark = len(term.frames)
+    term.quiesce(1.2, timeout=2.5)
+    if len(term.frames) > mark:
+        last_own = term.frames[-1].end
+    out: list[float] = []
+    mark_own = len(term.frames)
+    deadline = time.perf_counter() + timeout
+    i = 0
+    while len(out) < presses:
+        now = time.perf_counter()
+        if now > deadline:
+            raise TimeoutError(f"only {len(out)} of {presses} key presses answered")
+        since = now - last_own
+        if last_own and 0.8 < since < 1.4:  # a tick frame is due: let it pass first
+            mark = len(term.frames)
+            term.pump(min(0.05, 1.4 - since))
+            if len(term.frames) > mark:
+                last_own = term.frames[-1].end
+            continue
+        while term.pump(0):  # nothing of the app's own may be waiting to be read
+            pass
+        if len(term.frames) > mark_own:
+            last_own = term.frames[-1].end
+        if term.mid_frame:
+            term.pump(0.01)
+            continue
+        mark = mark_own = len(term.frames)
+        written = term.press(PATTERN[i % len(PATTERN)])
+        i += 1
+        frame = term.wait_frame(mark, timeout=10, since=written)  # not one already on its way
+        out.append(frame.end - written)
+        term.quiesce(QUIET_S)  # the rest of the answer (a second frame may follow)
+        mark_own = len(term.frames)
+    return out
+
+
+# ---------------------------------------------------------------- the tick, in-process
+
+
+async def _settle(pilot: Any) -> None:
+    from textual.worker import WorkerCancelled
+
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        if all(w.is_finished for w in app.workers):
+            await pilot.pause()
+            return
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one
+            pass
+
+
+async def _ticks(db: Path, ticks: int, size: tuple[int, int]) -> tuple[list[float], int, float]:
+    from repairdesk.clock import FixedClock
+    from repairdesk.services.desk import open_desk
+    from repairdesk.tui.app import RepairDeskApp
+
+    clock = FixedClock(datetime.now(timezone.utc).replace(microsecond=0))
+    desk = open_desk(str(db), clock=clock)
+    app = RepairDeskApp(desk, live=False)
+    samples: list[float] = []
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        table = app.desk_screen.query_one("#tickets")
+        open_rows = sum(1 for r in table.rows_by_no.values() if r.record.is_open)
+        app.tick()
+        await _settle(pilot)
+        total0 = time.thread_time()
+        for _ in range(ticks):
+            clock.advance(seconds=1)
+            t0 = time.thread_time()
+            app.tick()
+            await pilot.pause()  # the repaint the tick asked for
+            samples.append(time.thread_time() - t0)
+            await _settle(pilot)  # an SLA pass it started (a worker thread) and its answer
+        total = (time.thread_time() - total0) / ticks
+    desk.close()
+    return samples, open_rows, total
+
+
+def tick_cpu(db: Path, ticks: int, size: tuple[int, int] = (160, 48)
+             ) -> tuple[list[float], int, float]:
+    """UI-thread CPU seconds of each tick (tick + repaint), the open rows in the table, and
+    the mean UI-thread CPU per tick including the SLA passes' answers."""
+    return asyncio.run(_ticks(db, ticks, size))
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def p95(xs: list[float]) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
