@@ -166,4 +166,4 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
         echo_json({"shift": w.code if w else None, "holder": t.holder if t else None})
         return
     out(_("Shift: {shift}; holder: {holder}").format(
-        shift=w.name if w else "—", holder=t.holder if t else _("nobody signed on")))
+        shift=w.label if w else "-", holder=t.holder if t else _("nobody signed on")))

@@ -24,6 +24,14 @@ class ShiftWindow:
     start: datetime
     end: datetime
     duty_day: date
+    name_en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The shift's name in the language on screen (config: name / name_en)."""
+        from ..i18n import current_language
+
+        return self.name_en if current_language() == "en" and self.name_en else self.name
 
     def contains(self, at: datetime) -> bool:
         return self.start <= at < self.end
@@ -49,7 +57,8 @@ def _window(shift: ShiftLike, on: date, tz: ZoneInfo, day_start: time) -> ShiftW
     end_day = on if shift.end > shift.start else on + timedelta(days=1)
     end = datetime.combine(end_day, shift.end, tzinfo=tz)
     s, e = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
-    return ShiftWindow(shift.code, shift.name, s, e, duty_day(s, tz, day_start))
+    return ShiftWindow(shift.code, shift.name, s, e, duty_day(s, tz, day_start),
+                       getattr(shift, "name_en", ""))
 
 
 def shift_at(shifts: list[ShiftLike], at: datetime, tz: ZoneInfo,

@@ -102,7 +102,7 @@ def build_checklist(desk: Desk, abnormal: str = "", explanations: dict[str, str]
     # shift it mostly covers
     window = current_window(desk, start + timedelta(minutes=45))
     return Checklist(
-        shift_code=window.code if window else "", shift_name=window.name if window else "",
+        shift_code=window.code if window else "", shift_name=window.label if window else "",
         window_start=start, window_end=now, issued=[t.ticket_no for t in issued_rows],
         gaps=gaps, counts=counts, open_items=items, public_items=public_items(desk),
         abnormal=clean_text(abnormal, multiline=True),

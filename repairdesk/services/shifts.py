@@ -105,12 +105,12 @@ def header_text(desk: Desk, now: datetime | None = None) -> str:
     w = current_window(desk, now)
     holder = current_holder(desk)
     text = _("{shift} · {holder}").format(
-        shift=w.name if w else "—", holder=holder or _("nobody signed on"))
+        shift=w.label if w else "-", holder=holder or _("nobody signed on"))
     waiting = unsigned_days(desk, now)
     if waiting:
         days = ", ".join(d.strftime("%m-%d") for d in waiting[-3:])
-        more = "…" if len(waiting) > 3 else ""
-        text += " · " + _("⚑ not signed off: {days}").format(days=more + days)
+        more = "..." if len(waiting) > 3 else ""
+        text += "  " + _("⚑ not signed off: {days}").format(days=more + days)
     return text
 
 

@@ -256,6 +256,20 @@ def interleavings(outputs: list[str]) -> int:
 
 # ------------------------------------------------------------------ the crash loop
 
+READY = b"# ready\n"
+
+
+def _until_ready(fd: int) -> bytes:
+    """Read the worker's pipe up to its ready line (or its end, if it died first)."""
+    got = b""
+    while READY not in got:
+        chunk = os.read(fd, 64)
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
 def crash(db: str, kills: int, seed: int, max_delay: float) -> dict[str, object]:
     rng = random.Random(seed)
     reports = Reports()
@@ -270,15 +284,17 @@ def crash(db: str, kills: int, seed: int, max_delay: float) -> dict[str, object]
             os.close(read_fd)
             try:
                 desk = open_work_desk(db)
+                os.write(write_fd, READY)
                 work(desk, seed * 100_003 + i, "李静",
                      lambda line: os.write(write_fd, (line + "\n").encode()))
             finally:
                 os._exit(3)
         os.close(write_fd)
+        # the kill falls inside the work, whatever opening the book cost on a loaded machine
+        chunks = [_until_ready(read_fd)]
         time.sleep(rng.uniform(0.002, max_delay))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        chunks = []
         while chunk := os.read(read_fd, 65536):
             chunks.append(chunk)
         os.close(read_fd)

@@ -78,7 +78,7 @@ class SignoffScreen(Screen[str | None]):
         for e in r.breaches:
             log.write(f"  {fmt_full(e.at, tz)}  {e.text}")
         log.write(_("Not yet returned: {nos}").format(
-            nos=", ".join(f"{no} ({label})" for no, label in r.not_returned) or "—"))
+            nos=", ".join(f"{no} ({label})" for no, label in r.not_returned) or "-"))
         status = self.query_one("#status", Static)
         locked = r.signed is not None
         for sel in ("#comment", "#sup-name", "#sup-pin"):
