@@ -244,3 +244,28 @@ async def test_what_the_clerk_typed_is_shown_as_typed(desk_app, staffed):
         await pilot.press("enter")
         await settle(pilot)
         assert content in str(app.screen.query_one("#detail-info").render())
+
+
+async def test_fast_typing_lands_in_the_right_fields(desk_app, staffed):
+    """Keys arriving in one burst (a fast typist, a paste, a terminal over ssh): every Enter
+    moves on before the next key is read."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        burst = "5-1-802\r张女士\r13912345678\r卫生间漏水"
+        for ch in burst:  # as Pilot sends keys, without its wait after each one
+            key = "enter" if ch == "\r" else (ch if ch.isalnum() else _character_to_key(ch))
+            event = events.Key(key, ch)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (r,) = T.list_tickets(staffed)
+        assert (r.intake.room, r.intake.caller, r.intake.phone, r.intake.content) == (
+            "5-1-802", "张女士", "13912345678", "卫生间漏水")

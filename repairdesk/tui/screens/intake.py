@@ -29,6 +29,9 @@ class IntakeScreen(ModalScreen[Any]):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save")),
         Binding("escape", "cancel", _("Cancel")),
+        # a priority binding runs while the key is dispatched: focus has moved on before the
+        # next key arrives, so fast typing (or a pasted call) never lands in the wrong field
+        Binding("enter", "next_field", _("Next field"), show=False, priority=True),
     ]
 
     def __init__(self, desk: Any, clerk: str) -> None:
@@ -84,21 +87,15 @@ class IntakeScreen(ModalScreen[Any]):
         if i + 1 >= len(ORDER):
             self.action_save()
             return
-        self.query_one(f"#{ORDER[i + 1]}").focus()
+        self.set_focus(self.query_one(f"#{ORDER[i + 1]}"))  # now, not after the next key
 
-    @on(Input.Submitted)
-    def _input_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "room":
-            self._guess_scope(event.value)
-        if event.input.id in ORDER:
-            self._next(event.input.id)
-
-    @on(Choice.Submitted)
-    def _choice_done(self, event: Choice.Submitted) -> None:
-        event.stop()
-        if event.choice.id in ORDER:
-            self._next(event.choice.id)
+    def action_next_field(self) -> None:
+        focused = self.focused
+        if focused is None or focused.id not in ORDER:
+            return
+        if focused.id == "room":
+            self._guess_scope(self.query_one("#room", Input).value)
+        self._next(focused.id)
 
     def _guess_scope(self, room: str) -> None:
         """A room number means in-home; anything else is a public place (the clerk may

@@ -31,7 +31,11 @@ class Field:
 class FormPrompt(ModalScreen[dict[str, str] | None]):
     """Text fields; dismisses with {key: value} or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel")),
+        # handled while the key is dispatched (see IntakeScreen): fast typing stays in order
+        Binding("enter", "next_field", _("Next field"), show=False, priority=True),
+    ]
 
     def __init__(self, title: str, fields: list[Field], choice: tuple[str, str,
                  list[tuple[str, str]]] | None = None) -> None:
@@ -63,21 +67,20 @@ class FormPrompt(ModalScreen[dict[str, str] | None]):
             out[self.choice[0]] = self.query_one(f"#f-{self.choice[0]}", Choice).value
         return out
 
-    @on(Choice.Submitted)
-    def _choice_done(self, event: Choice.Submitted) -> None:
-        event.stop()
-        if self.fields:
-            self.query_one(f"#f-{self.fields[0].key}", Input).focus()
-        else:
-            self._submit()
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_next_field(self) -> None:
+        focused = self.focused
         keys = [f"f-{f.key}" for f in self.fields]
-        i = keys.index(event.input.id or "")
+        if isinstance(focused, Choice):
+            if keys:
+                self.set_focus(self.query_one(f"#{keys[0]}", Input))
+            else:
+                self._submit()
+            return
+        if focused is None or focused.id not in keys:
+            return
+        i = keys.index(focused.id)
         if i + 1 < len(keys):
-            self.query_one(f"#{keys[i + 1]}", Input).focus()
+            self.set_focus(self.query_one(f"#{keys[i + 1]}", Input))
             return
         self._submit()
 
