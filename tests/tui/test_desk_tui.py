@@ -257,15 +257,28 @@ async def test_fast_typing_lands_in_the_right_fields(desk_app, staffed):
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        burst = "5-1-802\r张女士\r13912345678\r卫生间漏水"
-        for ch in burst:  # as Pilot sends keys, without its wait after each one
-            key = "enter" if ch == "\r" else (ch if ch.isalnum() else _character_to_key(ch))
-            event = events.Key(key, ch)
-            event.set_sender(app)
-            app._driver.send_message(event)
+
+        def burst(text: str) -> None:
+            for ch in text:  # as Pilot sends keys, without its wait after each one
+                key = {"\r": "enter", " ": "space"}.get(ch) or (
+                    ch if ch.isalnum() else _character_to_key(ch))
+                event = events.Key(key, ch)
+                event.set_sender(app)
+                app._driver.send_message(event)
+
+        burst("5-1-802\r张女士\r13912345678\r卫生间漏水\r ")  # space: scope public
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         (r,) = T.list_tickets(staffed)
         assert (r.intake.room, r.intake.caller, r.intake.phone, r.intake.content) == (
             "5-1-802", "张女士", "13912345678", "卫生间漏水")
+        assert r.intake.scope.value == "public"
+        # a prompt too: the reason typed and Enter in one burst, nothing of it lost
+        await pilot.press("x")
+        await settle(pilot)
+        burst("重复登记\r")
+        await settle(pilot)
+        voided = T.get_ticket(staffed, r.ticket_no)
+        assert voided.status.value == "voided", _message(app)
+        assert voided.events[-1].note == "重复登记"

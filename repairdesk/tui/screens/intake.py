@@ -18,6 +18,7 @@ from ...domain.enums import Channel, Scope, ServiceType, Urgency
 from ...domain.intake import urgent_matches
 from ...i18n import _
 from ..widgets.choice import Choice
+from ..widgets.fields import FieldInput
 
 ORDER = ("room", "caller", "phone", "content", "scope", "category", "urgency", "appointment",
          "channel", "service_type", "owner_parts")
@@ -29,9 +30,6 @@ class IntakeScreen(ModalScreen[Any]):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save")),
         Binding("escape", "cancel", _("Cancel")),
-        # a priority binding runs while the key is dispatched: focus has moved on before the
-        # next key arrives, so fast typing (or a pasted call) never lands in the wrong field
-        Binding("enter", "next_field", _("Next field"), show=False, priority=True),
     ]
 
     def __init__(self, desk: Any, clerk: str) -> None:
@@ -49,15 +47,15 @@ class IntakeScreen(ModalScreen[Any]):
             yield Static("", id="error", classes="dialog-error")
             with Grid(id="intake-grid"):
                 yield Label(_("Room / place"))
-                yield Input(placeholder=_("e.g. 3-2-1501, or a public place"), id="room",
+                yield FieldInput(placeholder=_("e.g. 3-2-1501, or a public place"), id="room",
                             max_length=60)
                 yield Label(_("Caller"))
-                yield Input(placeholder=_("at least a surname"), id="caller", max_length=40)
+                yield FieldInput(placeholder=_("at least a surname"), id="caller", max_length=40)
                 yield Label(_("Phone"))
-                yield Input(placeholder=_("only if the owner agrees"), id="phone",
+                yield FieldInput(placeholder=_("only if the owner agrees"), id="phone",
                             max_length=30)
                 yield Label(_("Content"))
-                yield Input(placeholder=_("the fault, in the caller's words"), id="content",
+                yield FieldInput(placeholder=_("the fault, in the caller's words"), id="content",
                             max_length=500)
                 yield Label(_("Scope"))
                 yield Choice([(s.value, s.label) for s in Scope], id="scope")
@@ -69,7 +67,7 @@ class IntakeScreen(ModalScreen[Any]):
                               (Urgency.NORMAL, Urgency.URGENT, Urgency.APPOINTMENT)],
                              id="urgency")
                 yield Label(_("Appointment"))
-                yield Input(placeholder=_("e.g. tomorrow 9:00 (appointments only)"),
+                yield FieldInput(placeholder=_("e.g. tomorrow 9:00 (appointments only)"),
                             id="appointment", max_length=40)
                 yield Label(_("Channel"))
                 yield Choice([(c.value, c.label) for c in Channel], id="channel")
@@ -79,7 +77,7 @@ class IntakeScreen(ModalScreen[Any]):
                 yield Choice([("no", _("no")), ("yes", _("yes"))], id="owner_parts")
 
     def on_mount(self) -> None:
-        self.query_one("#room", Input).focus()
+        self.set_focus(self.query_one("#room", Input))
 
     # ------------------------------------------------------------------ moving on
     def _next(self, current: str) -> None:
@@ -89,13 +87,13 @@ class IntakeScreen(ModalScreen[Any]):
             return
         self.set_focus(self.query_one(f"#{ORDER[i + 1]}"))  # now, not after the next key
 
-    def action_next_field(self) -> None:
-        focused = self.focused
-        if focused is None or focused.id not in ORDER:
+    def field_done(self, field: Any) -> None:
+        """Enter in a field (widgets/fields.py): move on now, or save after the last one."""
+        if field.id not in ORDER:
             return
-        if focused.id == "room":
+        if field.id == "room":
             self._guess_scope(self.query_one("#room", Input).value)
-        self._next(focused.id)
+        self._next(field.id)
 
     def _guess_scope(self, room: str) -> None:
         """A room number means in-home; anything else is a public place (the clerk may

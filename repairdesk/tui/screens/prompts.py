@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from ...i18n import _
 from ..widgets.choice import Choice
+from ..widgets.fields import FieldInput
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,7 @@ class Field:
 class FormPrompt(ModalScreen[dict[str, str] | None]):
     """Text fields; dismisses with {key: value} or None."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", _("Cancel")),
-        # handled while the key is dispatched (see IntakeScreen): fast typing stays in order
-        Binding("enter", "next_field", _("Next field"), show=False, priority=True),
-    ]
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
 
     def __init__(self, title: str, fields: list[Field], choice: tuple[str, str,
                  list[tuple[str, str]]] | None = None) -> None:
@@ -53,13 +50,13 @@ class FormPrompt(ModalScreen[dict[str, str] | None]):
                 yield Choice(options, id=f"f-{key}")
             for f in self.fields:
                 yield Label(f.label)
-                yield Input(placeholder=f.placeholder, password=f.password, id=f"f-{f.key}",
-                            max_length=500)
+                yield FieldInput(placeholder=f.placeholder, password=f.password,
+                                 id=f"f-{f.key}", max_length=500)
             yield Static("", id="error", classes="dialog-error")
 
     def on_mount(self) -> None:
         first = self.query("Choice, Input").first()
-        first.focus()
+        self.set_focus(first)
 
     def values(self) -> dict[str, str]:
         out = {f.key: self.query_one(f"#f-{f.key}", Input).value for f in self.fields}
@@ -67,8 +64,8 @@ class FormPrompt(ModalScreen[dict[str, str] | None]):
             out[self.choice[0]] = self.query_one(f"#f-{self.choice[0]}", Choice).value
         return out
 
-    def action_next_field(self) -> None:
-        focused = self.focused
+    def field_done(self, focused: Any) -> None:
+        """Enter in a field (widgets/fields.py): the next field now, or submit."""
         keys = [f"f-{f.key}" for f in self.fields]
         if isinstance(focused, Choice):
             if keys:

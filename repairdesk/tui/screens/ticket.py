@@ -134,7 +134,8 @@ class TicketScreen(TicketActions, Screen[None]):
 
         for c in sla.evaluate(self.record, now, rules, tz):
             left = "" if c.remaining_s is None else countdown(c.remaining_s)
-            earlier = ", ".join(when(d) for d in getattr(c, "previous_due", ()) or ())
+            # a deadline moved twice within a minute reads the same: show it once
+            earlier = ", ".join(dict.fromkeys(when(d) for d in c.previous_due))
             table.add_row(c.name.label, Text(c.state.label, style=style.get(c.state, "")),
                           when(c.started_at), when(c.due_at), left, earlier)
 

@@ -6,22 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...i18n import _
+from .fields import enter_done, follow_focus
 
 
 class Choice(Widget, can_focus=True):
-    """Options are (value, label) pairs; `value` is the chosen value."""
+    """Options are (value, label) pairs; `value` is the chosen value. ←/→/space move, a digit
+    picks, Enter moves on (the screen's `field_done`, or a Submitted message)."""
 
-    BINDINGS = [
-        Binding("left", "move(-1)", _("Previous"), show=False),
-        Binding("right,space", "move(1)", _("Next"), show=False),
-        Binding("enter", "submit", _("Next field"), show=False),
-    ]
     DEFAULT_CSS = """
     Choice { height: 1; width: 1fr; }
     """
@@ -79,13 +74,27 @@ class Choice(Widget, can_focus=True):
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self))
 
-    def on_key(self, event: Any) -> None:
+    async def _on_key(self, event: Any) -> None:
+        # handled here, in order with the keys around them (see widgets/fields.py)
+        if follow_focus(self, event) or enter_done(self, event):
+            return
+        if event.key == "enter":
+            event.stop()
+            self.action_submit()
+            return
+        step = {"left": -1, "right": 1, "space": 1}.get(event.key)
+        if step is not None:
+            event.stop()
+            event.prevent_default()
+            self.action_move(step)
+            return
         if event.character and event.character.isdigit():
             n = int(event.character) - 1
             if 0 <= n < len(self.options):
                 self.touched = True
                 self.index = n
                 event.stop()
+                event.prevent_default()
 
     def on_focus(self) -> None:
         self.refresh()
