@@ -41,16 +41,9 @@ def change_marker(desk: Desk) -> tuple[Any, ...]:
         last_event = session.exec(select(func.max(TicketEvent.id))).one()
         last_log = session.exec(select(func.max(DutyLogEntry.id))).one()
         staff = session.exec(select(func.count()).select_from(Staff)).one()
-    return (last_event, last_log, staff, _print_marker(desk))
+    from . import printing
 
-
-def _print_marker(desk: Desk) -> Any:
-    try:
-        from . import printing
-    except ImportError:
-        return None
-    marker = getattr(printing, "change_marker", None)
-    return marker(desk) if marker else None
+    return (last_event, last_log, staff, printing.change_marker(desk))
 
 
 def shift_summary(desk: Desk) -> ShiftSummary:
