@@ -48,16 +48,8 @@ def export_month(desk, key: str, fmt: Format, *, width: int | None = None,
     tz = desk.config.tz
     table = reports.month_table(desk, key, progress=_stage(progress, _("On-time rates")))
     sections = S.month_sections(table)
-    if fmt is Format.TABLE:
-        buf = io.StringIO()
-        from .text import render
-
-        render(sections, tz, buf, width)
-        return buf.getvalue().encode("utf-8")
-    if fmt is Format.CSV:
-        from .csv_out import to_csv
-
-        return to_csv(sections, tz)
+    if fmt in (Format.TABLE, Format.CSV):
+        return _as_text(sections, tz, fmt, width)
     if fmt is Format.XLSX:
         from .xlsx import to_xlsx
 
@@ -80,16 +72,8 @@ def export_day(desk, day: date | None, fmt: Format, *, width: int | None = None)
     report = day_report(desk, day)
     sections = S.day_sections(report)
     tz = desk.config.tz
-    if fmt is Format.TABLE:
-        buf = io.StringIO()
-        from .text import render
-
-        render(sections, tz, buf, width)
-        return buf.getvalue().encode("utf-8")
-    if fmt is Format.CSV:
-        from .csv_out import to_csv
-
-        return to_csv(sections, tz)
+    if fmt in (Format.TABLE, Format.CSV):
+        return _as_text(sections, tz, fmt, width)
     if fmt is Format.XLSX:
         from .xlsx import to_xlsx
 
@@ -101,6 +85,19 @@ def export_day(desk, day: date | None, fmt: Format, *, width: int | None = None)
     font, latin = _fonts(desk)
     return render_report(title, desk.config.site_name, sections, tz, font, latin=latin,
                          created=desk.now())
+
+
+def _as_text(sections: list[S.Section], tz, fmt: Format, width: int | None) -> bytes:
+    """The table for a terminal, or CSV: the same for the month and the day."""
+    if fmt is Format.CSV:
+        from .csv_out import to_csv
+
+        return to_csv(sections, tz)
+    from .text import render
+
+    buf = io.StringIO()
+    render(sections, tz, buf, width)
+    return buf.getvalue().encode("utf-8")
 
 
 def _fonts(desk):
