@@ -79,6 +79,43 @@ def staffed(desk):
     return desk
 
 
+@pytest.fixture
+def fast_pins():
+    """Argon2 at its cheapest for tests that sign a lot (real hashing, real verification)."""
+    from argon2 import PasswordHasher
+
+    from repairdesk.services import signing
+
+    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    signing.use_hasher(None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty database: a SQLite file, or its own PostgreSQL schema when the test
+    server answers (store, CLI and concurrency tests run on both)."""
+    from repairdesk.store.scratch import pg_unavailable_reason, scratch_db
+
+    if request.param == "postgresql" and (reason := pg_unavailable_reason()):
+        pytest.skip(reason)
+    with scratch_db(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def any_desk(db_url: str, clock):
+    """A desk with a small roster on either database."""
+    from repairdesk.services.desk import open_desk
+    from repairdesk.services.staff import add_staff
+
+    d = open_desk(db_url, clock=clock, config=load_config(None))
+    add_staff(d, "张建国", Role.TECHNICIAN, "13900000011")
+    add_staff(d, "吴主管", Role.SUPERVISOR, "13600000031")
+    yield d
+    d.close()
+
+
 @dataclass
 class CliResult:
     code: int

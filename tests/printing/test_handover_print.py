@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from repairdesk.domain.handover import ReadBack, lines
 from repairdesk.services import handover, printing, shifts, signing
@@ -17,11 +16,7 @@ from .conftest import pdf_text
 OUT, IN = "李静", "陈晓雯"
 
 
-@pytest.fixture(autouse=True)
-def fast_pins():
-    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    signing.use_hasher(None)
+pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 @pytest.fixture

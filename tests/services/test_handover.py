@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from argon2 import PasswordHasher
 
 from repairdesk.domain.handover import ReadBack, lines
 from repairdesk.errors import PermissionDenied, ValidationError
@@ -15,11 +14,7 @@ from repairdesk.services import tickets as T
 OUT, IN = "李静", "陈晓雯"
 
 
-@pytest.fixture(autouse=True)
-def fast_pins():
-    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    signing.use_hasher(None)
+pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 from sqlmodel import select
 
 from repairdesk.errors import PermissionDenied, ValidationError
@@ -11,11 +10,7 @@ from repairdesk.services import dutylog, signing
 from repairdesk.store.tables import Staff
 
 
-@pytest.fixture(autouse=True)
-def fast_pins():
-    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    signing.use_hasher(None)
+pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 def test_pin_stored_only_as_argon2_hash(staffed):

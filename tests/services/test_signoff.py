@@ -5,17 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 
 from repairdesk.errors import PermissionDenied, ValidationError
 from repairdesk.services import dutylog, signing, signoff
 
 
-@pytest.fixture(autouse=True)
-def fast_pins():
-    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    signing.use_hasher(None)
+pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ discrepancy, both sign, locked."""
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 from textual.app import App
 from textual.widgets import DataTable, Input
 
@@ -15,11 +14,7 @@ from repairdesk.tui.screens.handover import HandoverScreen
 OUT, IN = "李静", "陈晓雯"
 
 
-@pytest.fixture(autouse=True)
-def fast_pins():
-    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    signing.use_hasher(None)
+pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 class Host(App):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 from textual.app import App
 from textual.widgets import Input
 
@@ -11,11 +10,7 @@ from repairdesk.services import dutylog, signing, signoff
 from repairdesk.tui.screens.signoff import SignoffScreen
 
 
-@pytest.fixture(autouse=True)
-def fast_pins():
-    signing.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    signing.use_hasher(None)
+pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 class Host(App):
