@@ -40,7 +40,8 @@ _FAR = datetime.max.replace(tzinfo=timezone.utc)
 __all__ = [
     "ArriveRule", "Callee", "ClockName", "ClockRule", "ClockState", "CompleteRule",
     "CompleteTarget", "EscalationStep", "Level", "OnTime", "Reached", "SlaClock", "SlaRules",
-    "complete_due", "evaluate", "most_urgent", "on_time_counts", "reached",
+    "CLOCK_BITS", "bits_to_counts", "complete_due", "evaluate", "most_urgent", "on_time_counts", "outcome_bits",
+    "reached",
 ]
 
 
@@ -306,4 +307,38 @@ def on_time_counts(records: Iterable[TicketRecord], now: datetime, rules: SlaRul
         for clock in evaluate(record, now, rules, tz):
             if clock.on_time is not None:
                 counts[clock.name][0 if clock.on_time else 1] += 1
+    return {name: OnTime(m, x) for name, (m, x) in counts.items()}
+
+
+# one bit per clock in the stored outcomes (ticket_clock.met / .missed): never renumber
+CLOCK_BITS: dict[ClockName, int] = {
+    ClockName.DISPATCH: 1, ClockName.ACCEPT: 2, ClockName.ARRIVE: 4, ClockName.FEEDBACK: 8,
+    ClockName.ASSESS: 16, ClockName.COMPLETE: 32, ClockName.CALLBACK: 64,
+}
+
+
+def outcome_bits(record: TicketRecord, now: datetime, rules: SlaRules,
+                 tz: tzinfo) -> tuple[int, int]:
+    """The clocks this ticket has stopped, as two bit sets (met, missed) of CLOCK_BITS.
+
+    A clock is met or missed only once a step stops it, so the answer changes only with a new
+    step (or new rules), never with the time of asking: it can be stored with each step."""
+    met = missed = 0
+    for clock in evaluate(record, now, rules, tz):
+        if clock.state is ClockState.MET:
+            met |= CLOCK_BITS[clock.name]
+        elif clock.state is ClockState.MISSED:
+            missed |= CLOCK_BITS[clock.name]
+    return met, missed
+
+
+def bits_to_counts(rows: Iterable[tuple[int, int, int]]) -> dict[ClockName, OnTime]:
+    """(met bits, missed bits, how many tickets) rows added up into met/missed per clock."""
+    counts = {name: [0, 0] for name in ClockName}
+    for met, missed, n in rows:
+        for name, bit in CLOCK_BITS.items():
+            if met & bit:
+                counts[name][0] += n
+            elif missed & bit:
+                counts[name][1] += n
     return {name: OnTime(m, x) for name, (m, x) in counts.items()}

@@ -147,7 +147,7 @@ class MonthTable:
     voided: tuple[VoidedRow, ...]
     days: tuple[DayPoint, ...]
     clocks: tuple[ClockRate, ...] = ()
-    clocks_available: bool = False  # False until the SLA engine is installed
+    clocks_available: bool = False  # False until the rates are added (with_clock_rates)
     targets: Targets = field(default_factory=Targets)
 
     @property

@@ -94,12 +94,9 @@ def _expected(desk: Desk, record: TicketRecord, day_end: datetime) -> datetime |
     due back by the end of the duty day."""
     if record.status is Status.COMPLETED:
         return day_end
-    from .report_clocks import sla_engine
+    from ..domain.sla import evaluate
 
-    evaluate, rules = sla_engine(), getattr(desk.config, "sla", None)
-    if evaluate is None or rules is None:
-        return None
-    for clock in evaluate(record, desk.now(), rules, desk.config.tz):
+    for clock in evaluate(record, desk.now(), desk.config.sla, desk.config.tz):
         if clock.name.value == "complete":
             return clock.due_at
     return None

@@ -25,7 +25,7 @@ from ..errors import ValidationError
 from ..i18n import _
 from ..store import report_sql as sql
 from ..store.tables import Ticket
-from . import report_clocks
+from . import sla_outcomes
 from .desk import Desk
 
 _MONTH = re.compile(r"^\s*(\d{4})[-/.年]?(\d{1,2})月?\s*$")
@@ -204,22 +204,19 @@ class _Tally:
 
 
 def month_table(desk: Desk, key: str, *, clocks: bool = True,
-                progress: report_clocks.Progress | None = None) -> MonthTable:
-    """The month's statistics table. `clocks=False` leaves out the SLA on-time rates, the one
-    part that walks every ticket through the SLA engine (seconds for a very busy month, unless
-    cached; add them later with `with_clock_rates`); `progress(done, total)` follows that part."""
+                progress: sla_outcomes.Progress | None = None) -> MonthTable:
+    """The month's statistics table. `clocks=False` leaves out the SLA on-time rates (add them
+    later with `with_clock_rates`): they are stored with every step, but a month of tickets
+    from before that (an upgraded book) is judged by the SLA engine the first time it is read,
+    which takes seconds for a very busy month; `progress(done, total)` follows that part."""
     table = _sql_table(desk, key)
     return with_clock_rates(desk, table, progress) if clocks else table
 
 
 def with_clock_rates(desk: Desk, table: MonthTable,
-                     progress: report_clocks.Progress | None = None) -> MonthTable:
+                     progress: sla_outcomes.Progress | None = None) -> MonthTable:
     """`table` with the on-time rates per clock and per day filled in."""
-    with desk.store.read() as session:
-        rates = report_clocks.month_clock_rates(desk, session.connection(), table.start,
-                                                table.end, progress)
-    if not rates.available:
-        return table
+    rates = sla_outcomes.month_clock_rates(desk, table.start, table.end, progress)
     days = tuple(replace(d, met=rates.per_day.get(d.day, (0, 0))[0],
                          missed=rates.per_day.get(d.day, (0, 0))[1]) for d in table.days)
     return replace(table, clocks=tuple(rates.clocks), clocks_available=True, days=days)

@@ -30,6 +30,7 @@ from ..store.db import Store, next_in_sequence
 from ..store.tables import Ticket, TicketEvent
 from . import dutylog
 from .desk import Desk
+from .sla_outcomes import store_outcome
 from .staff import require_technician
 
 
@@ -307,7 +308,9 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
         session.add(TicketEvent(ticket_id=row.id, seq=1, at=intake.received_at, recorded_at=now,
                                 action=Action.REGISTER.value, by=by, note=note, data=data))
         session.flush()
-        return _records(session, [row])[0]
+        record = _records(session, [row])[0]
+        store_outcome(desk, session, row.id, record)
+        return record
 
 
 @dataclass
@@ -373,7 +376,9 @@ def _step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: str = ""
         session.flush()
         events = list(session.exec(
             select(TicketEvent).where(TicketEvent.ticket_id == row.id).order_by(TicketEvent.seq)))
-        return _record(row, events)
+        record = _record(row, events)
+        store_outcome(desk, session, row.id, record)
+        return record
 
 
 def dispatch_ticket(desk: Desk, ticket_no: str, technician: str, by: str, *, note: str = "",

@@ -253,6 +253,7 @@ def _all_tables() -> list[type[SQLModel]]:
         tables.Signature,
         tables.PrintJob,
         tables.SlaNotice,
+        tables.TicketClock,
     ]
 
 

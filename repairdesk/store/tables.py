@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def dt_field(nullable: bool = False, index: bool = False) -> Any:
@@ -85,6 +85,20 @@ class TicketEvent(SQLModel, table=True):
     by: str
     note: str = ""
     data: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+
+
+class TicketClock(SQLModel, table=True):
+    """The SLA clocks a ticket has stopped, met or missed (bit sets, domain.sla.CLOCK_BITS):
+    a projection of its events, rewritten in the transaction of each new step like the ticket
+    row, so a month's on-time rates are one GROUP BY. `rules` fingerprints the SLA rules and
+    engine that judged them; a ticket without a row, or judged under other rules, is judged
+    again when a report reads it (services/sla_outcomes.py)."""
+
+    __tablename__ = "ticket_clock"
+    ticket_id: int = Field(primary_key=True, foreign_key="ticket.id")
+    rules: str
+    met: int = 0
+    missed: int = 0
 
 
 class Counter(SQLModel, table=True):

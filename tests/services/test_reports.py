@@ -14,7 +14,7 @@ from repairdesk.domain.enums import Action, Status
 from repairdesk.errors import IllegalTransition, ValidationError
 from repairdesk.services import daily, fees, reports
 from repairdesk.services import tickets as T
-from repairdesk.services.report_clocks import clock_records
+from repairdesk.services.sla_outcomes import clock_records
 
 
 def _reportdata():
@@ -74,18 +74,18 @@ def test_on_time_rates_per_clock_come_from_the_sla_engine(month):
 
 
 def test_light_records_give_the_engine_the_same_answers_as_full_ones(month):
-    """The report builds records without the ORM and parses only the event data the clocks
-    read: every clock must come out as for the ticket read the ordinary way."""
+    """Older tickets are judged from plain rows, with only the event data the clocks read
+    parsed: every clock must come out as for the ticket read the ordinary way."""
     from repairdesk.domain.sla import evaluate
+    from repairdesk.services.sla_outcomes import _TICKETS
 
     desk, _nos = month
     lo, hi = reports.month_bounds(desk, "2026-11")
-    from repairdesk.services.report_clocks import _TICKETS
-
     with desk.store.read() as session:
         conn = session.connection()
-        rows = conn.execute(_TICKETS, {"site": "XF", "lo": lo, "hi": hi}).all()
-        light = list(clock_records(conn, rows))
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM ticket")]
+        rows = conn.execute(_TICKETS, {"ids": ids}).all()
+        light = [r for r in clock_records(conn, rows) if lo <= r.registered_at < hi]
     now, rules, tz = desk.now(), desk.config.sla, desk.config.tz
     assert len(light) == E["total"]
     for record in light:
@@ -94,25 +94,60 @@ def test_light_records_give_the_engine_the_same_answers_as_full_ones(month):
         assert record.state.status is full.state.status
 
 
-def test_rates_are_cached_until_the_month_gets_a_new_step(month, clock):
-    desk, nos = month
-    first = reports.month_table(desk, "2026-11")
-    lo, hi = reports.month_bounds(desk, "2026-11")
-    from repairdesk.services.report_clocks import month_clock_rates
-
+def _stored(desk) -> dict[int, tuple[str, int, int]]:
     with desk.store.read() as session:
-        assert month_clock_rates(desk, session.connection(), lo, hi).cached
+        return {r[0]: (r[1], r[2], r[3]) for r in session.connection().exec_driver_sql(
+            "SELECT ticket_id, rules, met, missed FROM ticket_clock")}
+
+
+def test_outcomes_are_stored_with_every_step_and_the_month_reads_them(month, clock):
+    from repairdesk.services.sla_outcomes import month_clock_rates
+
+    desk, nos = month
+    lo, hi = reports.month_bounds(desk, "2026-11")
+    stored = _stored(desk)
+    assert len(stored) == E["total"] + 1  # every ticket of the book (October's one too)
+    first = month_clock_rates(desk, lo, hi)
+    assert first.judged == 0  # nothing left for the engine: the steps stored it all
     clock.advance(minutes=5)
     T.dispatch_ticket(desk, nos["E"], "王师傅", data.CLERK)  # 35 minutes: a late dispatch
-    seen: list[tuple[int, int]] = []
-    with desk.store.read() as session:
-        again = month_clock_rates(desk, session.connection(), lo, hi,
-                                  lambda done, total: seen.append((done, total)))
-    assert not again.cached
-    assert seen[-1] == (2, 2)  # only the 22nd (D and E) was worked out again
+    again = month_clock_rates(desk, lo, hi)
+    assert again.judged == 0
     dispatch = {c.clock: (c.met, c.missed) for c in again.clocks}["dispatch"]
     assert dispatch == (4, 2)
-    assert first.clocks != tuple(again.clocks)
+    assert first.clocks != again.clocks
+    changed = {tid for tid, row in _stored(desk).items() if stored[tid] != row}
+    assert len(changed) == 1
+
+
+def test_an_upgraded_book_is_judged_once_and_again_only_under_new_rules(month):
+    """Tickets without a stored outcome (a book from before the table) are judged by the
+    engine the first time the month is read, with progress; the answer matches the stored one;
+    new SLA rules make the month be judged again."""
+    from dataclasses import replace
+
+    from repairdesk.services import sla_outcomes
+
+    desk, _nos = month
+    lo, hi = reports.month_bounds(desk, "2026-11")
+    expected = _stored(desk)
+    with desk.store.write() as session:
+        session.connection().exec_driver_sql("DELETE FROM ticket_clock")
+    seen: list[tuple[int, int]] = []
+    rates = sla_outcomes.month_clock_rates(desk, lo, hi, lambda d, t: seen.append((d, t)))
+    assert rates.judged == E["total"] and seen[-1] == (E["total"], E["total"])
+    assert {c.clock: (c.met, c.missed) for c in rates.clocks} == E["clocks"]
+    now = _stored(desk)
+    assert {k: v for k, v in expected.items() if k in now} == now
+    assert sla_outcomes.month_clock_rates(desk, lo, hi).judged == 0
+
+    old = sla_outcomes.rules_key(desk)
+    desk.config = replace(desk.config, sla=replace(desk.config.sla, warning_fraction=0.5))
+    new = sla_outcomes.rules_key(desk)
+    assert new != old
+    assert sla_outcomes.month_clock_rates(desk, lo, hi).judged == E["total"]
+    keys = [row[0] for row in _stored(desk).values()]
+    assert keys == [new] * E["total"]  # October's ticket was never read: still no answer
 
 
 def test_month_boundaries_are_local_and_months_parse(month):
