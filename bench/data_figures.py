@@ -78,8 +78,8 @@ def search_times(db: Path, word: str, repeats: int) -> tuple[list[float], list[f
 
 
 def month_figures(db: Path, key: str, repeat: int) -> dict[str, Any]:
-    """bench/month_report.run: the month table (clocks=False), the one-query raw SQL floor,
-    the SLA on-time rates cold and cached, and whether the table and the floor agree."""
+    """bench/month_report.run: the SLA outcomes judged once, the month table, the one-query
+    raw SQL floor, and whether the table and the floor agree."""
     from bench.month_report import run
 
     return run(db, key, repeat)

@@ -4,11 +4,13 @@ Years of history (dates spread evenly, busier by day than by night), Chinese con
 realistic fault phrases, every state, the full event history of each ticket, duty-log entries
 hash-chained like the real ones, and the counters set so numbering continues without a gap.
 
-The schema is the real one (repairdesk.store.db.open_store). Rows go in through sqlite3
-executemany, not ORM objects: a second process generates them (same seed, same book) while
-this one inserts; the secondary indexes are built once at the end, and the search index is
-filled during the load and merged once. A million tickets (6.8 million events): about 85 s on
-a busy 2-core machine (bench/RESULTS.md).
+The schema is the real one (repairdesk.store.db.open_store). No ORM objects: a second process
+generates the tickets (same seed, same book) while this one inserts them with sqlite3
+executemany and fills the search index; then SQLite writes the whole event history itself in
+one INSERT .. SELECT (each state's path of steps, times from a table of random step gaps, event
+data built with json_object), so the ~7 events per ticket never pass through Python. The
+secondary indexes are built once at the end and the search index is merged once. A million
+tickets (6.8 million events): see bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -51,8 +53,31 @@ PATH = {
 }
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 CHANNELS = ("phone", "phone", "phone", "walk_in", "wechat", "app", "patrol")
-BATCH = 100_000  # events per batch from the producer
-STEP_GAPS = [timedelta(minutes=m) for m in range(3, 91)]  # between two steps of a ticket
+BATCH = 20_000  # tickets per batch from the producer
+HASH = 256 * 1024 * 1024  # bytes of FTS5 pending terms held in memory while loading
+
+
+# minutes before each step of a path: most dispatches well within the 15-minute promise, the
+# technician there within the hour, the job done in hours, the callback later the same day
+STEP_MINUTES = [(1, 22), (5, 45), (15, 150), (5, 120), (30, 720), (1, 60)]
+
+
+def _gap_table(rows: int = 1024, seed: int = 5) -> list[tuple[int, ...]]:
+    """Minutes from the call to each later step (STEP_MINUTES apart), one row per ticket id
+    modulo `rows`: Python (the ticket's last_event_at) and SQL (the events) read the same
+    table."""
+    rng = random.Random(seed)
+    table = []
+    for _ in range(rows):
+        total, row = 0, []
+        for low, high in STEP_MINUTES:
+            total += rng.randint(low, high)
+            row.append(total)
+        table.append(tuple(row))
+    return table
+
+
+GAPS = _gap_table()
 # calls per hour of the local day (a real desk: quiet at night, peaks morning and evening)
 HOURLY = [2, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 7, 6, 6, 7, 7, 7, 8, 9, 9, 8, 6, 4, 3]
 
@@ -64,26 +89,6 @@ def _ts(dt: datetime) -> str:
 
 def _aware(dt: datetime) -> datetime:
     return dt.replace(tzinfo=timezone.utc)
-
-
-@lru_cache(maxsize=None)
-def _js(value: str) -> str:
-    """A JSON string literal (phrases repeat: each is encoded once)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _intake_json(at: datetime, caller: str, category: str, channel: str, content: str,
-                 phone: str, room: str, scope: str, urgency: str) -> str:
-    """The register event's data, as dump_json writes it (sorted keys), built by hand."""
-    return (f'{{"intake": {{"appointment_at": null, "caller": {_js(caller)}, "category": '
-            f'{_js(category)}, "channel": "{channel}", "content": {_js(content)}, '
-            f'"owner_parts": false, "phone": "{phone}", "received_at": "{at.isoformat()}+00:00", '
-            f'"room": {_js(room)}, "scope": "{scope}", "service_type": "free", "urgency": '
-            f'"{urgency}", "verify_code": ""}}}}')
-
-
-def _data(key: str, value: str) -> str:
-    return f'{{{_js(key)}: {_js(value)}}}'
 
 
 def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -119,14 +124,13 @@ def _states(n: int, open_n: int, rng: random.Random) -> list[str]:
 def _produce(n: int, times: list[datetime], states: list[str], rng: random.Random,
              end: datetime, put: Callable[[tuple], None]) -> None:
     """Generate the rows (in a second process: generating and inserting overlap) and `put`
-    them in batches: ("rows", tickets, events, search bodies), then ("end", counters, log)."""
+    them in batches: ("rows", tickets, search bodies), then ("end", counters, log). The
+    events of each batch are written by SQLite (_write_events) while the next one is made."""
     cfg = load_config(None)
     counters: dict[str, int] = {}
     log: list[tuple] = []
     tickets: list[tuple] = []
-    events: list[tuple] = []
     bodies: list[tuple] = []
-    ev_id = 0
     tz, numbering, site = cfg.tz, cfg.numbering, cfg.site_code
     rand = rng.random  # random() arithmetic: several times cheaper than randint/choice
 
@@ -160,34 +164,16 @@ def _produce(n: int, times: list[datetime], states: list[str], rng: random.Rando
         state = states[i]
         urgency = "urgent" if urgent else "normal"
         channel = pick(CHANNELS)
-        intake = _intake_json(at, caller, category, channel, content, phone, room, scope,
-                              urgency)
         ts = _ts(at)
-        ev_id += 1
-        events.append((ev_id, tid, 1, ts, ts, "register", clerk, "", intake))
-        tech = ""
+        path = PATH[state]
+        tech = pick(TECHS) if "dispatch" in path else ""
         when = at
-        for k, action in enumerate(PATH[state], start=2):
-            when = min(when + STEP_GAPS[int(rand() * len(STEP_GAPS))], end)
-            note, data = "", "{}"
-            if action == "dispatch":
-                tech = pick(TECHS)
-                data = _data("technician", tech)
-            elif action == "complete":
-                data = _data("result", pick(RESULTS))
-            elif action == "callback":
-                data = '{"satisfied": true}'
-            elif action == "close":
-                data = '{"verified": %s}' % ("true" if public else "false")
-            elif action in ("void", "pause"):
-                note = rng.choice(VOID_REASONS if action == "void" else PAUSE_REASONS)
-                data = _data("reason", note)
-                if action == "void":
-                    log.append((_aware(when), "void", clerk, f"工单 {no} 已作废：{note}", no,
-                                {"reason": note}))
-            ev_id += 1
-            wts = _ts(when)
-            events.append((ev_id, tid, k, wts, wts, action, clerk, note, data))
+        if path:
+            when = min(at + timedelta(minutes=GAPS[tid % len(GAPS)][len(path) - 1]), end)
+        if state == "voided":
+            reason = VOID_REASONS[tid % len(VOID_REASONS)]
+            log.append((_aware(when), "void", clerk, f"工单 {no} 已作废：{reason}", no,
+                        {"reason": reason}))
         tickets.append((tid, no, site, ts, ts, clerk, channel, room, building, caller, phone,
                         content, scope, category, urgency, None, "free", 0, "", None, state,
                         tech, 0, 0, _ts(when)))
@@ -195,10 +181,10 @@ def _produce(n: int, times: list[datetime], states: list[str], rng: random.Rando
             log.append((_aware(at) + timedelta(minutes=5), "clerk", clerk, rng.choice(NOTES),
                         None, {}))
         bodies.append((tid, search.doc_body(no, room, caller, phone, content)))
-        if len(events) >= BATCH:
-            put(("rows", tickets, events, bodies))
-            tickets, events, bodies = [], [], []
-    put(("rows", tickets, events, bodies))
+        if len(tickets) >= BATCH:
+            put(("rows", tickets, bodies))
+            tickets, bodies = [], []
+    put(("rows", tickets, bodies))
     put(("end", counters, log))
 
 
@@ -231,12 +217,15 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
         conn.execute(f"DROP INDEX {name}")
     # no merging of the search index's segments while loading: one merge ('optimize') at the end
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('automerge', 0)")
+    # and a big in-memory term table, so the load writes few segments for that merge
+    conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('hashsize', {HASH})")
+    _event_tables(conn, end)
+    ev_id = 0
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue(maxsize=4)
     producer = ctx.Process(target=_produce, args=(n, times, states, rng, end, queue.put),
                            daemon=True)
     producer.start()
-    ev_id = 0
     while True:
         try:
             item = queue.get(timeout=5)
@@ -249,6 +238,8 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
             break
         ev_id += _flush(conn, *item[1:])
     producer.join()
+    t_tickets = time.perf_counter()
+    conn.execute("PRAGMA threads = 2")  # the index sorts may use both cores now
     for _name, sql in indexes:
         conn.execute(sql)
     t_rows = time.perf_counter()
@@ -259,25 +250,94 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}) VALUES ('optimize')")
     # back to FTS5's default, stored in the index: the desk's own inserts merge as they go
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('automerge', 4)")
+    conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('hashsize', "
+                 f"{1024 * 1024})")
     conn.execute("COMMIT")
     t_search = time.perf_counter()
+    conn.execute("PRAGMA analysis_limit = 2000")  # planner statistics from a sample
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
     stats = {"tickets": n, "events": ev_id, "log": n_log, "open": sum(s in OPEN_STATES
-             for s in states), "rows_s": t_rows - t0, "search_s": t_search - t_idx,
+             for s in states), "rows_and_events_s": t_tickets - t0,
+             "rows_s": t_rows - t0, "search_s": t_search - t_idx,
              "total_s": time.perf_counter() - t0}
     if not quiet:
         print(json.dumps(stats))
     return stats
 
 
-def _flush(conn: sqlite3.Connection, tickets: list[tuple], events: list[tuple],
-           bodies: list[tuple]) -> int:
+def _flush(conn: sqlite3.Connection, tickets: list[tuple], bodies: list[tuple]) -> int:
+    """One batch of tickets, their search bodies and their whole event history."""
     conn.executemany("INSERT INTO ticket VALUES (" + ",".join("?" * 25) + ")", tickets)
-    conn.executemany("INSERT INTO ticket_event VALUES (?,?,?,?,?,?,?,?,?)", events)
     conn.executemany(f"INSERT INTO {search.TABLE}(rowid, body) VALUES (?, ?)", bodies)
-    return len(events)
+    if not tickets:
+        return 0
+    conn.execute(_EVENTS_SQL, {**_WORDS, "a": tickets[0][0], "b": tickets[-1][0]})
+    return conn.execute("SELECT changes()").fetchone()[0]
+
+
+# every ticket's history from its row: register, then its state's path of steps
+_EVENTS_SQL = """
+INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data)
+SELECT id, k, at, at, action, by, note, data FROM (
+SELECT t.id AS id, p.k AS k, p.action AS action, t.registered_by AS by,
+       CASE WHEN p.k = 1 THEN t.received_at
+            ELSE min(datetime(t.received_at, '+' || (CASE p.k WHEN 2 THEN g.m1 WHEN 3 THEN g.m2
+                 WHEN 4 THEN g.m3 WHEN 5 THEN g.m4 WHEN 6 THEN g.m5 ELSE g.m6 END)
+                 || ' minutes') || '.000000', :end) END AS at,
+       CASE p.action WHEN 'void' THEN v.reason WHEN 'pause' THEN z.reason ELSE '' END AS note,
+       CASE p.action
+         WHEN 'register' THEN json_object('intake', json_object(
+           'appointment_at', NULL, 'caller', t.caller, 'category', t.category,
+           'channel', t.channel, 'content', t.content, 'owner_parts', json('false'),
+           'phone', t.phone,
+           'received_at', substr(t.received_at, 1, 10) || 'T' || substr(t.received_at, 12, 8)
+                          || '+00:00',
+           'room', t.room, 'scope', t.scope, 'service_type', 'free', 'urgency', t.urgency,
+           'verify_code', ''))
+         WHEN 'dispatch' THEN json_object('technician', t.technician)
+         WHEN 'complete' THEN json_object('result', r.result)
+         WHEN 'callback' THEN json_object('satisfied', json('true'))
+         WHEN 'close' THEN json_object('verified', json(CASE t.scope WHEN 'public' THEN 'true'
+                                                                      ELSE 'false' END))
+         WHEN 'void' THEN json_object('reason', v.reason)
+         WHEN 'pause' THEN json_object('reason', z.reason)
+         ELSE '{}' END AS data
+FROM ticket t
+JOIN temp.path p ON p.state = t.status
+JOIN temp.gap g ON g.r = t.id % :rows
+JOIN temp.void_reason v ON v.i = t.id % :voids
+JOIN temp.pause_reason z ON z.i = t.id % :pauses
+JOIN temp.result r ON r.i = t.id % :results
+WHERE t.id BETWEEN :a AND :b
+ORDER BY t.id, p.k)
+"""
+
+
+_WORDS = {"rows": len(GAPS), "voids": len(VOID_REASONS), "pauses": len(PAUSE_REASONS),
+          "results": len(RESULTS)}
+
+
+def _event_tables(conn: sqlite3.Connection, end: datetime) -> None:
+    """Small tables the event statement reads: each state's steps, the step gaps and the
+    wording (picked by ticket id, as the producer picks the void reasons)."""
+    conn.execute("CREATE TEMP TABLE path(state TEXT, k INTEGER, action TEXT, "
+                 "PRIMARY KEY (state, k)) WITHOUT ROWID")
+    conn.executemany("INSERT INTO temp.path VALUES (?, ?, ?)",
+                     [(state, k, action) for state, steps in PATH.items()
+                      for k, action in enumerate(["register", *steps], start=1)])
+    width = len(GAPS[0])
+    conn.execute("CREATE TEMP TABLE gap(r INTEGER PRIMARY KEY, "
+                 + ", ".join(f"m{i} INTEGER" for i in range(1, width + 1)) + ")")
+    conn.executemany(f"INSERT INTO temp.gap VALUES ({', '.join('?' * (width + 1))})",
+                     [(r, *row) for r, row in enumerate(GAPS)])
+    words = {"void_reason": ("reason", VOID_REASONS), "pause_reason": ("reason", PAUSE_REASONS),
+             "result": ("result", RESULTS)}
+    for table, (column, values) in words.items():
+        conn.execute(f"CREATE TEMP TABLE {table}(i INTEGER PRIMARY KEY, {column} TEXT)")
+        conn.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)", list(enumerate(values)))
+    _WORDS["end"] = _ts(end)
 
 
 def _log_rows(site: str, log: list[tuple]) -> Iterator[tuple]:
