@@ -138,9 +138,8 @@ def measure(args: argparse.Namespace) -> list[Figure]:
     if gen_s is not None:  # a minute per million rows, pro rata
         figs.append(Figure(f"make_history.py {n:,} tickets", gen_s, "s", target=60 * n / 1e6))
     print("start-up and keys under a pty ...", flush=True)
-    bare = ui.run_app(ui.bare_argv(), starts=args.starts, presses=args.presses, marker=None)
-    desk = ui.run_app(ui.desk_argv(db), starts=args.starts, presses=args.presses,
-                      marker=ticket_marker(db), idle_s=args.idle)
+    bare, desk = ui.run_pair(ui.bare_argv(), ui.desk_argv(db), starts=args.starts,
+                             presses=args.presses, marker=ticket_marker(db), idle_s=args.idle)
     ms = 1000.0
     figs += [
         Figure("start-up to first full frame", median(desk.first_frame) * ms, "ms",

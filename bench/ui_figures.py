@@ -12,6 +12,10 @@ the end of the first frame that follows. The next key waits until the output has
 for 30 ms and nothing of the app's own is being read. The desk repaints its header clock once
 a second; keys are not pressed from 0.2 s before a tick frame is due until it has come, so a
 tick's frame is not taken for a key's.
+
+The desk and its floor run side by side and take turns (a start-up of one, then of the other;
+a key to one, then to the other), so a machine that gets busier or quieter during the run
+moves both figures alike and the ratio stays fair.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,73 +54,94 @@ def bare_argv() -> list[str]:
     return [sys.executable, str(ROOT / "bench" / "bare_app.py")]
 
 
-def run_app(argv: list[str], *, starts: int, presses: int, marker: bytes | None,
-            idle_s: float = 0.0, size: tuple[int, int] = (160, 48)) -> UiRun:
-    """Start the app `starts` times; in the last run press keys, then sit idle."""
-    out = UiRun([], [], [])
+def run_pair(floor_argv: list[str], desk_argv: list[str], *, starts: int, presses: int,
+             marker: bytes | None, idle_s: float = 0.0,
+             size: tuple[int, int] = (160, 48)) -> tuple[UiRun, UiRun]:
+    """The floor and the desk, taking turns: `starts` start-ups each; in the last one, key
+    presses to one and then the other; then the desk sits idle."""
+    floor, desk = UiRun([], [], []), UiRun([], [], [])
     for i in range(starts):
-        term = Term(argv, cols=size[0], rows=size[1], cwd=str(ROOT))
+        last = i == starts - 1
+        terms: list[Term] = []
         try:
-            first = term.wait_frame(0, timeout=60)
-            out.first_frame.append(first.end - term.started)
-            ready = term.wait_frame(0, timeout=120, marker=marker) if marker else first
-            out.ready.append(ready.end - term.started)
-            if i < starts - 1:
+            for run, argv, mark in ((floor, floor_argv, None), (desk, desk_argv, marker)):
+                term = Term(argv, cols=size[0], rows=size[1], cwd=str(ROOT))
+                terms.append(term)
+                first = term.wait_frame(0, timeout=60)
+                run.first_frame.append(first.end - term.started)
+                ready = term.wait_frame(0, timeout=120, marker=mark) if mark else first
+                run.ready.append(ready.end - term.started)
+                if not last:
+                    term.close()
+                    terms.pop()
+            if not last:
                 continue
-            term.quiesce(0.5, timeout=5)
-            out.keys = press_keys(term, presses)
+            for term in terms:
+                term.quiesce(0.5, timeout=5)
+            timers = [key_presses(term) for term in terms]
+            for _ in range(presses):
+                for run, timer in zip((floor, desk), timers):
+                    run.keys.append(next(timer))
             if idle_s:
+                term = terms[1]
                 term.quiesce(QUIET_S)
                 cpu0, t0 = term.cpu_seconds(), time.perf_counter()
                 end = t0 + idle_s
                 while time.perf_counter() < end:
                     term.pump(end - time.perf_counter())
-                out.idle_cpu_ms_per_s = ((term.cpu_seconds() - cpu0) * 1000
-                                         / (time.perf_counter() - t0))
-            out.rss_peak_kb = term.proc_status().get("VmHWM", 0)
+                    terms[0].pump(0)
+                desk.idle_cpu_ms_per_s = ((term.cpu_seconds() - cpu0) * 1000
+                                          / (time.perf_counter() - t0))
+            for run, term in zip((floor, desk), terms):
+                run.rss_peak_kb = term.proc_status().get("VmHWM", 0)
         finally:
-            term.close()
-    return out
+            for term in terms:
+                term.close()
+    return floor, desk
 
 
-def press_keys(term: Term, presses: int, timeout: float = 300.0) -> list[float]:
-    """Latency of `presses` key presses (see the module docstring)."""
+def key_presses(term: Term, timeout: float = 300.0) -> Iterator[float]:
+    """Latency of one key press after another (see the module docstring), as a generator so
+    two apps can take turns."""
     # learn the tick phase: frames that come with no key pending are the app's own
     last_own = 0.0
     mark = len(term.frames)
     term.quiesce(1.2, timeout=2.5)
     if len(term.frames) > mark:
         last_own = term.frames[-1].end
-    out: list[float] = []
     mark_own = len(term.frames)
-    deadline = time.perf_counter() + timeout
     i = 0
-    while len(out) < presses:
-        now = time.perf_counter()
-        if now > deadline:
-            raise TimeoutError(f"only {len(out)} of {presses} key presses answered")
-        since = now - last_own
-        if last_own and 0.8 < since < 1.4:  # a tick frame is due: let it pass first
-            mark = len(term.frames)
-            term.pump(min(0.05, 1.4 - since))
-            if len(term.frames) > mark:
+    while True:
+        deadline = time.perf_counter() + timeout
+        while True:
+            now = time.perf_counter()
+            if now > deadline:
+                raise TimeoutError(f"key press {i + 1} not answered")
+            # whatever the app drew while the other one was being timed is its own
+            while term.pump(0):
+                pass
+            if len(term.frames) > mark_own:
                 last_own = term.frames[-1].end
-            continue
-        while term.pump(0):  # nothing of the app's own may be waiting to be read
-            pass
-        if len(term.frames) > mark_own:
-            last_own = term.frames[-1].end
-        if term.mid_frame:
-            term.pump(0.01)
-            continue
+                mark_own = len(term.frames)
+            since = time.perf_counter() - last_own
+            if last_own and 0.8 < since < 1.4:  # a tick frame is due: let it pass first
+                mark = len(term.frames)
+                term.pump(min(0.05, 1.4 - since))
+                if len(term.frames) > mark:
+                    last_own = term.frames[-1].end
+                continue
+            if term.mid_frame:
+                term.pump(0.01)
+                continue
+            break
         mark = mark_own = len(term.frames)
         written = term.press(PATTERN[i % len(PATTERN)])
         i += 1
         frame = term.wait_frame(mark, timeout=10, since=written)  # not one already on its way
-        out.append(frame.end - written)
+        latency = frame.end - written
         term.quiesce(QUIET_S)  # the rest of the answer (a second frame may follow)
         mark_own = len(term.frames)
-    return out
+        yield latency
 
 
 # ---------------------------------------------------------------- the tick, in-process

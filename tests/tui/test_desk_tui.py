@@ -189,6 +189,28 @@ async def test_search_finds_a_two_character_word(desk_app, staffed):
         assert type(app.screen).__name__ == "TicketScreen"
 
 
+async def test_the_border_says_which_row_once_the_cursor_rests(desk_app, staffed, monkeypatch):
+    """The table has no scroll bar (it would be repainted with every key); its border says
+    which row of how many, rewritten when the cursor stops moving."""
+    from repairdesk.tui.widgets.tickets import TicketTable
+
+    for room in ("3-2-1501", "3-2-1502", "3-2-1503"):
+        T.register_ticket(staffed, T.IntakeForm(room=room, caller="王先生", content="门锁坏了"),
+                          "李静")
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        table = _table(app)
+        assert table.styles.scrollbar_size_vertical == 0
+        assert str(table.border_subtitle) == "在台 3 单，第 1 单"
+        monkeypatch.setattr(TicketTable, "POSITION_DELAY_S", 0.001)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        await pilot.pause(0.02)  # the 1 ms timer (a real-time timer: nothing else to await)
+        assert table.cursor_row == 2
+        assert str(table.border_subtitle) == "在台 3 单，第 3 单"
+
+
 @pytest.mark.parametrize("query", ["pg", "派工", "dispatch"])
 async def test_palette_finds_dispatch(desk_app, query):
     app = desk_app()

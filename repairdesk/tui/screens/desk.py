@@ -9,7 +9,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -34,22 +34,27 @@ class DeskScreen(TicketActions, Screen[None]):
         return self.app.desk
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Opening the desk..."), id="header", markup=False)
-        alerts = AlertsPanel(id="alerts")
-        alerts.border_title = _("SLA alerts")
-        yield alerts
+        # Textual repaints every top-level widget's lines on each frame, but a container's
+        # children only where the change is: the fixed parts go in containers, so a key
+        # press in the table repaints the table, not the whole desk (issue 9)
+        with Vertical(id="top"):
+            yield Static(_("Opening the desk..."), id="header", markup=False)
+            alerts = AlertsPanel(id="alerts")
+            alerts.border_title = _("SLA alerts")
+            yield alerts
         tickets = TicketTable(id="tickets")
         tickets.border_title = _("Repair calls")
         yield tickets
-        with Horizontal(id="bottom"):
-            shift = ShiftPanel(id="shift")
-            shift.border_title = _("Handover")
-            yield shift
-            printq = PrintPanel(id="print")
-            printq.border_title = _("Print queue")
-            yield printq
-        yield Static("", id="message", markup=False)
-        yield Footer()
+        with Vertical(id="foot"):
+            with Horizontal(id="bottom"):
+                shift = ShiftPanel(id="shift")
+                shift.border_title = _("Handover")
+                yield shift
+                printq = PrintPanel(id="print")
+                printq.border_title = _("Print queue")
+                yield printq
+            yield Static("", id="message", markup=False)
+            yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(TicketTable).focus()
@@ -61,7 +66,6 @@ class DeskScreen(TicketActions, Screen[None]):
         self.header_tail = board.header
         table = self.query_one(TicketTable)
         table.load(board.records, desk.now(), getattr(desk.config, "sla", None), desk.config.tz)
-        table.border_subtitle = _("{n} on the desk").format(n=len(board.records))
         self.query_one(ShiftPanel).show(board.shift)
         self.tick()
 

@@ -78,6 +78,7 @@ class TicketTable(LiveTable):
         self.now: datetime | None = None  # of the last load or tick
         self.next_change: datetime | None = None  # the earliest RowClocks.until
         self.alerts: list[Alert] = []  # a new list only when an alert came, changed or went
+        self._position_timer: Any = None
 
     def on_mount(self) -> None:
         labels = {"no": _("Ticket no."), "left": _("Left"), "status": _("Status"),
@@ -92,11 +93,11 @@ class TicketTable(LiveTable):
         self._add_columns()
 
     def _content_width(self) -> int:
-        """The content column takes what the others leave (each pads a cell a side; two
-        cells kept for the scroll bar): a fixed width, so the layout never depends on which
-        rows were measured first."""
+        """The content column takes what the others leave (each pads a cell a side; the
+        table has no scroll bar): a fixed width, so the layout never depends on which rows
+        were measured first."""
         used = sum(w + 2 * self.cell_padding for w in self.widths.values())
-        return max(10, self.size.width - used - 2 * self.cell_padding - 2)
+        return max(10, self.size.width - used - 2 * self.cell_padding)
 
     def _add_columns(self) -> None:
         self.content_width = self._content_width()
@@ -133,6 +134,30 @@ class TicketTable(LiveTable):
         if keep in rows:
             self.move_cursor(row=order.index(keep), animate=False)
         self._collect_alerts()
+        self.show_position()
+
+    # ------------------------------------------------------------------ where the cursor is
+    # The table has no scroll bar: Textual repaints a scroll bar on every frame, a tenth of
+    # what a key press costs (issue 9). The border says which row of how many instead; it is
+    # rewritten once the cursor rests, since changing it repaints the whole table.
+    POSITION_DELAY_S = 0.3
+
+    def show_position(self) -> None:
+        self._position_timer = None
+        n = len(self.order)
+        if n and 0 <= self.cursor_row < n:
+            text = _("Row {row} of {n} on the desk").format(row=self.cursor_row + 1, n=n)
+        else:
+            text = _("{n} on the desk").format(n=n)
+        if self.border_subtitle != text:
+            self.border_subtitle = text
+
+    def watch_cursor_coordinate(self, old: Any, new: Any) -> None:  # type: ignore[override]
+        super().watch_cursor_coordinate(old, new)
+        if self._position_timer is not None:
+            self._position_timer.reset()
+        elif self.is_mounted:
+            self._position_timer = self.set_timer(self.POSITION_DELAY_S, self.show_position)
 
     def _cells(self, row: Row, now: datetime) -> list[Any]:
         r = row.record
