@@ -40,8 +40,8 @@ _FAR = datetime.max.replace(tzinfo=timezone.utc)
 __all__ = [
     "ArriveRule", "Callee", "ClockName", "ClockRule", "ClockState", "CompleteRule",
     "CompleteTarget", "EscalationStep", "Level", "OnTime", "Reached", "SlaClock", "SlaRules",
-    "CLOCK_BITS", "bits_to_counts", "complete_due", "evaluate", "most_urgent", "on_time_counts", "outcome_bits",
-    "reached",
+    "CLOCK_BITS", "bits_to_counts", "complete_due", "evaluate", "most_urgent", "next_change",
+    "on_time_counts", "outcome_bits", "reached",
 ]
 
 
@@ -342,3 +342,36 @@ def bits_to_counts(rows: Iterable[tuple[int, int, int]]) -> dict[ClockName, OnTi
             elif missed & bit:
                 counts[name][1] += n
     return {name: OnTime(m, x) for name, (m, x) in counts.items()}
+
+
+_MOVING = (ClockState.RUNNING, ClockState.WARNING, ClockState.BREACHED)
+
+
+def next_change(record: TicketRecord, clocks: list[SlaClock], rules: SlaRules,
+                now: datetime) -> datetime | None:
+    """The first instant after `now` at which evaluate() could answer differently for this
+    record (a state, a level reached, the most urgent clock); None: only a new step can.
+    Until then a running clock's deadline holds, so its countdown is `due_at - now`."""
+    out = [e.at for e in record.events if e.at > now]  # a step entered ahead of the clock
+    frozen = False
+    for c in clocks:
+        if c.state is ClockState.PENDING and c.started_at and c.started_at > now:
+            out.append(c.started_at)
+        if c.state not in _MOVING:
+            continue  # stopped, or paused until a step resumes it
+        out += [t for t in (c.warn_at, c.due_at) if t is not None and t > now]
+        if c.started_at is not None and c.target_s is not None:
+            for step in rules.clocks[c.name].escalation:
+                at = instant(c.started_at, c.target_s + step.after_s, c.pauses)
+                if at > now:
+                    out.append(at)
+        for a, b in c.pauses:  # a known wait ahead: this clock stands still meanwhile
+            if b > now:
+                frozen = True
+                out += [t for t in (a, b) if t > now]
+    live = [c for c in clocks if c.state in _MOVING and c.remaining_s is not None]
+    if frozen and len(live) > 1:
+        # a clock standing still can be overtaken: not before the gap to the next one is run
+        least, *others = sorted(c.remaining_s or 0.0 for c in live)
+        out += [now + timedelta(seconds=max(r - least, 1.0)) for r in others]
+    return min(out) if out else None

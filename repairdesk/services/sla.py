@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from ..domain.enums import Action
 from ..domain.sla import (
-    Callee, ClockName, ClockState, Level, Reached, SlaClock, evaluate, reached,
+    Callee, ClockName, ClockState, Level, Reached, SlaClock, evaluate, next_change, reached,
 )
 from ..domain.text import clean_text
 from ..domain.ticket import TicketRecord
@@ -137,35 +137,53 @@ def action_text(clock: ClockName, level: Level, callee: Callee, call: Contact | 
     return _("Call {who}").format(who=call.who)
 
 
-# the last answer per record: escalate() and alerts() ask the same at the same instant
-_LIVE: dict[int, tuple[TicketRecord, datetime, Any, list[tuple[SlaClock, list[Reached]]]]] = {}
+# the last answer per ticket, kept until evaluate() could answer differently (next_change) or
+# the ticket gets a new step: a pass over 2,000 open tickets evaluates only those whose clocks
+# moved, so the desk's periodic escalation costs next to nothing between changes (issue 9)
+# (per book: the same number can be another ticket in another book)
+_Live = tuple[int, Any, datetime, "datetime | None", list[tuple[SlaClock, list[Reached]]]]
+_LIVE: weakref.WeakKeyDictionary[Store, dict[str, _Live]] = weakref.WeakKeyDictionary()
 
 
 def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaClock, list[Reached]]]:
-    """The clocks of an open ticket that have reached a level, with the levels."""
+    """The clocks of an open ticket that have reached a level, with the levels. A clock's
+    state, deadline and levels hold until the record's next change; `remaining_s` is as of
+    the evaluation (see _left)."""
     if not record.is_open:
         return []
     rules = desk.config.sla
-    last = _LIVE.get(id(record))
-    if last is not None and last[0] is record and last[1] == now and last[2] is rules:
-        return last[3]
+    cache = _LIVE.setdefault(desk.store, {})
+    steps_seen = len(record.events)
+    last = cache.get(record.ticket_no)
+    if (last is not None and last[0] == steps_seen and last[1] is rules and last[2] <= now
+            and (last[3] is None or now < last[3])):
+        return last[4]
     out = []
-    for clock in evaluate(record, now, rules, desk.config.tz):
+    clocks = evaluate(record, now, rules, desk.config.tz)
+    for clock in clocks:
         if clock.name is ClockName.COMPLETE and record.state.follow_up:
             continue  # tracked as a follow-up (协调单) from here on
         steps = reached(clock, rules)
         if steps:
             out.append((clock, steps))
-    if len(_LIVE) > 20_000:
-        _LIVE.clear()
-    _LIVE[id(record)] = (record, now, rules, out)
+    if len(cache) > 20_000:
+        cache.clear()
+    cache[record.ticket_no] = (steps_seen, rules, now, next_change(record, clocks, rules, now),
+                               out)
     return out
+
+
+def _left(clock: SlaClock, now: datetime) -> float:
+    """Seconds left on a clock now (negative: overdue); a paused clock stands still."""
+    if clock.state is ClockState.PAUSED or clock.due_at is None:
+        return clock.remaining_s or 0.0
+    return (clock.due_at - now).total_seconds()
 
 
 def _follow_up_due(record: TicketRecord, clock: SlaClock) -> bool:
     return (clock.name is ClockName.COMPLETE and record.is_open and not record.state.follow_up
             and clock.state in (ClockState.BREACHED, ClockState.PAUSED)
-            and (clock.remaining_s or 0.0) < 0)
+            and (clock.remaining_s or 0.0) < 0)  # past due stays past due until a step
 
 
 def alerts(desk: Desk, now: datetime | None = None,
@@ -185,7 +203,7 @@ def alerts(desk: Desk, now: datetime | None = None,
             out.append(Alert(record.ticket_no, record.intake.room, clock, top.level, call,
                              action_text(clock.name, top.level, top.callee, call),
                              _follow_up_due(record, clock)))
-    out.sort(key=lambda a: (a.clock.remaining_s or 0.0, a.ticket_no, a.clock.name.value))
+    out.sort(key=lambda a: (_left(a.clock, now), a.ticket_no, a.clock.name.value))
     return out
 
 

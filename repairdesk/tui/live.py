@@ -5,11 +5,10 @@ when a row's clocks hold, so the 1 Hz tick re-evaluates only the rows whose cloc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ..domain import sla
-from ..domain.sla_time import instant
 from ..domain.ticket import TicketRecord
 from ..fmt import countdown
 
@@ -69,38 +68,7 @@ def row_clocks(record: TicketRecord, now: datetime, rules: Any, tz: Any) -> RowC
     clocks = sla.evaluate(record, now, rules, tz)
     c = _urgent(clocks, now)
     alerts = tuple(UrgentClock(x, now) for x in c.alerting_clocks) if c else ()
-    return RowClocks(now, c, alerts, _next_change(record, clocks, rules, now))
-
-
-_LIVE = (sla.ClockState.RUNNING, sla.ClockState.WARNING, sla.ClockState.BREACHED)
-
-
-def _next_change(record: TicketRecord, clocks: list[sla.SlaClock], rules: Any,
-                 now: datetime) -> datetime | None:
-    """When evaluate() could next answer differently (see RowClocks)."""
-    out = [e.at for e in record.events if e.at > now]  # a step entered ahead of the clock
-    frozen = False
-    for c in clocks:
-        if c.state is sla.ClockState.PENDING and c.started_at and c.started_at > now:
-            out.append(c.started_at)
-        if c.state not in _LIVE:
-            continue  # stopped, or paused until a step resumes it
-        out += [t for t in (c.warn_at, c.due_at) if t is not None and t > now]
-        if c.started_at is not None and c.target_s is not None:
-            for step in rules.clocks[c.name].escalation:
-                at = instant(c.started_at, c.target_s + step.after_s, c.pauses)
-                if at > now:
-                    out.append(at)
-        for a, b in c.pauses:  # a known wait ahead: this clock stands still meanwhile
-            if b > now:
-                frozen = True
-                out += [t for t in (a, b) if t > now]
-    live = [c for c in clocks if c.state in _LIVE and c.remaining_s is not None]
-    if frozen and len(live) > 1:
-        # a clock standing still can be overtaken: not before the gap to the next one is run
-        least, *others = sorted(c.remaining_s or 0.0 for c in live)
-        out += [now + timedelta(seconds=max(r - least, 1.0)) for r in others]
-    return min(out) if out else None
+    return RowClocks(now, c, alerts, sla.next_change(record, clocks, rules, now))
 
 
 def _urgent(clocks: list[sla.SlaClock], now: datetime) -> UrgentClock | None:

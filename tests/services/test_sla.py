@@ -225,12 +225,36 @@ def test_a_book_made_before_the_notice_table_gets_it(staffed, clock, db_path):
         desk.close()
 
 
-def test_two_thousand_open_tickets_are_evaluated_fast(staffed, clock):
-    import time
+def test_a_pass_evaluates_only_tickets_whose_clocks_can_have_moved(staffed, clock,
+                                                                  monkeypatch):
+    """The desk escalates every few seconds over every open ticket: a ticket is evaluated
+    again only once one of its clocks can change state or level, or it has a new step, and
+    the answers stay those of a fresh evaluation."""
+    first, second = register(staffed), register(staffed, room="3-2-1502")
+    tickets.dispatch_ticket(staffed, first, "张建国", "李静")
+    calls: list[str] = []
+    real = sla.evaluate
 
-    no = register(staffed)
-    record = tickets.get_ticket(staffed, no)
-    records = [record] * 2000
-    start = time.perf_counter()
-    sla.alerts(staffed, clock.now() + timedelta(minutes=3), records)
-    assert time.perf_counter() - start < 1.0
+    def counting(record, *args):
+        calls.append(record.ticket_no)
+        return real(record, *args)
+
+    monkeypatch.setattr(sla, "evaluate", counting)
+    sla.escalate(staffed)
+    assert sorted(calls) == sorted([first, second])
+    calls.clear()
+    clock.advance(seconds=30)  # nothing reaches a level within half a minute
+    sla.escalate(staffed)
+    assert calls == []
+    tickets.dispatch_ticket(staffed, second, "张建国", "李静")  # a new step
+    sla.escalate(staffed)
+    assert calls == [second]
+    calls.clear()
+    clock.advance(minutes=4, seconds=30)  # accept (5 minutes): first late, second warned
+    cached = {(a.ticket_no, a.clock.name, a.level) for a in sla.alerts(staffed)}
+    assert sorted(calls) == sorted([first, second])
+    sla._LIVE.clear()
+    fresh = {(a.ticket_no, a.clock.name, a.level) for a in sla.alerts(staffed)}
+    assert cached == fresh
+    assert {(first, ClockName.ACCEPT, Level.BREACH), (second, ClockName.ACCEPT, Level.WARNING)
+            } <= fresh
