@@ -24,7 +24,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from pathlib import Path
 from queue import Empty
 from typing import Any

@@ -25,7 +25,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from repairdesk.clock import SystemClock
 from repairdesk.config import load_config, parse_config
@@ -35,7 +34,6 @@ from repairdesk.errors import RepairdeskError
 from repairdesk.services import dutylog
 from repairdesk.services import tickets as svc
 from repairdesk.services.desk import Desk, open_desk
-from repairdesk.store.db import open_store
 
 TECHS = ("张建国", "王师傅")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import timedelta
 
 import pytest
 
