@@ -288,3 +288,9 @@ def test_monthly_figures_on_both_databases(any_month):
                                                                    22: 2}
     assert [v.reason for v in t.voided] == ["重复登记"]
     assert daily.day_report(desk).issued == 2
+    # the same rates when the book has no stored outcomes and the engine judges the month
+    with desk.store.write() as session:
+        session.connection().exec_driver_sql("DELETE FROM ticket_clock")
+    again = reports.month_table(desk, "2026-11")
+    assert again.clocks == t.clocks
+    assert [(d.met, d.missed) for d in again.days] == [(d.met, d.missed) for d in t.days]
