@@ -41,6 +41,49 @@ def register_times(db: Path, count: int) -> list[float]:
     return out
 
 
+def register_floor_times(db: Path, count: int) -> list[float]:
+    """The floor of registering: the same rows (ticket, its register step, its search body)
+    written by hand with sqlite3 in one durable transaction (WAL, synchronous=FULL, as the
+    desk writes), nothing validated, no number taken. Written as voided tickets, so the
+    desk's open work stays the same from run to run (steps are append-only)."""
+    from repairdesk.config import load_config
+    from repairdesk.store.search import TABLE, doc_body
+
+    site = load_config(None).site_code
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    out: list[float] = []
+    try:
+        for i in range(count + 1):
+            now = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime())
+            no = f"FLOOR-{stamp}-{i:04d}"
+            t0 = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            cur = conn.execute(
+                "INSERT INTO ticket (ticket_no, site, received_at, registered_at, registered_by, "
+                "channel, room, building, caller, phone, content, scope, category, urgency, "
+                "service_type, owner_parts, verify_code, status, technician, follow_up, "
+                "rework_count, last_event_at) VALUES (?, ?, ?, ?, ?, 'phone', '3-2-1501', "
+                "'3', '王先生', '13800138000', ?, 'home', '水', 'normal', 'free', 0, '', "
+                "'voided', '', 0, 0, ?)",
+                (no, site, now, now, CLERK, CONTENTS[i % len(CONTENTS)], now))
+            tid = cur.lastrowid
+            conn.execute("INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, by, "
+                         "note, data) VALUES (?, 1, ?, ?, 'register', ?, '', '{}')",
+                         (tid, now, now, CLERK))
+            conn.execute(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
+                         (tid, doc_body(no, "3-2-1501", "王先生", "13800138000",
+                                        CONTENTS[i % len(CONTENTS)])))
+            conn.execute("COMMIT")
+            if i:
+                out.append(time.perf_counter() - t0)
+    finally:
+        conn.close()
+    return out
+
+
 def search_times(db: Path, word: str, repeats: int) -> tuple[list[float], list[float], int]:
     """Seconds per search_tickets(word) (first 200 hits as records, and the total), seconds
     per raw-SQL floor (the same FTS query, count and ticket rows through sqlite3), total."""

@@ -190,6 +190,37 @@ async def _ticks(db: Path, ticks: int, size: tuple[int, int]) -> tuple[list[floa
     return samples, open_rows, total
 
 
+async def _floor_ticks(ticks: int, size: tuple[int, int]) -> list[float]:
+    """The floor of a 1 Hz tick: the bare app (bench/bare_app.py: header, table, footer)
+    rewriting a clock line once a second and repainting, the least any ticking screen does."""
+    from textual.widgets import Static
+
+    from bench.bare_app import BareApp
+
+    class TickFloor(BareApp):
+        def compose(self) -> Any:
+            yield Static("", id="clock")
+            yield from super().compose()
+
+        def tick(self, second: int) -> None:
+            self.query_one("#clock", Static).update(f"2026/11/22 10:00:{second % 60:02d}")
+
+    app = TickFloor()
+    samples: list[float] = []
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        for second in range(ticks):
+            t0 = time.thread_time()
+            app.tick(second)
+            await pilot.pause()  # the repaint the tick asked for
+            samples.append(time.thread_time() - t0)
+    return samples
+
+
+def tick_floor_cpu(ticks: int, size: tuple[int, int] = (160, 48)) -> list[float]:
+    return asyncio.run(_floor_ticks(ticks, size))
+
+
 def tick_cpu(db: Path, ticks: int, size: tuple[int, int] = (160, 48)
              ) -> tuple[list[float], int, float]:
     """UI-thread CPU seconds of each tick (tick + repaint), the open rows in the table, and
