@@ -24,12 +24,8 @@ Then the clock stands at 11-22 10:00.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
-from types import ModuleType
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -151,14 +147,3 @@ def chase(desk, nos: dict[str, str]) -> None:
 
     chase_return(desk, nos["E"], "业主下午才在家", "18:00", CLERK)
 
-
-def load() -> ModuleType:
-    """This module, importable from any test directory."""
-    if "reportdata" in sys.modules:
-        return sys.modules["reportdata"]
-    spec = importlib.util.spec_from_file_location("reportdata", Path(__file__))
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["reportdata"] = module
-    spec.loader.exec_module(module)
-    return module

@@ -4,28 +4,16 @@ the real entry point in a subprocess on a month worked out by hand (tests/report
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from repairdesk.i18n import _
 
-
-def _reportdata():
-    spec = importlib.util.spec_from_file_location(
-        "reportdata", Path(__file__).resolve().parents[1] / "reportdata.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-data = _reportdata()
+import reportdata as data  # tests/reportdata.py
 
 
 @pytest.fixture

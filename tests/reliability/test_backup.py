@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 import stat
 import subprocess
@@ -17,16 +16,9 @@ from repairdesk.errors import StoreError, ValidationError
 from repairdesk.services import backup as svc
 from repairdesk.services.tickets import IntakeForm, list_tickets, register_ticket
 
-DRIVER = Path(__file__).parent / "driver.py"
+from reliability import driver as driver_module  # tests/reliability/driver.py
 
-
-def _driver():
-    spec = importlib.util.spec_from_file_location("rd_driver", DRIVER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["rd_driver"] = module
-    spec.loader.exec_module(module)
-    return module
+DRIVER = Path(driver_module.__file__)
 
 
 def _fill(desk, n: int = 3) -> list[str]:
@@ -41,7 +33,7 @@ def _url(path: Path) -> str:
 
 @pytest.mark.slow
 def test_backup_while_a_desk_is_writing_then_restore(tmp_path: Path) -> None:
-    driver = _driver()
+    driver = driver_module
     db = tmp_path / "live.sqlite3"
     driver.ensure_roster(str(db))
     worker = subprocess.Popen(

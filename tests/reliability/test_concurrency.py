@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-DRIVER = Path(__file__).parent / "driver.py"
+from reliability import driver as driver_module  # tests/reliability/driver.py
+
+DRIVER = Path(driver_module.__file__)
 ACTIONS = 150
-
-
-def _driver():
-    spec = importlib.util.spec_from_file_location("rd_driver", DRIVER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["rd_driver"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _clean(results: list[tuple[int, str, str]]) -> None:
@@ -31,7 +23,7 @@ def _clean(results: list[tuple[int, str, str]]) -> None:
 
 @pytest.mark.slow
 def test_two_desks_mixed_work_lose_nothing(db_url: str) -> None:
-    driver = _driver()
+    driver = driver_module
     subprocess.run([sys.executable, str(DRIVER), "roster", "--db", db_url], check=True,
                    timeout=60)
     results = driver.run_workers(db_url, [
@@ -57,7 +49,7 @@ def test_two_desks_mixed_work_lose_nothing(db_url: str) -> None:
 def test_sites_sharing_one_server_number_gap_free_per_site(db_url: str) -> None:
     """Estates on one central database: with {site} in the number format each site keeps its
     own gap-free sequence; desks of the same site share it."""
-    driver = _driver()
+    driver = driver_module
     subprocess.run([sys.executable, str(DRIVER), "roster", "--db", db_url], check=True,
                    timeout=60)
     common = ["--count", "40", "--register-only", "--pace", "0.01", "--site-numbers"]

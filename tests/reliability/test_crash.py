@@ -3,7 +3,6 @@ lost, the file stays sound, the 单号 stay gap-free and the duty-log chain veri
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sqlite3
@@ -13,18 +12,10 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).parent
-DRIVER = HERE / "driver.py"
+from reliability import driver as driver_module  # tests/reliability/driver.py
+
+DRIVER = Path(driver_module.__file__)
 KILLS = int(os.environ.get("REPAIRDESK_CRASH_KILLS", "250"))
-
-
-def load_driver():
-    spec = importlib.util.spec_from_file_location("rd_driver", DRIVER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["rd_driver"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow
@@ -51,7 +42,7 @@ def test_sigkill_loses_nothing(tmp_path: Path) -> None:
 
 def test_checker_sees_a_lost_ticket_and_a_gap(tmp_path: Path) -> None:
     """The harness can fail: a ticket removed behind the app's back is reported."""
-    driver = load_driver()
+    driver = driver_module
     db = str(tmp_path / "book.sqlite3")
     driver.ensure_roster(db)
     desk = driver.open_work_desk(db)
@@ -78,7 +69,7 @@ def test_checker_sees_a_lost_ticket_and_a_gap(tmp_path: Path) -> None:
 
 
 def test_checker_sees_a_broken_duty_log_chain(tmp_path: Path) -> None:
-    driver = load_driver()
+    driver = driver_module
     db = str(tmp_path / "book.sqlite3")
     driver.ensure_roster(db)
     desk = driver.open_work_desk(db)

@@ -3,10 +3,8 @@ and the paid-work steps they read: charges, the team leader's assessment, the ch
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +14,8 @@ from repairdesk.services import daily, fees, reports
 from repairdesk.services import tickets as T
 from repairdesk.services.sla_outcomes import clock_records
 
+import reportdata as data  # tests/reportdata.py
 
-def _reportdata():
-    """tests/reportdata.py (the tests are not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "reportdata", Path(__file__).resolve().parents[1] / "reportdata.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-data = _reportdata()
 E = data.EXPECTED
 
 

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-DRIVER = Path(__file__).parent.parent / "reliability" / "driver.py"
+from reliability import driver as driver_module  # tests/reliability/driver.py
+
+DRIVER = Path(driver_module.__file__)
 PER_PROCESS = 80
-
-
-def _driver():
-    spec = importlib.util.spec_from_file_location("rd_driver", DRIVER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["rd_driver"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow
 def test_two_processes_register_without_gap_or_duplicate(db_url: str) -> None:
-    driver = _driver()
+    driver = driver_module
     subprocess.run([sys.executable, str(DRIVER), "roster", "--db", db_url], check=True,
                    timeout=60)
     results = driver.run_workers(db_url, [

@@ -3,8 +3,6 @@ picker, the charts and an export, on the month of tests/reportdata.py."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 from textual.app import App
@@ -13,17 +11,7 @@ from textual.widgets import DataTable, TabbedContent
 from repairdesk.i18n import _
 from repairdesk.tui.screens.reports import ReportsScreen
 
-
-def _reportdata():
-    spec = importlib.util.spec_from_file_location(
-        "reportdata", Path(__file__).resolve().parents[1] / "reportdata.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-data = _reportdata()
+import reportdata as data  # tests/reportdata.py
 
 
 class Host(App):
