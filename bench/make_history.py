@@ -218,7 +218,7 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('automerge', 0)")
     # and a big in-memory term table, so the load writes few segments for that merge
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('hashsize', {HASH})")
-    _event_tables(conn, end)
+    params = _event_tables(conn, end)
     ev_id = 0
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue(maxsize=4)
@@ -235,7 +235,7 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
         if item[0] == "end":
             counters, log = item[1], item[2]
             break
-        ev_id += _flush(conn, *item[1:])
+        ev_id += _flush(conn, params, *item[1:])
     producer.join()
     t_tickets = time.perf_counter()
     conn.execute("PRAGMA threads = 2")  # the index sorts may use both cores now
@@ -266,13 +266,14 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     return stats
 
 
-def _flush(conn: sqlite3.Connection, tickets: list[tuple], bodies: list[tuple]) -> int:
+def _flush(conn: sqlite3.Connection, params: dict[str, Any], tickets: list[tuple],
+           bodies: list[tuple]) -> int:
     """One batch of tickets, their search bodies and their whole event history."""
     conn.executemany("INSERT INTO ticket VALUES (" + ",".join("?" * 25) + ")", tickets)
     conn.executemany(f"INSERT INTO {search.TABLE}(rowid, body) VALUES (?, ?)", bodies)
     if not tickets:
         return 0
-    conn.execute(_EVENTS_SQL, {**_WORDS, "a": tickets[0][0], "b": tickets[-1][0]})
+    conn.execute(_EVENTS_SQL, {**params, "a": tickets[0][0], "b": tickets[-1][0]})
     return conn.execute("SELECT changes()").fetchone()[0]
 
 
@@ -314,13 +315,10 @@ ORDER BY t.id, p.k)
 """
 
 
-_WORDS = {"rows": len(GAPS), "voids": len(VOID_REASONS), "pauses": len(PAUSE_REASONS),
-          "results": len(RESULTS)}
-
-
-def _event_tables(conn: sqlite3.Connection, end: datetime) -> None:
+def _event_tables(conn: sqlite3.Connection, end: datetime) -> dict[str, Any]:
     """Small tables the event statement reads: each state's steps, the step gaps and the
-    wording (picked by ticket id, as the producer picks the void reasons)."""
+    wording (picked by ticket id, as the producer picks the void reasons); returns the
+    statement's parameters."""
     conn.execute("CREATE TEMP TABLE path(state TEXT, k INTEGER, action TEXT, "
                  "PRIMARY KEY (state, k)) WITHOUT ROWID")
     conn.executemany("INSERT INTO temp.path VALUES (?, ?, ?)",
@@ -336,7 +334,8 @@ def _event_tables(conn: sqlite3.Connection, end: datetime) -> None:
     for table, (column, values) in words.items():
         conn.execute(f"CREATE TEMP TABLE {table}(i INTEGER PRIMARY KEY, {column} TEXT)")
         conn.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)", list(enumerate(values)))
-    _WORDS["end"] = _ts(end)
+    return {"rows": len(GAPS), "voids": len(VOID_REASONS), "pauses": len(PAUSE_REASONS),
+            "results": len(RESULTS), "end": _ts(end)}
 
 
 def _log_rows(site: str, log: list[tuple]) -> Iterator[tuple]:

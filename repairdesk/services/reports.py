@@ -140,8 +140,7 @@ def _local_days(desk: Desk, lo: datetime, hi: datetime) -> list[date]:
 def _per_day(desk: Desk, hours: list[tuple[str, int]]) -> dict[date, int]:
     out: dict[date, int] = defaultdict(int)
     for bucket, n in hours:
-        at = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=timezone.utc)
-        out[at.astimezone(desk.config.tz).date()] += n
+        out[sql.bucket_day(bucket, desk.config.tz)] += n
     return out
 
 

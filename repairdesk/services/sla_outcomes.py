@@ -34,7 +34,7 @@ from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
 from ..domain.sla_rules import ClockName
 from ..domain.stats import ClockRate
 from ..domain.ticket import Event, Intake, TicketRecord, TicketState
-from ..store.report_sql import IN_MONTH, hour_bucket
+from ..store.report_sql import IN_MONTH, bucket_day, hour_bucket
 from ..store.types import UTCDateTime, load_json
 from .desk import Desk
 
@@ -202,8 +202,7 @@ def month_clock_rates(desk: Desk, lo: datetime, hi: datetime,
     tz = desk.config.tz
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for bucket, met, missed, n in rows:
-        day = datetime.strptime(bucket, "%Y-%m-%d %H").replace(
-            tzinfo=timezone.utc).astimezone(tz).date()
+        day = bucket_day(bucket, tz)
         per_day[day][0] += bin(met).count("1") * n
         per_day[day][1] += bin(missed).count("1") * n
     counts = sla.bits_to_counts((int(m), int(x), int(n)) for _b, m, x, n in rows)

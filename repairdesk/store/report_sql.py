@@ -7,6 +7,7 @@ grouped rows come back to Python. Each function takes a Connection and the UTC m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -37,6 +38,12 @@ def hour_bucket(dialect: str, column: str) -> str:
     if dialect == "sqlite":
         return f"substr({column}, 1, 13)"
     return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+
+
+def bucket_day(bucket: str, tz: tzinfo) -> date:
+    """The local day of an hour_bucket() value."""
+    at = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=timezone.utc)
+    return at.astimezone(tz).date()
 
 
 def _when(cond: str) -> str:
