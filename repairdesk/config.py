@@ -23,7 +23,12 @@ from .domain.stats import Targets, parse_targets
 from .errors import ConfigError, RepairdeskError
 from .i18n import _
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The default rules: data/*.toml at the top of the repository is the source; the build copies
+# it into the package (setup.py), so an installed wheel has repairdesk/data/ and a checkout
+# (editable install, tests) reads the repository's own files.
+_PACKAGED = Path(__file__).resolve().parent / "data"
+DATA_DIR = _PACKAGED if (_PACKAGED / "desk.toml").is_file() else \
+    Path(__file__).resolve().parent.parent / "data"
 
 
 def data_file(name: str) -> Path:

@@ -1,8 +1,9 @@
 """gettext with catalogs compiled from the .po files at first use.
 
 The source strings are English; zh_CN is the default language. Compiled .mo
-files are not committed: they are built into the user cache directory the first
-time a language is used (and rebuilt when the .po changes).
+files are not committed: a wheel carries them, built from the .po files (setup.py,
+with the .po's SHA-256 beside each); a checkout builds them into the user cache
+directory the first time a language is used (and rebuilds them when the .po changes).
 """
 
 from __future__ import annotations
@@ -56,7 +57,15 @@ def _compiled(lang: str) -> Path | None:
     if not po.exists():
         return None
     data = po.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()[:16]
+    full = hashlib.sha256(data).hexdigest()
+    packaged = po.with_suffix(".mo")
+    try:
+        if (packaged.with_name(packaged.name + ".sha256").read_text().strip() == full
+                and packaged.is_file()):
+            return packaged
+    except (OSError, UnicodeDecodeError):
+        pass
+    digest = full[:16]
     cache = Path(os.environ.get("REPAIRDESK_CACHE") or _cache_dir()) / "locale"
     mo = cache / f"{lang}-{digest}.mo"
     if not mo.exists():

@@ -95,10 +95,12 @@ def fast_pins():
 def db_url(request: pytest.FixtureRequest, tmp_path: Path):
     """A fresh, empty database: a SQLite file, or its own PostgreSQL schema when the test
     server answers (store, CLI and concurrency tests run on both)."""
-    from repairdesk.store.scratch import pg_unavailable_reason, scratch_db
+    from needs import require_postgres
 
-    if request.param == "postgresql" and (reason := pg_unavailable_reason()):
-        pytest.skip(reason)
+    from repairdesk.store.scratch import scratch_db
+
+    if request.param == "postgresql":
+        require_postgres()
     with scratch_db(request.param, tmp_path) as url:
         yield url
 

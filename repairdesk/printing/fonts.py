@@ -1,15 +1,19 @@
 """Finding a font with Chinese glyphs for the PDF renderer.
 
 PDF viewers and printers have no Chinese font of their own that we can count on, so the
-renderer embeds one found on the system: the configured file, else Debian's fonts-noto-cjk
-or fonts-wqy-zenhei (and a few other common packages), else whatever fontconfig offers for
-zh-cn. A font is taken only if it really has the glyphs (单号, 派工单).
+renderer embeds one, in this order: the configured file (printing.font); the system's —
+Debian/Ubuntu packages (fonts-noto-cjk, fonts-wqy-zenhei …), then whatever fontconfig offers
+for zh-cn, then the standard Chinese fonts of Windows and macOS; last the font that comes with
+the install (Noto Sans SC, SIL Open Font License 1.1, from the pinned Python package
+pylopdf-fonts-zh-cn), so a desk PC with no Chinese font at all still prints. A font is taken
+only if it really has the glyphs (单号, 派工单).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -27,6 +31,17 @@ KNOWN_FONTS: tuple[tuple[str, int, str], ...] = (
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0, "fonts-wqy-microhei"),
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0, "fonts-arphic-uming"),
     ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0, "fonts-droid-fallback"),
+)
+# The Chinese fonts Windows and macOS ship with (SimSun/NSimSun is in every Windows install).
+WINDOWS_FONTS = os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts")
+OTHER_OS_FONTS: tuple[tuple[str, int, str], ...] = (
+    (os.path.join(WINDOWS_FONTS, "msyh.ttc"), 0, "Windows: Microsoft YaHei"),
+    (os.path.join(WINDOWS_FONTS, "simhei.ttf"), 0, "Windows: SimHei"),
+    (os.path.join(WINDOWS_FONTS, "simsun.ttc"), 0, "Windows: SimSun"),
+    ("/System/Library/Fonts/PingFang.ttc", 0, "macOS: PingFang"),
+    ("/System/Library/Fonts/STHeiti Light.ttc", 0, "macOS: Heiti"),
+    ("/System/Library/Fonts/Supplemental/Songti.ttc", 0, "macOS: Songti"),
+    ("/Library/Fonts/Arial Unicode.ttf", 0, "macOS: Arial Unicode"),
 )
 PROBE = "单号派工BX-0123456789"
 # Latin letters and digits (the 单号, times, money) are set in a Latin font when there is one:
@@ -98,9 +113,10 @@ def _fontconfig() -> FontFile | None:
 
 def find_cjk_font(configured: str = "", *,
                   known: tuple[tuple[str, int, str], ...] = KNOWN_FONTS,
-                  fontconfig: bool = True) -> FontFile:
+                  fontconfig: bool = True, bundled: bool = True) -> FontFile:
     """The font to embed; FontMissing with the package to install when there is none.
-    `known` and `fontconfig` narrow the search (tests of a machine without fonts)."""
+    `known`, `fontconfig` (also the Windows/macOS files) and `bundled` narrow the search
+    (tests of a machine without fonts)."""
     if configured:
         path = Path(configured).expanduser()
         if not path.is_file():
@@ -116,9 +132,41 @@ def find_cjk_font(configured: str = "", *,
     found = _fontconfig() if fontconfig else None
     if found is not None and has_chinese(str(found.path), found.index):
         return found
+    for file, index, _package in OTHER_OS_FONTS if fontconfig else ():
+        if Path(file).is_file() and has_chinese(file, index):
+            return FontFile(Path(file), index)
+    if bundled:
+        own = bundled_font()
+        if own is not None:
+            return own
     raise FontMissing(_("No Chinese font for printing PDF work orders: install the package "
                         "fonts-noto-cjk or fonts-wqy-zenhei (apt-get install fonts-wqy-zenhei), "
                         "or set printing.font to a font file."))
+
+
+def bundled_font() -> FontFile | None:
+    """Noto Sans SC from the pinned dependency pylopdf-fonts-zh-cn, if it is installed and
+    readable (None otherwise: a site may have removed it and configured its own)."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = pylopdf_fonts_zh_cn.sans_path()
+    if path.is_file() and has_chinese(str(path), 0):
+        return FontFile(path)
+    return None
+
+
+def describe(font: FontFile) -> str:
+    """Where the font came from, for `repairdesk doctor`."""
+    try:
+        import pylopdf_fonts_zh_cn
+
+        if font.path == pylopdf_fonts_zh_cn.sans_path():
+            return "Noto Sans SC (pylopdf-fonts-zh-cn)"
+    except ImportError:
+        pass
+    return str(font.path) + (f" #{font.index}" if font.index else "")
 
 
 def use_fonts(pdf: Any, family: str, font: FontFile, latin: FontFile | None = None) -> None:

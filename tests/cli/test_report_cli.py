@@ -70,25 +70,20 @@ def test_month_xlsx_reads_back(month, cli, tmp_path):
 
 
 def test_month_pdf_text_and_charts(month, cli, tmp_path):
+    from pdftext import pdf_text
     from pypdf import PdfReader
 
-    from repairdesk.printing.fonts import FontMissing, find_cjk_font
-
-    try:
-        find_cjk_font()
-    except FontMissing as exc:
-        pytest.skip(str(exc))
     target = tmp_path / "m.pdf"
     r = cli("report", "month", "2026-11", "-f", "pdf", "-o", str(target))
     assert r.code == 0, r.stderr
-    pdf = PdfReader(target)
-    text = "\n".join(page.extract_text() for page in pdf.pages)
+    text = pdf_text(target)
     for expected in ("幸福家园物业服务中心", "2026-11", "BX-20261101-0001", "BX-20261122-0002",
                      "BX-20261110-0002", "¥209.30", "重复登记", "张建国", "王师傅", "螺丝",
                      _("On-time rate per clock"), _("Tickets per day"),
                      _("On-time rate per day"), _("Top categories")):
         assert expected in text, expected
-    assert sum(len(page.images) for page in pdf.pages) == 3  # the three charts, as images
+    pages = PdfReader(target).pages
+    assert sum(len(page.images) for page in pages) == 3  # the three charts, as images
 
 
 def test_month_csv_and_table(month, cli):
@@ -171,19 +166,16 @@ def test_progress_bar_waits_a_second():
 
 
 def test_pdf_draws_what_the_fonts_cannot_as_a_question_mark(tmp_path):
-    from pypdf import PdfReader
+    from pdftext import pdf_text
 
-    from repairdesk.printing.fonts import FontMissing, find_cjk_font, find_latin_font
+    from repairdesk.printing.fonts import find_cjk_font, find_latin_font
     from repairdesk.reports.pdf import render_report
     from repairdesk.reports.sections import Money, Section
 
-    try:
-        font = find_cjk_font()
-    except FontMissing as exc:
-        pytest.skip(str(exc))
+    font = find_cjk_font()
     section = Section("材料", ("名称", "金额"), (("水龙头\U0001fae0", Money(Decimal("12.5"))),))
     pdf = render_report("月报", "幸福家园", [section], data.TZ, font, latin=find_latin_font())
     target = tmp_path / "r.pdf"
     target.write_bytes(pdf)
-    text = "\n".join(p.extract_text() for p in PdfReader(target).pages)
+    text = pdf_text(target)
     assert "水龙头?" in text and "¥12.50" in text

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from needs import service_missing
 
 from repairdesk.config import load_config
 
@@ -61,7 +62,7 @@ def register(desk, **kw) -> str:
 
 def need(tool: str, package: str) -> None:
     if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed (Debian package {package}; .ci/setup.d/cups.sh)")
+        service_missing(f"{tool} is not installed (Debian package {package})", "cups.sh")
 
 
 def pdf_text(path_or_bytes: Path | bytes, tmp_path: Path) -> str:
@@ -126,7 +127,7 @@ def cups_unavailable_reason() -> str | None:
 def cups_session() -> str:
     reason = cups_unavailable_reason()
     if reason:
-        pytest.skip(reason)
+        service_missing(reason, "cups.sh")
     return CUPS_PRINTER
 
 

@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 import pytest
+from needs import service_missing
 
 from repairdesk.services import printing as P
 from repairdesk.services.tickets import dispatch_ticket, get_ticket
@@ -131,7 +132,7 @@ def raw_printer(cups_session: str):
     made = cups("lpadmin", "-p", RAW_PRINTER, "-E", "-v", f"socket://127.0.0.1:{listener.port}")
     if made.returncode != 0:
         listener.close()
-        pytest.skip(f"cannot add a raw CUPS queue here: {made.stderr.strip()}")
+        service_missing(f"cannot add a raw CUPS queue here: {made.stderr.strip()}", "cups.sh")
     try:
         yield listener
     finally:
@@ -165,7 +166,7 @@ def test_printer_stopping_while_the_job_waits_withdraws_it(make_desk, cups_sessi
     closed.close()  # nothing listens there: CUPS keeps trying to connect
     made = cups("lpadmin", "-p", RAW_PRINTER, "-E", "-v", f"socket://127.0.0.1:{port}")
     if made.returncode != 0:
-        pytest.skip(f"cannot add a raw CUPS queue here: {made.stderr.strip()}")
+        service_missing(f"cannot add a raw CUPS queue here: {made.stderr.strip()}", "cups.sh")
     try:
         desk = make_desk(f'[printing]\nprinter = "{RAW_PRINTER}"\nformat = "text"\n'
                          'wait_seconds = 60\n')

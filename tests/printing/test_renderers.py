@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from needs import service_missing
 
 from repairdesk.printing.fonts import FontMissing, find_cjk_font
 from repairdesk.printing.settings import parse_printing
@@ -89,10 +90,7 @@ def test_wrap_keeps_latin_words_and_splits_chinese_anywhere():
 
 @pytest.fixture(scope="module")
 def font():
-    try:
-        return find_cjk_font()
-    except FontMissing as exc:
-        pytest.skip(str(exc))
+    return find_cjk_font()  # the system's, else the one that comes with the install
 
 
 def render(font, s: Sheet, copies=("客服存根", "工程联", "财务联"), paper="A5") -> bytes:
@@ -154,7 +152,7 @@ def test_pdf_long_content_still_one_page_per_copy(font, tmp_path: Path):
 
 def test_pdf_qr_code_reads_back_as_the_ticket_number(font, tmp_path: Path):
     if shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None:
-        pytest.skip("zbarimg/pdftoppm not installed (zbar-tools, poppler-utils)")
+        service_missing("zbarimg/pdftoppm not installed (zbar-tools, poppler-utils)", "cups.sh")
     path = tmp_path / "wo.pdf"
     path.write_bytes(render(font, sheet(), ("工程联",)))
     subprocess.run(["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "page")],
@@ -164,9 +162,28 @@ def test_pdf_qr_code_reads_back_as_the_ticket_number(font, tmp_path: Path):
     assert out.strip() == NO
 
 
+def test_a_machine_without_chinese_fonts_prints_with_the_bundled_one(tmp_path: Path):
+    """No system font found: the Noto Sans SC that comes with the install sets the order."""
+    from repairdesk.printing.fonts import bundled_font, has_chinese
+
+    font = find_cjk_font(known=(), fontconfig=False)
+    assert font == bundled_font()
+    assert font.path.name == "NotoSansSC-Regular.otf" and has_chinese(str(font.path))
+
+
+def test_configured_font_comes_first(tmp_path: Path):
+    from repairdesk.printing.fonts import bundled_font
+
+    own = bundled_font()
+    assert own is not None
+    copy = tmp_path / "site-font.otf"
+    copy.write_bytes(own.path.read_bytes())
+    assert find_cjk_font(str(copy)).path == copy
+
+
 def test_missing_font_names_the_package_to_install(tmp_path: Path):
     with pytest.raises(FontMissing) as err:
-        find_cjk_font(known=(), fontconfig=False)
+        find_cjk_font(known=(), fontconfig=False, bundled=False)
     assert "fonts-noto-cjk" in str(err.value) and "fonts-wqy-zenhei" in str(err.value)
     with pytest.raises(FontMissing) as err:
         find_cjk_font(str(tmp_path / "nope.ttf"))

@@ -248,10 +248,12 @@ def any_month(request, tmp_path, clock):
     from repairdesk.domain.enums import Role
     from repairdesk.services.desk import open_desk
     from repairdesk.services.staff import add_staff
-    from repairdesk.store.scratch import pg_unavailable_reason, scratch_db
+    from needs import require_postgres
 
-    if request.param == "postgresql" and (reason := pg_unavailable_reason()):
-        pytest.skip(reason)
+    from repairdesk.store.scratch import scratch_db
+
+    if request.param == "postgresql":
+        require_postgres()
     with scratch_db(request.param, tmp_path) as url:
         desk = open_desk(url, clock=clock, config=load_config(None))
         for name, role in (("张建国", Role.TECHNICIAN), ("王师傅", Role.TECHNICIAN),
