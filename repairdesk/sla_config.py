@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .config import Reader, data_file, load_toml, merge
+from .config_reader import Reader, data_file, load_toml, merge
 from .domain.sla_rules import (
     CHAIN_ROLES, ArriveRule, Callee, ClockName, ClockRule, CompleteRule, CompleteTarget,
     SlaRules, default_escalation,

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from ..config import Config, Reader, data_file, load_toml, merge
+from ..config_reader import Reader, data_file, load_toml, merge
 from ..i18n import _
 
 # name as CUPS spells the media → portrait size in millimetres
@@ -130,10 +130,18 @@ def parse_printing(table: dict[str, Any]) -> PrintSettings:
     )
 
 
-_CACHE: dict[int, tuple[Config, PrintSettings]] = {}
+class _HasRaw(Protocol):
+    """A loaded configuration (repairdesk.config.Config); named by shape so this module stays
+    below config.py, which checks [printing] with parse_printing when it loads."""
+
+    @property
+    def raw(self) -> dict[str, Any]: ...
 
 
-def print_settings(config: Config) -> PrintSettings:
+_CACHE: dict[int, tuple[_HasRaw, PrintSettings]] = {}
+
+
+def print_settings(config: _HasRaw) -> PrintSettings:
     """The checked [printing] settings of a loaded configuration (parsed once per config)."""
     hit = _CACHE.get(id(config))
     if hit is not None and hit[0] is config:

@@ -20,7 +20,8 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, Reader
+from ..config import Config
+from ..config_reader import Reader
 from ..errors import StoreError, ValidationError
 from ..i18n import _
 from ..store.tables import SCHEMA_VERSION

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..config import data_file, load_toml
+from ..config_reader import data_file, load_toml
 from ..domain import handover as rules
 from ..domain.enums import Action, Status
 from ..domain.handover import Checklist, Line, OpenItem, PublicItem, ReadBack
