@@ -112,7 +112,7 @@ def _fontconfig() -> FontFile | None:
 
 
 def find_cjk_font(configured: str = "", *,
-                  known: tuple[tuple[str, int, str], ...] = KNOWN_FONTS,
+                  known: tuple[tuple[str, int, str], ...] | None = None,
                   fontconfig: bool = True, bundled: bool = True) -> FontFile:
     """The font to embed; FontMissing with the package to install when there is none.
     `known`, `fontconfig` (also the Windows/macOS files) and `bundled` narrow the search
@@ -126,7 +126,7 @@ def find_cjk_font(configured: str = "", *,
             raise FontMissing(_("Configuration key printing.font: {path} has no Chinese "
                                 "glyphs.").format(path=path))
         return FontFile(path)
-    for file, index, _package in known:
+    for file, index, _package in KNOWN_FONTS if known is None else known:
         if Path(file).is_file() and has_chinese(file, index):
             return FontFile(Path(file), index)
     found = _fontconfig() if fontconfig else None
