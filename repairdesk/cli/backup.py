@@ -23,7 +23,7 @@ def _config(ctx: typer.Context) -> Any:
 
 
 def _url(ctx: typer.Context) -> str:
-    from ..store.db import resolve_url
+    from ..store.location import resolve_url
 
     return resolve_url(globals_of(ctx).db)
 

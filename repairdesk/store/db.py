@@ -1,4 +1,5 @@
-"""Opening the record book: URL resolution, SQLite pragmas, schema creation and version check."""
+"""Opening the record book: SQLite pragmas, schema creation and version check (the URL comes
+from location.py)."""
 
 from __future__ import annotations
 
@@ -17,26 +18,16 @@ from sqlmodel import Session, SQLModel, create_engine
 from ..errors import StoreError
 from ..i18n import _
 from . import search, tables
+from .location import default_db_path, resolve_url
 from .tables import SCHEMA_VERSION
+
+__all__ = ["APPEND_ONLY", "BUSY_TIMEOUT_S", "Store", "default_db_path", "next_in_sequence",
+           "open_store", "resolve_url", "translate_db_error"]
 
 BUSY_TIMEOUT_S = 15
 
 APPEND_ONLY = ("ticket_event", "duty_log", "shift_turn", "handover", "signoff", "signature",
                "sla_notice")
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("repairdesk")) / "repairdesk.sqlite3"
-
-
-def resolve_url(db: str | None) -> str:
-    """--db (a path or an SQLAlchemy URL), else $REPAIRDESK_DB, else the user data directory."""
-    value = db or os.environ.get("REPAIRDESK_DB") or str(default_db_path())
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
 def _prepare_sqlite_file(url: str) -> None:

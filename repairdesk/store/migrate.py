@@ -79,7 +79,7 @@ def main(argv: list[str]) -> None:
 
     from alembic import command
 
-    from .db import resolve_url
+    from .location import resolve_url
 
     p = argparse.ArgumentParser(prog="python -m repairdesk.store.migrate")
     sub = p.add_subparsers(dest="cmd", required=True)

@@ -29,7 +29,7 @@ if connection is not None:
 else:
     from sqlalchemy import create_engine
 
-    from repairdesk.store.db import resolve_url
+    from repairdesk.store.location import resolve_url
 
     engine = create_engine(resolve_url(config.get_main_option("sqlalchemy.url") or None))
     with engine.begin() as conn:
