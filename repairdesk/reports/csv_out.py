@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from .formula import neutral
 from .sections import Cell, Minutes, Money, Pct, Section, When
 
 
@@ -23,9 +24,9 @@ def _plain(cell: Cell, tz: ZoneInfo) -> str:
         return "" if cell.value is None else f"{cell.value:.1f}"
     if isinstance(cell, When):
         return cell.value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if cell.value else ""
-    if isinstance(cell, Decimal):
+    if isinstance(cell, (Decimal, int)):
         return str(cell)
-    return str(cell)
+    return neutral(str(cell))
 
 
 def to_csv(sections: list[Section], tz: ZoneInfo) -> bytes:
@@ -34,10 +35,10 @@ def to_csv(sections: list[Section], tz: ZoneInfo) -> bytes:
     for i, section in enumerate(sections):
         if i:
             writer.writerow([])
-        writer.writerow([section.title])
+        writer.writerow([neutral(section.title)])
         if section.note:
-            writer.writerow([section.note])
-        writer.writerow(section.headers)
+            writer.writerow([neutral(section.note)])
+        writer.writerow([neutral(h) for h in section.headers])
         for row in section.rows:
             writer.writerow([_plain(c, tz) for c in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .formula import neutral
 from .sections import Cell, Minutes, Money, Pct, Section, When
 
 MONEY_FORMAT = '"¥"#,##0.00'
@@ -41,7 +42,9 @@ class _Writer:
         cell carrying its number format."""
         from openpyxl.cell import WriteOnlyCell
 
-        if value is None or isinstance(value, (str, int, Decimal)):
+        if isinstance(value, str):
+            return self.text(value)
+        if value is None or isinstance(value, (int, Decimal)):
             return value
         fmt = None
         if isinstance(value, Money):
@@ -60,10 +63,26 @@ class _Writer:
         c.number_format = fmt
         return c
 
+    def text(self, text: str) -> Any:
+        """Text as text: openpyxl stores a string starting with = as a formula. One that a
+        spreadsheet would read as a formula (formula.py, shared with the CSV writer) becomes
+        a string cell with Excel's quote prefix — shown as typed, never evaluated, and still
+        text when someone edits the cell."""
+        from openpyxl.cell import WriteOnlyCell
+
+        if neutral(text) == text:
+            return text
+        c = WriteOnlyCell(self.ws, value=text)
+        c.data_type = "s"
+        c.quotePrefix = True
+        return c
+
     def styled(self, text: str, font: Any, fill: Any = None) -> Any:
         from openpyxl.cell import WriteOnlyCell
 
-        c = WriteOnlyCell(self.ws, value=text)
+        c = self.text(text)
+        if isinstance(c, str):
+            c = WriteOnlyCell(self.ws, value=text)
         c.font = font
         if fill is not None:
             c.fill = fill
@@ -73,7 +92,7 @@ class _Writer:
         if with_title:
             self.ws.append([self.styled(s.title, self.title)])
             if s.note:
-                self.ws.append([s.note])
+                self.ws.append([self.text(s.note)])
         self.ws.append([self.styled(h, self.bold, self.fill) for h in s.headers])
         for row in s.rows:
             self.ws.append([self.cell(c) for c in row])
