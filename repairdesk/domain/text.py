@@ -22,10 +22,9 @@ _BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
 def _keep(ch: str, multiline: bool) -> bool:
     if ch == "\n":
         return multiline
-    cat = unicodedata.category(ch)
-    if cat in ("Cc", "Cs", "Co", "Cn"):
-        return False
-    return ord(ch) not in _BIDI
+    # Cf: invisible format characters — zero-width space/joiners, LRM/RLM and the bidi
+    # controls, the BOM, soft hyphen — make one name look like another, or a name look empty
+    return unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str:
@@ -34,6 +33,7 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
         return ""
     value = _ESCAPES.sub("", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    value = value.replace("\u2028", "\n").replace("\u2029", "\n")  # line/paragraph separators
     if not multiline:
         value = value.replace("\n", " ")
     value = "".join(ch for ch in value if _keep(ch, multiline))
@@ -47,7 +47,15 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
 
 
 def has_escape(value: str) -> bool:
-    """True if `value` carries anything a terminal would interpret."""
-    return any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in value) or any(
+    """True if `value` carries anything a terminal would interpret, or an invisible
+    format character."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\n" for ch in value) or any(
         ord(ch) in _BIDI for ch in value
     )
+
+
+def clean_name(value: str | None) -> str:
+    """A person's name as stored and compared: cleaned as text, then NFKC, so full-width
+    letters and digits, compatibility forms and invisible characters cannot make a second,
+    identical-looking 吴主管 (the roster's names are unique in this form)."""
+    return clean_text(unicodedata.normalize("NFKC", clean_text(value)))

@@ -108,3 +108,19 @@ def test_parse_local_forms():
     for bad in ("25:00", "2026-13-01 10:00", "soon", ""):
         with pytest.raises(ValidationError):
             parse_local(bad, TZ, now)
+
+
+@pytest.mark.parametrize("raw", ["吴主管\u200b", "\u200e吴主管", "吴\u2060主管\ufeff", "吴主管\u200f"])
+def test_invisible_characters_do_not_make_a_second_name(raw):
+    from repairdesk.domain.text import clean_name
+
+    assert clean_name(raw) == "吴主管"
+    assert clean_text(raw) == "吴主管"
+
+
+def test_an_invisible_name_is_empty_and_full_width_is_folded():
+    from repairdesk.domain.text import clean_name
+
+    assert clean_name("\u200b") == "" and clean_name("\u200b\u200d\u2063") == ""
+    assert clean_name("Ｌｉ　Ｊｉｎｇ１") == "Li Jing1"
+    assert clean_text("一行\u2028两行", multiline=True) == "一行\n两行"
