@@ -37,6 +37,7 @@ def backup(
     ctx: typer.Context,
     to: Optional[Path] = typer.Option(None, "--to", help=_(
         "Write the copy here (default: the backup folder, named by date and time).")),
+    force: bool = typer.Option(False, "--force", help=_("Replace the file if it exists.")),
     if_due: bool = typer.Option(False, "--if-due", help=_(
         "Only if today's nightly backup is due (for cron, e.g. every 15 minutes).")),
 ) -> None:
@@ -51,7 +52,7 @@ def backup(
             out(_("No backup due."))
             return
     else:
-        check = svc.backup_now(config, url, now, to)
+        check = svc.backup_now(config, url, now, to, force=force)
     out(_summary(check))
 
 

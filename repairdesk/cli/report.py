@@ -20,6 +20,7 @@ FORMAT = typer.Option("table", "--format", "-f", show_default=False,
                       help=_("table, csv, xlsx or pdf."))
 OUT = typer.Option(None, "--out", "-o", help=_(
     "Write to this file (xlsx and pdf: default repairdesk-<report>.<format> here)."))
+FORCE = typer.Option(False, "--force", help=_("Replace the file if it exists."))
 
 
 class _Bar:
@@ -52,27 +53,25 @@ class _Bar:
             self.progress.stop()
 
 
-def _write(data: bytes, fmt: Any, target: Optional[str], default_name: str) -> None:
-    from ..errors import RepairdeskError
+def _write(data: bytes, fmt: Any, target: Optional[str], default_name: str,
+           force: bool = False) -> None:
     from ..reports.export import Format
 
     if target is None and fmt in (Format.TABLE, Format.CSV):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    from ..files import write_private
+
     path = Path(target or f"{default_name}.{fmt.value}")
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise RepairdeskError(_("Cannot write {path}: {error}").format(
-            path=path, error=exc.strerror)) from None
+    write_private(path, data, replace=force)
     out(str(path))
 
 
 @app.command("month", help=_("The monthly statistics table (YYYY-MM, default: this month)."))
 def month(ctx: typer.Context,
           key: Optional[str] = typer.Argument(None, metavar="YYYY-MM"),
-          fmt: str = FORMAT, target: Optional[str] = OUT) -> None:
+          fmt: str = FORMAT, target: Optional[str] = OUT, force: bool = FORCE) -> None:
     from ..reports.export import export_month, parse_format
     from ..services.reports import current_month, month_key, parse_month
 
@@ -84,21 +83,22 @@ def month(ctx: typer.Context,
         data = export_month(desk, key, kind, progress=bar)
     finally:
         bar.close()
-    _write(data, kind, target, f"repairdesk-month-{key}")
+    _write(data, kind, target, f"repairdesk-month-{key}", force)
 
 
 @app.command("day", help=_(
     "The daily check: orders issued and not yet returned, and repeat reports (default: today)."))
 def day(ctx: typer.Context,
         date_: Optional[str] = typer.Argument(None, metavar="DATE"),
-        fmt: str = FORMAT, target: Optional[str] = OUT) -> None:
+        fmt: str = FORMAT, target: Optional[str] = OUT, force: bool = FORCE) -> None:
     from ..reports.export import export_day, parse_format
     from ..services.daily import parse_day
 
     desk = desk_of(ctx)
     kind = parse_format(fmt)
     when = parse_day(desk, date_)
-    _write(export_day(desk, when, kind), kind, target, f"repairdesk-day-{when.isoformat()}")
+    _write(export_day(desk, when, kind), kind, target, f"repairdesk-day-{when.isoformat()}",
+           force)
 
 
 def register(root: typer.Typer) -> None:

@@ -87,14 +87,35 @@ def _owner_only(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def backup_file(db_file: Path, target: Path) -> Path:
-    """Copy the book to `target` with the online backup API (safe while desks write)."""
+STALE_PART_S = 3600  # a .part older than this was left by a backup that was killed
+
+
+def _remove_stale_parts(folder: Path, now: float) -> None:
+    for part in folder.glob("*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_PART_S:
+                part.unlink()
+        except OSError:
+            pass
+
+
+def backup_file(db_file: Path, target: Path, *, force: bool = False) -> Path:
+    """Copy the book to `target` with the online backup API (safe while desks write).
+    An existing `target` is replaced only with `force` (`backup --to FILE --force`)."""
+    import time
+
     if not db_file.exists():
         raise StoreError(_("There is no database at {path}.").format(path=db_file))
     if target.resolve() == db_file.resolve():
         raise ValidationError(_("The backup cannot overwrite the database itself."), "to")
+    if target.exists() and not force:
+        raise ValidationError(_("{path} already exists: add --force to replace it.").format(
+            path=target), "to")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(target.parent, 0o700)
+        _remove_stale_parts(target.parent, time.time())
         partial = target.with_name(target.name + ".part")
         partial.unlink(missing_ok=True)
         _owner_only(partial)
@@ -169,13 +190,14 @@ def chain_problem(con: sqlite3.Connection) -> str | None:
     return None
 
 
-def backup_now(config: Config, url: str, now: datetime, to: Path | None = None) -> BookCheck:
+def backup_now(config: Config, url: str, now: datetime, to: Path | None = None, *,
+               force: bool = False) -> BookCheck:
     """Back the book up (to `to`, else the backup folder) and verify the copy."""
     db_file = sqlite_path(url)
     if to is None:
         stamp = now.astimezone(config.tz).strftime("%Y%m%d-%H%M%S")
         to = backup_dir(config, db_file) / f"{PREFIX}{stamp}{SUFFIX}"
-    check = verify_file(backup_file(db_file, to))
+    check = verify_file(backup_file(db_file, to, force=force))
     if not check.ok:
         raise StoreError(_("The backup {path} does not verify: {problem}").format(
             path=to, problem=check.problem))
