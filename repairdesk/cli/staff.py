@@ -19,14 +19,18 @@ def add(
     phone: str = typer.Option("", "--phone", help=_("Phone number (for escalation calls).")),
     pin_stdin: bool = typer.Option(False, "--pin-stdin", help=_(
         "Read the new signing PIN from standard input.")),
+    skills: str = typer.Option("", "--skills", help=_(
+        "Categories a technician handles, from the configured list, e.g. 水,电.")),
 ) -> None:
     from ..services.signing import hash_pin
-    from ..services.staff import add_staff, parse_role
+    from ..services.staff import add_staff, parse_role, parse_skills
 
     desk = desk_of(ctx)
+    staff_role = parse_role(role)
+    handles = parse_skills(skills, desk.config.categories)
     # hash before writing: a bad PIN must not leave a half-made staff member behind
     pin_hash = hash_pin(read_pin(pin_stdin, _("New PIN: "), confirm=True)) if pin_stdin else None
-    member = add_staff(desk, name, parse_role(role), phone, pin_hash=pin_hash)
+    member = add_staff(desk, name, staff_role, phone, pin_hash=pin_hash, skills=handles)
     out(_("Added {name} ({role}).").format(name=member.name, role=member.role.label))
 
 
@@ -70,11 +74,12 @@ def list_(
     members = list_staff(desk_of(ctx), active_only=active)
     if as_json:
         echo_json([{"name": m.name, "role": m.role.value, "phone_masked": mask_phone(m.phone),
-                    "active": m.active, "has_pin": m.has_pin} for m in members])
+                    "active": m.active, "has_pin": m.has_pin, "skills": list(m.skills)}
+                   for m in members])
         return
     for m in members:
         state = _("active") if m.active else _("inactive")
-        out(f"{m.name}\t{m.role.label}\t{mask_phone(m.phone)}\t{state}")
+        out(f"{m.name}\t{m.role.label}\t{mask_phone(m.phone)}\t{state}\t{'、'.join(m.skills)}")
 
 
 @app.command("deactivate", help=_("Mark a staff member inactive (kept in the records)."))

@@ -41,6 +41,7 @@ class LogKind:
     PIN = "pin"
     LOCKOUT = "lockout"
     SHIFT = "shift"
+    ROSTER = "roster"            # staff added or removed (by a supervisor, or the setup)
 
 
 def entry_hash(e: DutyLogEntry | dict[str, Any], prev_hash: str) -> str:

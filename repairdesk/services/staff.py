@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -25,11 +27,34 @@ class StaffMember:
     phone: str
     active: bool
     has_pin: bool
+    skills: tuple[str, ...] = ()  # the categories a technician handles
 
 
 def _member(row: Staff) -> StaffMember:
     return StaffMember(row.id or 0, row.name, Role(row.role), row.phone, row.active,
-                       bool(row.pin_hash))
+                       bool(row.pin_hash), split_skills(row.skills))
+
+
+def member(row: Staff) -> StaffMember:
+    """The roster's view of a staff row."""
+    return _member(row)
+
+
+def split_skills(stored: str | None) -> tuple[str, ...]:
+    return tuple(s for s in (stored or "").split(",") if s)
+
+
+def parse_skills(raw: str | Sequence[str], categories: Sequence[str]) -> tuple[str, ...]:
+    """Category names as typed ("水,电", "水 电", "水、电") or as a list, checked against the
+    configured categories; returned in the configuration's order, each once."""
+    words = re.split(r"[,，、;；\s]+", raw) if isinstance(raw, str) else list(raw)
+    wanted = {clean_text(w) for w in words} - {""}
+    unknown = sorted(wanted - set(categories))
+    if unknown:
+        raise ValidationError(
+            _("Unknown category {names}; the categories are: {all}.").format(
+                names="、".join(unknown), all="、".join(categories)), "skills")
+    return tuple(c for c in categories if c in wanted)
 
 
 def parse_role(raw: str) -> Role:
@@ -43,7 +68,15 @@ def parse_role(raw: str) -> Role:
 
 
 def add_staff(desk: Desk, name: str, role: Role, phone: str = "",
-              pin_hash: str | None = None) -> StaffMember:
+              pin_hash: str | None = None, skills: str | Sequence[str] = ()) -> StaffMember:
+    with desk.store.write() as session:
+        return _member(insert_staff(session, desk, name, role, phone, pin_hash, skills))
+
+
+def insert_staff(session: Session, desk: Desk, name: str, role: Role, phone: str = "",
+                 pin_hash: str | None = None, skills: str | Sequence[str] = ()) -> Staff:
+    """Add one person inside the caller's transaction (the roster writes its log entry in
+    the same one)."""
     name = clean_text(name)
     if not name:
         raise ValidationError(_("A name is required."), "name")
@@ -51,14 +84,14 @@ def add_staff(desk: Desk, name: str, role: Role, phone: str = "",
         raise ValidationError(_("Name is too long (at most {n} characters).").format(n=NAME_MAX),
                               "name")
     phone = normalise_phone(phone)
-    with desk.store.write() as session:
-        if session.exec(select(Staff).where(Staff.name == name)).first():
-            raise ValidationError(_("Staff member {name} already exists.").format(name=name), "name")
-        row = Staff(name=name, role=role.value, phone=phone, active=True, pin_hash=pin_hash,
-                    created_at=desk.now())
-        session.add(row)
-        session.flush()
-        return _member(row)
+    handles = parse_skills(skills, desk.config.categories)
+    if session.exec(select(Staff).where(Staff.name == name)).first():
+        raise ValidationError(_("Staff member {name} already exists.").format(name=name), "name")
+    row = Staff(name=name, role=role.value, phone=phone, active=True, pin_hash=pin_hash,
+                created_at=desk.now(), skills=",".join(handles))
+    session.add(row)
+    session.flush()
+    return row
 
 
 def list_staff(desk: Desk, active_only: bool = False) -> list[StaffMember]:

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def dt_field(nullable: bool = False, index: bool = False) -> Any:
@@ -33,6 +33,8 @@ class Staff(SQLModel, table=True):
     active: bool = True
     pin_hash: Optional[str] = None
     created_at: datetime = dt_field()
+    # the categories a technician handles, names joined by "," (migration 0004)
+    skills: str = ""
 
 
 class Ticket(SQLModel, table=True):

@@ -161,3 +161,36 @@ def test_unknown_revision_is_refused(db_url: str) -> None:
 def test_metadata_knows_every_table() -> None:
     names = {t.__table__.name for t in dbmod._all_tables()}
     assert names <= set(SQLModel.metadata.tables)
+
+
+def test_0004_gives_existing_staff_empty_skills(db_url: str, clock) -> None:
+    """A book at 0003 with a roster: the upgrade adds staff.skills, empty for everyone, and
+    the roster keeps working (a technician's categories can be set afterwards)."""
+    from alembic import command
+
+    from repairdesk.domain.enums import Role
+    from repairdesk.services.staff import add_staff, list_staff
+
+    engine = create_engine(_engine_url(db_url))
+    with engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), "0003")
+        # as the release with schema 3 leaves it (open_store writes the version)
+        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
+        conn.execute(text(
+            "INSERT INTO staff (name, role, phone, active, created_at) VALUES "
+            "('张建国', 'technician', '13900000011', :t, '2026-11-22 02:00:00.000000')"),
+            {"t": True})
+        assert "skills" not in {c["name"] for c in inspect(conn).get_columns("staff")}
+    engine.dispose()
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    try:
+        with desk.store.read() as session:
+            conn = session.connection()
+            assert migrate.current_revision(conn) == "0004"
+            assert conn.execute(text("SELECT skills FROM staff")).scalar() == ""
+            assert conn.execute(text(
+                "SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "4"
+        add_staff(desk, "王师傅", Role.TECHNICIAN, skills=("水", "电"))
+        assert {m.name: m.skills for m in list_staff(desk)} == {"张建国": (), "王师傅": ("水", "电")}
+    finally:
+        desk.close()
