@@ -78,6 +78,32 @@ def list_(
                        r.intake.content[:30].replace("\n", " ")]))
 
 
+@app.command("search", help=_("Search all tickets as the desk's / does: number, room, caller, "
+                                "words, or a phone by its full number or last four digits."))
+def search(
+    ctx: typer.Context,
+    words: list[str] = typer.Argument(..., metavar="WORDS"),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
+    limit: int = typer.Option(200, "--limit", help=_("At most this many.")),
+) -> None:
+    from ..domain.timeparse import fmt_local
+    from ..services.serialize import ticket_dict
+    from ..services.tickets import search_tickets
+
+    desk = desk_of(ctx)
+    records, total = search_tickets(desk, " ".join(words), limit=max(1, min(limit, 10000)))
+    if as_json:
+        echo_json({"total": total,
+                   "tickets": [ticket_dict(r, desk.config.tz) for r in records]})
+        return
+    for r in records:
+        out("\t".join([r.ticket_no, fmt_local(r.intake.received_at, desk.config.tz),
+                       r.status.label, r.intake.room, r.intake.caller,
+                       r.intake.content[:30].replace("\n", " ")]))
+    err_line = _("{shown} of {total} found.").format(shown=len(records), total=total)
+    typer.echo(err_line, err=True)
+
+
 @app.command("show", help=_("Show one ticket with its history."))
 def show(
     ctx: typer.Context,

@@ -7,7 +7,10 @@ space-separated tokens:
 - a run of Chinese (CJK) characters gives one token per position: the bigram starting there,
   and the last character alone (停电跳闸 -> 停电 电跳 跳闸 闸);
 - a run of letters/digits is one lower-cased word (BX-20261122-0012 -> bx 20261122 0012);
-  a phone number also gives its last four digits, so the clerk can type the tail.
+- a phone number is findable by the full number or its last four digits only (domain.md,
+  Privacy): it is indexed as two opaque tokens, a hash of the full digits and one of the last
+  four, and a query of digits also looks for those hashes. A prefix search (`138…`) therefore
+  never reaches a phone, so the masked digits cannot be recovered by narrowing.
 
 A query is tokenized the same way and searched as one phrase; a Chinese run ending the query
 gives only its bigrams (or a prefix for a single character) and the last word is a prefix, so
@@ -48,12 +51,44 @@ def doc_tokens(text: str) -> str:
     return " ".join(out)
 
 
+FORMAT = "2"  # meta 'search_format': 2 = phones as opaque tokens (a rebuild on upgrade)
+PHONE_TAIL = 4
+
+
+def phone_token(digits: str) -> str:
+    """The opaque index token of a full phone number or of its last four digits: letters and
+    digits only (FTS5's tokenizer keeps it whole), and no prefix of it says anything."""
+    import hashlib
+
+    return "ph" + hashlib.blake2b(f"phone:{digits}".encode(), digest_size=10).hexdigest()
+
+
+def phone_tokens(phone: str) -> list[str]:
+    main = phone.split("-")[0]  # stored as digits, "-ext" after an extension
+    digits = "".join(ch for ch in main if ch.isdigit())
+    if not digits:
+        return []
+    out = [phone_token(digits)]
+    if len(digits) > PHONE_TAIL:
+        out.append(phone_token(digits[-PHONE_TAIL:]))
+    return out
+
+
 def doc_body(ticket_no: str, room: str, caller: str, phone: str, content: str) -> str:
     """The indexed text of one ticket."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    tail = digits[-4:] if len(digits) > 4 else ""
     return " ".join(p for p in (doc_tokens(ticket_no), doc_tokens(room), doc_tokens(caller),
-                                digits, tail, doc_tokens(content)) if p)
+                                *phone_tokens(phone), doc_tokens(content)) if p)
+
+
+def _phone_query(query: str) -> str | None:
+    """The digits of a query that may be a phone number (its last four, or a full number of
+    at least seven digits), else None."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if not digits or re.sub(r"[\s\-+()]", "", query) != digits:
+        return None
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]  # +86 138…
+    return digits if len(digits) == PHONE_TAIL or len(digits) >= 7 else None
 
 
 def match_expr(query: str) -> str | None:
@@ -77,7 +112,11 @@ def match_expr(query: str) -> str | None:
             toks.append(run.lower())
             prefix = last
     # tokens hold only letters, digits and CJK: no quotes to escape
-    return '"' + " ".join(toks) + '"' + ("*" if prefix else "")
+    expr = '"' + " ".join(toks) + '"' + ("*" if prefix else "")
+    phone = _phone_query(query)
+    if phone is not None:
+        expr += f' OR "{phone_token(phone)}"'
+    return expr
 
 
 # ---------------------------------------------------------------- schema and upkeep
@@ -97,14 +136,23 @@ def create_sql() -> str:
 
 
 def install(conn: Any, dialect: str) -> None:
-    """Create the search index (SQLite); called from the schema step. No-op elsewhere."""
-    if dialect != "sqlite" or has_index(conn):
+    """Create the search index (SQLite); called from the schema step. No-op elsewhere.
+    An index of an older format (phones as plain digits) is rebuilt."""
+    if dialect != "sqlite":
+        return
+    has_meta = _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+    current = has_index(conn) and has_meta and (_exec(
+        conn, "SELECT value FROM meta WHERE key = 'search_format'").fetchone() or [None])[0]
+    if current == FORMAT:
         return
     _exec(conn, create_sql())
     # an older book upgraded in place: index what is already there
     if _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = 'ticket'").fetchone() and \
             _exec(conn, "SELECT 1 FROM ticket LIMIT 1").fetchone():
         rebuild(conn)
+    if has_meta:
+        _exec(conn, "DELETE FROM meta WHERE key = 'search_format'")
+        _exec(conn, "INSERT INTO meta(key, value) VALUES ('search_format', ?)", (FORMAT,))
 
 
 def has_index(conn: Any) -> bool:
@@ -169,14 +217,24 @@ def _search_like(conn: Any, query: str, limit: int) -> tuple[list[int], int]:
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     op = "ILIKE" if _is_pg(conn) else "LIKE"
     cond = " OR ".join(f"{c} {op} :p ESCAPE '\\'" for c in
-                       ("ticket_no", "room", "caller", "content", "phone"))
+                       ("ticket_no", "room", "caller", "content"))
+    params: dict[str, Any] = {"p": pattern}
+    phone = _phone_query(query)
+    if phone is not None:
+        # the phone by its full number or its last four digits, never by a part
+        if len(phone) == PHONE_TAIL:
+            cond += " OR phone LIKE :tail OR phone LIKE :tail_ext"
+            params["tail"], params["tail_ext"] = "%" + phone, "%" + phone + "-%"
+        else:
+            cond += " OR phone = :full"
+            params["full"] = phone
     from sqlalchemy import text
 
     ids = [r[0] for r in conn.execute(
         text(f"SELECT id FROM ticket WHERE {cond} ORDER BY id DESC LIMIT :n"),
-        {"p": pattern, "n": limit}).fetchall()]
+        dict(params, n=limit)).fetchall()]
     total = conn.execute(text(f"SELECT count(*) FROM ticket WHERE {cond}"),
-                         {"p": pattern}).scalar_one()
+                         params).scalar_one()
     return ids, int(total)
 
 
