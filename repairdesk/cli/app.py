@@ -67,6 +67,9 @@ def _register() -> None:
 
     fees_cli.register(app, tickets.app)
     report_cli.register(app)
+    from . import doctor as doctor_cli
+
+    doctor_cli.register(app)
     for extra in _EXTRAS:
         extra(app)
 
