@@ -14,7 +14,9 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..i18n import _
+from .enums import Action
 from .text import clean_text
+from .ticket import TicketRecord
 
 CENT = Decimal("0.01")
 MONEY_MAX = Decimal("1000000")
@@ -246,6 +248,32 @@ def make_bill(items: list[ItemUse], materials: list[MaterialUse], schedule: FeeS
     if not lines:
         raise ValidationError(_("Nothing to charge: give at least one item or material."), "item")
     return Bill(tuple(lines), agreed=agreed)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """维修班长's fee/feasibility assessment of an out-of-scope job (000 十A, 003 5.3)."""
+
+    fee: Decimal
+    leader: str
+    feasible: bool
+    at: datetime
+
+
+def latest_assessment(record: TicketRecord) -> Assessment | None:
+    for event in reversed(record.events):
+        if event.action is Action.ASSESS:
+            return Assessment(Decimal(event.data["fee"]), event.data.get("leader", event.by),
+                              bool(event.data.get("feasible", True)), event.at)
+    return None
+
+
+def latest_bill(record: TicketRecord) -> Bill | None:
+    """The bill in force: the last CHARGE event (an earlier one was a correction)."""
+    for event in reversed(record.events):
+        if event.action is Action.CHARGE:
+            return Bill.from_data(event.data)
+    return None
 
 
 def parse_schedule(raw: dict[str, Any]) -> FeeSchedule:

@@ -57,7 +57,7 @@ def load_board(desk: Desk) -> Board:
     """Everything the main screen needs after a change."""
     from .shifts import current_holder, header_text
     from .staff import list_staff
-    from .tickets import working_set
+    from .ticket_records import working_set
 
     marker = change_marker(desk)
     return Board(

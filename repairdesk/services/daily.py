@@ -23,7 +23,8 @@ from ..i18n import N_, _
 from ..store.tables import Ticket
 from .desk import Desk
 from .signoff import NOT_RETURNED  # the same "not back at the desk" as the morning review
-from .tickets import Step, _records, _step
+from .ticket_records import records_of
+from .tickets import Step, _step
 
 RETURNED = (Status.RETURNED, Status.CALLBACK, Status.CLOSED)
 
@@ -116,7 +117,7 @@ def day_report(desk: Desk, day: date | None = None) -> DayReport:
         open_rows = list(session.exec(select(Ticket).where(
             Ticket.site == site, Ticket.registered_at >= start, Ticket.registered_at < end,
             col(Ticket.status).in_([s.value for s in NOT_RETURNED])).order_by(col(Ticket.id))))
-        records = _records(session, open_rows)
+        records = records_of(session, open_rows)
         repeats = list(session.exec(select(Ticket).where(
             Ticket.site == site, Ticket.registered_at >= since, Ticket.registered_at < end,
             col(Ticket.repeat_of).is_not(None), Ticket.status != Status.VOIDED.value)

@@ -5,14 +5,14 @@ and both stay in the history."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from ..domain import validation as v
 from ..domain.enums import Action, Role, ServiceType
-from ..domain.fees import (
-    Bill, ItemUse, MaterialUse, make_bill, parse_money, parse_qty,
+from ..domain.fees import (  # the readers are re-exported: callers know them from here
+    Assessment, Bill, ItemUse, MaterialUse, latest_assessment, latest_bill, make_bill,
+    parse_money, parse_qty,
 )
 from ..domain.text import clean_text
 from ..domain.ticket import TicketRecord
@@ -24,33 +24,10 @@ from .desk import Desk
 from .staff import find_staff
 from .tickets import Step, _step, get_ticket
 
+__all__ = ["ASSESSORS", "Assessment", "assess_ticket", "charge_ticket", "latest_assessment",
+           "latest_bill", "parse_item", "parse_material", "quote"]
+
 ASSESSORS = (Role.TEAM_LEADER, Role.SUPERVISOR, Role.MANAGER)
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """维修班长's fee/feasibility assessment of an out-of-scope job (000 十A, 003 5.3)."""
-
-    fee: Decimal
-    leader: str
-    feasible: bool
-    at: datetime
-
-
-def latest_assessment(record: TicketRecord) -> Assessment | None:
-    for event in reversed(record.events):
-        if event.action is Action.ASSESS:
-            return Assessment(Decimal(event.data["fee"]), event.data.get("leader", event.by),
-                              bool(event.data.get("feasible", True)), event.at)
-    return None
-
-
-def latest_bill(record: TicketRecord) -> Bill | None:
-    """The bill in force: the last CHARGE event (an earlier one was a correction)."""
-    for event in reversed(record.events):
-        if event.action is Action.CHARGE:
-            return Bill.from_data(event.data)
-    return None
 
 
 def _leader(desk: Desk, name: str) -> Staff:

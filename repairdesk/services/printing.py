@@ -28,7 +28,7 @@ from ..printing.settings import Backend, Format, print_settings
 from ..store.tables import PrintJob, Ticket, TicketEvent
 from . import work_orders
 from .desk import Desk
-from .tickets import get_ticket
+from .ticket_records import get_ticket
 
 MAX_COPIES = 9
 # a job still `printing` this long after it started was cut off (the desk closed mid-print)

@@ -18,15 +18,15 @@ def reveal_phone(desk: Desk, ticket_no: str, supervisor: str, pin: str) -> str:
     The PIN goes through signing.authenticate, so wrong PINs are recorded and lock the
     person out exactly as for signatures."""
     from .signing import authenticate
-    from .tickets import _row  # the one place that knows how ticket numbers are looked up
+    from .ticket_records import ticket_row  # the one place that knows how numbers are looked up
 
     with desk.store.read() as session:
-        row = _row(session, ticket_no)  # an unknown number costs no PIN attempt
+        row = ticket_row(session, ticket_no)  # an unknown number costs no PIN attempt
         if not row.phone:
             raise NotFound(_("Ticket {no} has no phone number.").format(no=row.ticket_no))
     signer = authenticate(desk, supervisor, pin, roles=REVEALERS)
     with desk.store.write() as session:
-        row = _row(session, ticket_no)
+        row = ticket_row(session, ticket_no)
         dutylog.append(
             session, site=row.site, at=desk.now(), kind=dutylog.LogKind.REVEAL,
             author=signer.name, ticket_no=row.ticket_no, data={"what": "phone"},

@@ -32,7 +32,8 @@ from ..store.tables import SlaNotice
 from . import dutylog
 from .desk import Desk
 from .staff import StaffMember, list_staff
-from .tickets import Step, _step, get_ticket, working_set
+from .ticket_records import get_ticket, working_set
+from .tickets import Step, _step
 
 
 @dataclass(frozen=True)

@@ -6,33 +6,30 @@ the events) is brought up to date, and any automatic duty-log entry is written â
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, union
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from ..domain import validation as v
 from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
 from ..domain.intake import urgent_matches
 from ..domain.text import clean_text
-from ..domain.ticket import (
-    AMENDABLE, Event, Intake, TicketRecord, apply, check_step, fold,
-)
+from ..domain.ticket import AMENDABLE, Event, Intake, TicketRecord, apply, check_step
 from ..domain.timeparse import parse_local
-from ..errors import NotFound, ValidationError
+from ..errors import ValidationError
 from ..i18n import _
-from ..store import search
-from ..store.db import Store, next_in_sequence
+from ..store.db import next_in_sequence
 from ..store.tables import Ticket, TicketEvent
 from . import dutylog
 from .desk import Desk
 from .sla_outcomes import store_outcome
 from .staff import require_technician
-
+from .ticket_records import (  # reading: re-exported, callers know it from here
+    OPEN_STATUSES, duty_day_start, get_ticket, index_row, list_tickets, record_of, records_of,
+    search_tickets, ticket_row, working_set,
+)
 
 @dataclass
 class IntakeForm:
@@ -111,154 +108,6 @@ def suggest_urgent(desk: Desk, content: str) -> list[str]:
     return urgent_matches(content, desk.config.urgent_keywords)
 
 
-# ---------------------------------------------------------------- reading
-
-
-def _event(row: TicketEvent) -> Event:
-    return Event(at=row.at, action=Action(row.action), by=row.by, note=row.note,
-                 data=dict(row.data), seq=row.seq)
-
-
-def _intake(row: Ticket) -> Intake:
-    return Intake(
-        received_at=row.received_at, room=row.room, caller=row.caller, content=row.content,
-        phone=row.phone, scope=Scope(row.scope), category=row.category,
-        urgency=Urgency(row.urgency), appointment_at=row.appointment_at,
-        channel=Channel(row.channel), service_type=ServiceType(row.service_type),
-        owner_parts=row.owner_parts, verify_code=row.verify_code,
-    )
-
-
-def _record(row: Ticket, events: list[TicketEvent]) -> TicketRecord:
-    evs = tuple(_event(e) for e in sorted(events, key=lambda e: e.seq))
-    return TicketRecord(
-        ticket_no=row.ticket_no, intake=_intake(row), state=fold(list(evs)), events=evs,
-        registered_at=row.registered_at, registered_by=row.registered_by, repeat_of=row.repeat_of,
-    )
-
-
-def _records(session: Session, rows: list[Ticket]) -> list[TicketRecord]:
-    if not rows:
-        return []
-    ids = [r.id for r in rows]
-    by_ticket: dict[int, list[TicketEvent]] = {i: [] for i in ids if i is not None}
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
-        for e in session.exec(select(TicketEvent).where(col(TicketEvent.ticket_id).in_(part))):
-            by_ticket[e.ticket_id].append(e)
-    return [_record(r, by_ticket[r.id or 0]) for r in rows]
-
-
-def _load_records(session: Session, ids: list[int]) -> dict[int, TicketRecord]:
-    """Records of these tickets by id, read as plain rows (no ORM objects: the working set
-    and search results are read-only, and this is several times faster)."""
-    conn = session.connection()
-    tickets, events = Ticket.__table__, TicketEvent.__table__  # type: ignore[attr-defined]
-    rows: dict[int, Any] = {}
-    by_ticket: dict[int, list[Any]] = {}
-    for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
-        rows.update((r.id, r) for r in conn.execute(
-            sa_select(tickets).where(tickets.c.id.in_(part))))
-        for e in conn.execute(sa_select(events).where(events.c.ticket_id.in_(part))):
-            by_ticket.setdefault(e.ticket_id, []).append(e)
-    return {tid: _record(row, by_ticket.get(tid, [])) for tid, row in rows.items()}
-
-
-def _row(session: Session, ticket_no: str, lock: bool = False) -> Ticket:
-    q = select(Ticket).where(Ticket.ticket_no == clean_text(ticket_no).upper())
-    if lock:
-        q = q.with_for_update()
-    row = session.exec(q).first()
-    if row is None:
-        raise NotFound(_("No ticket {no}.").format(no=clean_text(ticket_no)))
-    return row
-
-
-def get_ticket(desk: Desk, ticket_no: str) -> TicketRecord:
-    with desk.store.read() as session:
-        row = _row(session, ticket_no)
-        return _records(session, [row])[0]
-
-
-def list_tickets(desk: Desk, open_only: bool = False, limit: int | None = None,
-                 since: datetime | None = None) -> list[TicketRecord]:
-    with desk.store.read() as session:
-        q = select(Ticket)
-        if open_only:
-            q = q.where(col(Ticket.status).in_(OPEN_STATUSES))
-        if since is not None:
-            q = q.where(Ticket.registered_at >= since)
-        q = q.order_by(col(Ticket.received_at).desc(), col(Ticket.id).desc())
-        if limit:
-            q = q.limit(limit)
-        return _records(session, list(session.exec(q)))
-
-
-def duty_day_start(desk: Desk, at: datetime | None = None) -> datetime:
-    """The start (UTC) of the duty day containing `at`: 08:30 local by default (001 ç¯‡5)."""
-    cfg = desk.config
-    local = (at or desk.now()).astimezone(cfg.tz)
-    start = local.replace(hour=cfg.duty_day_start.hour, minute=cfg.duty_day_start.minute,
-                          second=0, microsecond=0)
-    if local < start:
-        start -= timedelta(days=1)
-    return start.astimezone(timezone.utc)
-
-
-# open = not closed or voided, spelt as IN so the (status, received_at) index answers it
-OPEN_STATUSES = [s.value for s in Status if s.is_open]
-
-# Records of the working set by ticket id, with the newest event id they were built from.
-# Events are append-only and the ticket row changes only with a new event, so an unchanged
-# newest event id means an unchanged record: a reload rebuilds only the tickets that moved.
-_BUILT: weakref.WeakKeyDictionary[Store, dict[int, tuple[int, TicketRecord]]] = (
-    weakref.WeakKeyDictionary())
-
-
-def working_set(desk: Desk) -> list[TicketRecord]:
-    """What the desk watches: every open ticket, plus everything registered this duty day."""
-    since = duty_day_start(desk)
-    ids = union(select(Ticket.id).where(col(Ticket.status).in_(OPEN_STATUSES)),
-                select(Ticket.id).where(col(Ticket.registered_at) >= since))
-    newest = (select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == Ticket.id)
-              .scalar_subquery())
-    q = (select(Ticket.id, newest).where(col(Ticket.id).in_(ids))
-         .order_by(col(Ticket.received_at)))
-    built = _BUILT.get(desk.store, {})
-    with desk.store.read() as session:
-        marks = [(tid, last or 0) for tid, last in session.exec(q)]
-        stale = [tid for tid, last in marks if built.get(tid, (None,))[0] != last]
-        if stale:
-            last_of = dict(marks)
-            fresh = _load_records(session, stale)
-            built = {**built, **{tid: (last_of[tid], rec) for tid, rec in fresh.items()}}
-    built = {tid: built[tid] for tid, _last in marks if tid in built}
-    _BUILT[desk.store] = built
-    return [built[tid][1] for tid, _last in marks if tid in built]
-
-
-def search_tickets(desk: Desk, query: str, limit: int = 200) -> tuple[list[TicketRecord], int]:
-    """Tickets whose number, room/place, caller, content or phone contains `query`: the
-    first `limit`, newest first, and the total count (store/search.py: bigram FTS5 index)."""
-    text = clean_text(query)
-    if not text:
-        return [], 0
-    with desk.store.read() as session:
-        ids, total = search.search_ids(session.connection(), desk.store.dialect, text, limit)
-        if not ids:
-            return [], total
-        found = _load_records(session, ids)
-        return [found[i] for i in ids if i in found], total
-
-
-def _index(desk: Desk, session: Session, row: Ticket) -> None:
-    """Keep the search index in the ticket's own transaction."""
-    assert row.id is not None
-    search.index_ticket(session.connection(), desk.store.dialect, row.id, row.ticket_no,
-                        row.room, row.caller, row.phone, row.content)
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -297,7 +146,7 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
         )
         session.add(row)
         session.flush()
-        _index(desk, session, row)
+        index_row(desk, session, row)
         data: dict[str, Any] = {"intake": {k: getattr(intake, k) for k in asdict(intake)}}
         note = ""
         if back_entered:
@@ -308,7 +157,7 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
         session.add(TicketEvent(ticket_id=row.id, seq=1, at=intake.received_at, recorded_at=now,
                                 action=Action.REGISTER.value, by=by, note=note, data=data))
         session.flush()
-        record = _records(session, [row])[0]
+        record = records_of(session, [row])[0]
         store_outcome(desk, session, row.id, record)
         return record
 
@@ -332,10 +181,10 @@ def _step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: str = ""
     note = v.validate_note(note)
     now = desk.now()
     with desk.store.write() as session:
-        row = _row(session, ticket_no, lock=True)
+        row = ticket_row(session, ticket_no, lock=True)
         events = list(session.exec(
             select(TicketEvent).where(TicketEvent.ticket_id == row.id).order_by(TicketEvent.seq)))
-        record = _record(row, events)
+        record = record_of(row, events)
         when = now if at is None else (
             at if isinstance(at, datetime) else parse_local(at, desk.config.tz, now, "at"))
         last_at = record.events[-1].at if record.events else row.received_at
@@ -369,14 +218,14 @@ def _step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: str = ""
         session.add(row)
         if action is Action.AMEND:
             session.flush()
-            _index(desk, session, row)
+            index_row(desk, session, row)
         if step.log_kind:
             dutylog.append(session, site=row.site, at=now, kind=step.log_kind, author=by,
                            text=step.log_text, ticket_no=row.ticket_no, data=step.data)
         session.flush()
         events = list(session.exec(
             select(TicketEvent).where(TicketEvent.ticket_id == row.id).order_by(TicketEvent.seq)))
-        record = _record(row, events)
+        record = record_of(row, events)
         store_outcome(desk, session, row.id, record)
         return record
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ..domain.enums import ServiceType, Urgency
+from ..domain.fees import latest_assessment, latest_bill
 from ..domain.ticket import TicketRecord
 from ..printing.base import Document
 from ..printing.settings import Format, PrintSettings, print_settings
@@ -39,8 +40,6 @@ def quoted_fee(record: TicketRecord) -> Decimal | None:
     """The bill in force, else the team leader's assessed fee; None before either."""
     if record.intake.service_type is ServiceType.FREE:
         return None
-    from .fees import latest_assessment, latest_bill
-
     bill = latest_bill(record)
     if bill is not None:
         return bill.total

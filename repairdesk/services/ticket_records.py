@@ -1,0 +1,170 @@
+"""Reading tickets out of the book: a ticket's record (its row and the fold of its events), the
+list, the search, and the working set the desk watches.
+
+Below the lifecycle (ticket_steps.py) and the print queue, which both read through here.
+"""
+
+from __future__ import annotations
+
+import weakref
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, union
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
+from ..domain.text import clean_text
+from ..domain.ticket import Event, Intake, TicketRecord, fold
+from ..errors import NotFound
+from ..i18n import _
+from ..store import search
+from ..store.db import Store
+from ..store.tables import Ticket, TicketEvent
+from .desk import Desk
+
+
+def _event(row: TicketEvent) -> Event:
+    return Event(at=row.at, action=Action(row.action), by=row.by, note=row.note,
+                 data=dict(row.data), seq=row.seq)
+
+
+def _intake(row: Ticket) -> Intake:
+    return Intake(
+        received_at=row.received_at, room=row.room, caller=row.caller, content=row.content,
+        phone=row.phone, scope=Scope(row.scope), category=row.category,
+        urgency=Urgency(row.urgency), appointment_at=row.appointment_at,
+        channel=Channel(row.channel), service_type=ServiceType(row.service_type),
+        owner_parts=row.owner_parts, verify_code=row.verify_code,
+    )
+
+
+def record_of(row: Ticket, events: list[TicketEvent]) -> TicketRecord:
+    evs = tuple(_event(e) for e in sorted(events, key=lambda e: e.seq))
+    return TicketRecord(
+        ticket_no=row.ticket_no, intake=_intake(row), state=fold(list(evs)), events=evs,
+        registered_at=row.registered_at, registered_by=row.registered_by, repeat_of=row.repeat_of,
+    )
+
+
+def records_of(session: Session, rows: list[Ticket]) -> list[TicketRecord]:
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    by_ticket: dict[int, list[TicketEvent]] = {i: [] for i in ids if i is not None}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        for e in session.exec(select(TicketEvent).where(col(TicketEvent.ticket_id).in_(part))):
+            by_ticket[e.ticket_id].append(e)
+    return [record_of(r, by_ticket[r.id or 0]) for r in rows]
+
+
+def _load_records(session: Session, ids: list[int]) -> dict[int, TicketRecord]:
+    """Records of these tickets by id, read as plain rows (no ORM objects: the working set
+    and search results are read-only, and this is several times faster)."""
+    conn = session.connection()
+    tickets, events = Ticket.__table__, TicketEvent.__table__  # type: ignore[attr-defined]
+    rows: dict[int, Any] = {}
+    by_ticket: dict[int, list[Any]] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        rows.update((r.id, r) for r in conn.execute(
+            sa_select(tickets).where(tickets.c.id.in_(part))))
+        for e in conn.execute(sa_select(events).where(events.c.ticket_id.in_(part))):
+            by_ticket.setdefault(e.ticket_id, []).append(e)
+    return {tid: record_of(row, by_ticket.get(tid, [])) for tid, row in rows.items()}
+
+
+def ticket_row(session: Session, ticket_no: str, lock: bool = False) -> Ticket:
+    q = select(Ticket).where(Ticket.ticket_no == clean_text(ticket_no).upper())
+    if lock:
+        q = q.with_for_update()
+    row = session.exec(q).first()
+    if row is None:
+        raise NotFound(_("No ticket {no}.").format(no=clean_text(ticket_no)))
+    return row
+
+
+def get_ticket(desk: Desk, ticket_no: str) -> TicketRecord:
+    with desk.store.read() as session:
+        row = ticket_row(session, ticket_no)
+        return records_of(session, [row])[0]
+
+
+def list_tickets(desk: Desk, open_only: bool = False, limit: int | None = None,
+                 since: datetime | None = None) -> list[TicketRecord]:
+    with desk.store.read() as session:
+        q = select(Ticket)
+        if open_only:
+            q = q.where(col(Ticket.status).in_(OPEN_STATUSES))
+        if since is not None:
+            q = q.where(Ticket.registered_at >= since)
+        q = q.order_by(col(Ticket.received_at).desc(), col(Ticket.id).desc())
+        if limit:
+            q = q.limit(limit)
+        return records_of(session, list(session.exec(q)))
+
+
+def duty_day_start(desk: Desk, at: datetime | None = None) -> datetime:
+    """The start (UTC) of the duty day containing `at`: 08:30 local by default (001 篇5)."""
+    cfg = desk.config
+    local = (at or desk.now()).astimezone(cfg.tz)
+    start = local.replace(hour=cfg.duty_day_start.hour, minute=cfg.duty_day_start.minute,
+                          second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    return start.astimezone(timezone.utc)
+
+
+# open = not closed or voided, spelt as IN so the (status, received_at) index answers it
+OPEN_STATUSES = [s.value for s in Status if s.is_open]
+
+# Records of the working set by ticket id, with the newest event id they were built from.
+# Events are append-only and the ticket row changes only with a new event, so an unchanged
+# newest event id means an unchanged record: a reload rebuilds only the tickets that moved.
+_BUILT: weakref.WeakKeyDictionary[Store, dict[int, tuple[int, TicketRecord]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def working_set(desk: Desk) -> list[TicketRecord]:
+    """What the desk watches: every open ticket, plus everything registered this duty day."""
+    since = duty_day_start(desk)
+    ids = union(select(Ticket.id).where(col(Ticket.status).in_(OPEN_STATUSES)),
+                select(Ticket.id).where(col(Ticket.registered_at) >= since))
+    newest = (select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == Ticket.id)
+              .scalar_subquery())
+    q = (select(Ticket.id, newest).where(col(Ticket.id).in_(ids))
+         .order_by(col(Ticket.received_at)))
+    built = _BUILT.get(desk.store, {})
+    with desk.store.read() as session:
+        marks = [(tid, last or 0) for tid, last in session.exec(q)]
+        stale = [tid for tid, last in marks if built.get(tid, (None,))[0] != last]
+        if stale:
+            last_of = dict(marks)
+            fresh = _load_records(session, stale)
+            built = {**built, **{tid: (last_of[tid], rec) for tid, rec in fresh.items()}}
+    built = {tid: built[tid] for tid, _last in marks if tid in built}
+    _BUILT[desk.store] = built
+    return [built[tid][1] for tid, _last in marks if tid in built]
+
+
+def search_tickets(desk: Desk, query: str, limit: int = 200) -> tuple[list[TicketRecord], int]:
+    """Tickets whose number, room/place, caller, content or phone contains `query`: the
+    first `limit`, newest first, and the total count (store/search.py: bigram FTS5 index)."""
+    text = clean_text(query)
+    if not text:
+        return [], 0
+    with desk.store.read() as session:
+        ids, total = search.search_ids(session.connection(), desk.store.dialect, text, limit)
+        if not ids:
+            return [], total
+        found = _load_records(session, ids)
+        return [found[i] for i in ids if i in found], total
+
+
+def index_row(desk: Desk, session: Session, row: Ticket) -> None:
+    """Keep the search index in the ticket's own transaction."""
+    assert row.id is not None
+    search.index_ticket(session.connection(), desk.store.dialect, row.id, row.ticket_no,
+                        row.room, row.caller, row.phone, row.content)
