@@ -16,14 +16,33 @@ _FORMS = (
 )
 
 
+# A time the book can hold: anything outside is a typing slip (0001-01-01, 1900 …), refused
+# before it reaches the clocks or the database.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_local(raw: str, tz: ZoneInfo, now: datetime, field: str = "time") -> datetime:
-    """'2026-11-22 14:30', '11-22 14:30', '14:30' (today), '明天 9:00'/'tomorrow 9:00', or ISO
-    8601 with an offset. Returns an aware UTC datetime."""
-    value = (raw or "").strip()
+    """'2026-11-22 14:30', '11-22 14:30', '14:30' (today), '明天 9:00'/'tomorrow 9:00',
+    '昨天 23:50'/'yesterday 23:50', or ISO 8601 with an offset. Returns an aware UTC datetime
+    between 2000 and 2100 (else a ValidationError naming the field and the range)."""
+    try:
+        found = _parse(raw, tz, now, field)
+    except OverflowError:
+        found = None
+    if found is None or not FIRST_YEAR <= found.astimezone(tz).year < LAST_YEAR:
+        raise ValidationError(_("{value!r} is out of range: times must lie between {first} and "
+                                "{last}.").format(value=(raw or "").strip()[:40],
+                                                  first=FIRST_YEAR, last=LAST_YEAR), field)
+    return found
+
+
+def _parse(raw: str, tz: ZoneInfo, now: datetime, field: str) -> datetime | None:
+    value = (raw or "").strip()[:64]
     if not value:
         raise ValidationError(_("A time is required (e.g. 2026-11-22 14:30)."), field)
     today = now.astimezone(tz).date()
-    for word, days in (("明天", 1), ("tomorrow", 1), ("今天", 0), ("today", 0), ("后天", 2)):
+    for word, days in (("明天", 1), ("tomorrow", 1), ("今天", 0), ("today", 0), ("后天", 2),
+                       ("昨天", -1), ("yesterday", -1), ("前天", -2)):
         if value.lower().startswith(word):
             rest = value[len(word):].strip()
             return _combine(today + timedelta(days=days), rest, tz, field)

@@ -124,3 +124,35 @@ def test_an_invisible_name_is_empty_and_full_width_is_folded():
     assert clean_name("\u200b") == "" and clean_name("\u200b\u200d\u2063") == ""
     assert clean_name("Ｌｉ　Ｊｉｎｇ１") == "Li Jing1"
     assert clean_text("一行\u2028两行", multiline=True) == "一行\n两行"
+
+
+@pytest.mark.parametrize("raw", ["0001-01-01 00:00", "1900-01-01 08:00", "2101-01-01 00:00",
+                                 "9999-12-31 23:59", "0001-01-01T00:00:00+00:00",
+                                 "1999-12-31T23:00:00+08:00"])
+def test_times_outside_2000_to_2100_are_refused_with_the_range(raw):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from repairdesk.domain.timeparse import parse_local
+    from repairdesk.errors import ValidationError
+
+    now = datetime(2026, 11, 22, 6, 0, tzinfo=timezone.utc)
+    with pytest.raises(ValidationError) as err:
+        parse_local(raw, ZoneInfo("Asia/Shanghai"), now, "received_at")
+    assert "2000" in str(err.value) and "2100" in str(err.value)
+    assert err.value.field == "received_at"
+
+
+def test_yesterday_is_understood():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from repairdesk.domain.timeparse import parse_local
+
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 11, 22, 16, 5, tzinfo=timezone.utc)  # 00:05 on the 23rd, local
+    for raw in ("昨天 23:50", "yesterday 23:50"):
+        got = parse_local(raw, tz, now).astimezone(tz)
+        assert (got.month, got.day, got.hour, got.minute) == (11, 22, 23, 50)
+    got = parse_local("前天 8:00", tz, now).astimezone(tz)
+    assert (got.day, got.hour) == (21, 8)
