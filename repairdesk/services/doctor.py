@@ -8,19 +8,21 @@ traceback. The heavy modules (sqlmodel, fpdf, fontTools) are imported inside the
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Callable
 
-from ..domain.text import clean_text
 from ..errors import RepairdeskError
-from ..i18n import N_, _
+from ..i18n import _
+
+from .doctor_checks import (Check, Status, Target, _existing_dir, _fail, _ok,
+                            _size, _warn, hide_password)
+from .doctor_site import check_fonts, check_printer, check_timezone
+
+__all__ = ["Check", "Status", "hide_password", "run_checks", "failed"]
 
 # Free space where the book lives: below these the desk is about to stop saving.
 WARN_FREE_BYTES = 200 * 1024 * 1024
@@ -28,103 +30,6 @@ FAIL_FREE_BYTES = 20 * 1024 * 1024
 # The nightly backup runs once a day; two days without one means it is not running.
 BACKUP_STALE = timedelta(days=2)
 CONNECT_TIMEOUT_S = 5
-
-
-class Status(StrEnum):
-    OK = "ok"
-    WARN = "warn"
-    FAIL = "fail"
-
-
-LABELS: dict[str, str] = {
-    "config": N_("Configuration"),
-    "book": N_("Book"),
-    "backup": N_("Last backup"),
-    "permissions": N_("File permissions"),
-    "disk": N_("Free disk space"),
-    "timezone": N_("Time zone"),
-    "fonts": N_("Fonts"),
-    "printer": N_("Printer"),
-}
-
-
-@dataclass(frozen=True)
-class Check:
-    """One line of the report: `name` is the stable key (JSON), `advice` what to do."""
-
-    name: str
-    status: Status
-    detail: str
-    advice: str = ""
-
-    def __post_init__(self) -> None:
-        # one line each, free of terminal escapes: details carry paths and drivers' messages
-        object.__setattr__(self, "detail", clean_text(self.detail))
-        object.__setattr__(self, "advice", clean_text(self.advice))
-
-    @property
-    def label(self) -> str:
-        return _(LABELS.get(self.name, self.name))
-
-
-@dataclass(frozen=True)
-class Target:
-    """What the checks look at: the book's URL and the configuration (None if it does not load)."""
-
-    url: str
-    config: Any
-    now: datetime
-
-    @property
-    def db_file(self) -> Path | None:
-        """The SQLite file behind the URL; None for a server database."""
-        if not self.url.startswith("sqlite:///"):
-            return None
-        return Path(self.url.removeprefix("sqlite:///"))
-
-
-def _ok(name: str, detail: str) -> Check:
-    return Check(name, Status.OK, detail)
-
-
-def _warn(name: str, detail: str, advice: str = "") -> Check:
-    return Check(name, Status.WARN, detail, advice)
-
-
-def _fail(name: str, detail: str, advice: str = "") -> Check:
-    return Check(name, Status.FAIL, detail, advice)
-
-
-def _size(n: float) -> str:
-    if n < 1024:
-        return f"{n:.0f} B"
-    exp = min(3, int(math.log(n, 1024)))
-    return f"{n / 1024 ** exp:.1f} {('KB', 'MB', 'GB')[exp - 1]}"
-
-
-def _existing_dir(path: Path) -> Path:
-    """The path itself if it is a folder, else its nearest existing parent."""
-    return next((p for p in (path, *path.parents) if p.is_dir()), Path("/"))
-
-
-def hide_password(url: str) -> str:
-    """The URL as it may be shown: the password replaced by ***."""
-    if url.startswith("sqlite"):
-        return url
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unreadable URL is shown by its scheme only
-        return url.split("://", 1)[0] + "://…"
-
-
-def _no_config(name: str) -> Check:
-    return _warn(name, _("not checked: the configuration does not load"),
-                 _("fix the configuration first (see its line)"))
-
-
-# ---------------------------------------------------------------- configuration
 
 
 def config_source(config_path: str | None) -> tuple[Path | None, str]:
@@ -354,117 +259,6 @@ def check_disk(t: Target) -> Check:
     if free < WARN_FREE_BYTES:
         return _warn("disk", detail, advice)
     return _ok("disk", detail)
-
-
-# ---------------------------------------------------------------- time, fonts, printer
-
-
-def _zone_source(key: str) -> str | None:
-    """Where the zone's rules come from: the system zoneinfo or the tzdata package."""
-    import zoneinfo
-
-    for root in zoneinfo.TZPATH:
-        if (Path(root) / key).is_file():
-            return _("system zoneinfo ({path})").format(path=root)
-    try:
-        from importlib import resources
-
-        parts = key.split("/")
-        package = ".".join(["tzdata", "zoneinfo", *parts[:-1]])
-        if resources.files(package).joinpath(parts[-1]).is_file():
-            return _("the tzdata package")
-    except (ImportError, ModuleNotFoundError, OSError):
-        pass
-    return None
-
-
-def check_timezone(t: Target) -> Check:
-    """The site's time zone, the time there now, and where its rules come from."""
-    from .. import fmt
-
-    if t.config is None:
-        return _no_config("timezone")
-    tz = t.config.tz
-    key = getattr(tz, "key", str(tz))
-    local = t.now.astimezone(tz)
-    offset = local.strftime("%z")
-    detail = _("{zone}: now {time} (UTC{offset})").format(
-        zone=key, time=fmt.datetime(local, tz), offset=f"{offset[:3]}:{offset[3:]}")
-    source = _zone_source(key)
-    if source is None:
-        return _warn("timezone", detail, _("install the time zone data (apt-get install "
-                                           "tzdata, or pip install tzdata)"))
-    return _ok("timezone", detail + _("; rules from {source}").format(source=source))
-
-
-def check_fonts(t: Target) -> Check:
-    """The Chinese font PDFs will embed, and the Latin face for letters and digits."""
-    if t.config is None:
-        return _no_config("fonts")
-    from ..printing.fonts import FontMissing, describe, find_cjk_font, find_latin_font
-    from ..printing.settings import Format, print_settings
-
-    settings = print_settings(t.config)
-    try:
-        font = find_cjk_font(settings.font)
-    except FontMissing as exc:
-        advice = _("apt-get install fonts-wqy-zenhei or set printing.font")
-        # work orders in text format need no font; handovers and reports as PDF still do
-        if settings.format is Format.TEXT:
-            return _warn("fonts", str(exc), advice)
-        return _fail("fonts", str(exc), advice)
-    latin = find_latin_font()
-    detail = _("Chinese: {font}").format(font=describe(font))
-    if latin is None:
-        return _warn("fonts", detail + _("; no Latin face (the Chinese font sets the digits)"),
-                     "apt-get install fonts-dejavu-core")
-    return _ok("fonts", detail + _("; Latin: {font}").format(font=describe(latin)))
-
-
-def check_printer(t: Target) -> Check:
-    """The configured backend: a CUPS queue and its state, or the folder and its access."""
-    if t.config is None:
-        return _no_config("printer")
-    from ..printing.base import PrintError
-    from ..printing.settings import Backend, print_settings
-
-    s = print_settings(t.config)
-    if s.backend is Backend.FOLDER:
-        from ..printing.folder import FolderBackend
-
-        if FolderBackend(s.folder).status().ok:
-            return _ok("printer", _("folder {path} (writable)").format(path=s.folder))
-        return _fail("printer", _("folder {path} is not writable").format(path=s.folder),
-                     _("mkdir -p {path} and make it writable for this user, or set "
-                       "printing.folder").format(path=s.folder))
-    missing = [c for c in ("lp", "lpstat") if shutil.which(c) is None]
-    if missing:
-        return _fail("printer", _("CUPS printer {name}: {commands} not found").format(
-            name=s.printer, commands=", ".join(missing)),
-            "apt-get install cups-client cups-bsd")
-    from ..printing.cups import CupsBackend
-
-    try:
-        state = CupsBackend(s.printer, s.wait_seconds).queue_state()
-    except PrintError as exc:
-        return _fail("printer", str(exc), _("check that CUPS is running (lpstat -r)"))
-    name = s.printer
-    if not state.exists:
-        return _fail("printer", _("CUPS printer {name}: not available: {error}").format(
-            name=name, error=state.error), _("check the name with lpstat -p, or set "
-                                             "printing.printer"))
-    reason = state.reason or _("no reason given")
-    if not state.enabled:
-        return _warn("printer", _("CUPS printer {name}: stopped: {reason}").format(
-            name=name, reason=reason), _("fix the printer, then cupsenable {name}").format(
-                name=name))
-    if not state.accepting:
-        return _warn("printer", _("CUPS printer {name}: not accepting jobs: {reason}").format(
-            name=name, reason=reason), f"cupsaccept {name}")
-    detail = _("CUPS printer {name}: ready").format(name=name)
-    if state.jobs:
-        detail += _(", {n} waiting").format(n=len(state.jobs))
-    return _ok("printer", detail)
 
 
 # ---------------------------------------------------------------- all of them
