@@ -34,6 +34,11 @@ def load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(_("Configuration file not found: {path}").format(path=path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            _("Configuration file {path} is not UTF-8 text (byte {pos}): save it as UTF-8.")
+            .format(path=path, pos=exc.start)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             _("Configuration file {path} is not valid TOML: {error}").format(path=path, error=exc)

@@ -1,7 +1,8 @@
 """`repairdesk verify`: the duty-log chain, every signature and the records they sign.
 
-With a FILE it also runs the book-file checks (integrity, schema version) of the backup
-module, so one command answers "was anything altered outside the app?"."""
+The book-file checks of the backup module (integrity, schema version) always run on a SQLite
+book — the current one or FILE — so one command answers "was anything altered outside the
+app?"; a missing, empty or foreign file is refused, never created."""
 
 from __future__ import annotations
 
@@ -24,15 +25,21 @@ def verify(
     from ..services.desk import open_desk
     from ..services.signing import verify_book
 
-    g = globals_of(ctx)
-    if file is not None:
-        from ..services import backup as svc
+    from ..services import backup as svc
+    from ..store.location import resolve_url
 
+    g = globals_of(ctx)
+    url = resolve_url(g.db)
+    if file is None and url.startswith("sqlite:///"):
+        # the current book gets the file checks too (integrity, schema) — and a missing,
+        # empty or foreign file is refused here instead of being made into a new empty book
+        file = svc.sqlite_path(url)
+    if file is not None:
         check = svc.verify_file(file)
         if not check.ok:
             raise StoreError(_("{path} does not verify: {problem}").format(
                 path=file, problem=check.problem))
-    desk = open_desk(str(file.resolve()) if file else g.db, g.config) if file else g.desk()
+    desk = open_desk(str(file.resolve()), g.config) if file else g.desk()
     report = verify_book(desk)
     if report.problem:
         raise StoreError(_("Altered outside the app: {problem}").format(problem=report.problem))

@@ -12,6 +12,7 @@ from ..errors import ConfigError
 from ..i18n import _
 
 DEFAULT_FORMAT = "{prefix}-{date:%Y%m%d}-{seq:04d}"
+MAX_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,28 @@ class NumberFormat:
     pattern: str = DEFAULT_FORMAT
 
     def __post_init__(self) -> None:
-        names = {f for _lit, f, _spec, _conv in string.Formatter().parse(self.pattern) if f}
+        try:
+            fields = list(string.Formatter().parse(self.pattern))
+        except ValueError:
+            fields = []
+        names = {f for _lit, f, _spec, _conv in fields if f}
         if "seq" not in names or not names <= {"prefix", "date", "seq", "site"}:
             raise ConfigError(
                 _("Ticket number format must contain {{seq}} and only {{prefix}}, {{date}}, "
-                  "{{site}}: {pattern}").format(pattern=self.pattern)
+                  "{{site}}: {pattern}").format(pattern=self.pattern[:80])
             )
+        # a width like {seq:>99999999999} would build a string of that size on every number
+        wide = any(f != "date" and re.search(r"\d{3,}", spec or "")
+                   for _lit, f, spec, _conv in fields if f)
+        try:
+            sample = None if wide else self.format(date(2026, 11, 22), 9999, "XX")
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+            sample = None
+        if sample is None or len(sample) > MAX_LENGTH:
+            raise ConfigError(
+                _("Configuration key numbering.format: {pattern} does not make a ticket number "
+                  "of at most {n} characters (e.g. {default}).").format(
+                      pattern=self.pattern[:80], n=MAX_LENGTH, default=DEFAULT_FORMAT))
 
     def period_key(self, day: date, site: str = "") -> str:
         """The counter that this day's numbers share (e.g. 'BX-20261122-#')."""

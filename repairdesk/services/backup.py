@@ -157,7 +157,11 @@ def _verify(con: sqlite3.Connection, path: Path) -> BookCheck:
         return BookCheck(path, 0, 0, 0, _("the file is damaged ({detail})").format(
             detail=str(result[0][0])[:80]))
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    version = int(row[0]) if row else 0
+    try:
+        version = int(row[0]) if row else 0
+    except (TypeError, ValueError):
+        return BookCheck(path, 0, 0, 0, _("its schema version {v!r} is not a number").format(
+            v=str(row[0])[:20]))
     if version > SCHEMA_VERSION:
         return BookCheck(path, 0, 0, version, _("written by a newer repairdesk (schema {v})")
                          .format(v=version))

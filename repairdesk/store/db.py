@@ -180,7 +180,14 @@ def _schema_version(conn: Connection) -> int | None:
     if not conn.dialect.has_table(conn, "meta"):
         return None
     row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
-    return int(row[0]) if row else None
+    if row is None:
+        return None
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        raise StoreError(_("This database's schema version {v!r} is not a number: it was not "
+                           "written by repairdesk, or was altered.").format(
+                               v=str(row[0])[:20])) from None
 
 
 def _too_new(version: int | str) -> StoreError:

@@ -49,3 +49,31 @@ def test_unparseable_and_missing_files(tmp_path):
         load_config(f)
     with pytest.raises(ConfigError):
         load_config(tmp_path / "nope.toml")
+
+
+def test_config_that_is_not_utf8_is_one_clear_line(tmp_path):
+    from repairdesk.config_reader import load_toml
+    from repairdesk.errors import ConfigError
+
+    bad = tmp_path / "config.toml"
+    bad.write_bytes(b'[site]\nname = "\xb0\xa2\xc0\xf6"\n')  # GBK, as Notepad may save it
+    with pytest.raises(ConfigError, match="UTF-8"):
+        load_toml(bad)
+
+
+@pytest.mark.parametrize("pattern", ["{prefix}-{seq:>99999999999}", "{seq:0999d}",
+                                     "{prefix}-{date:%Y%m%d}-{seq:04q}", "{seq", "{seq}" * 30])
+def test_numbering_formats_that_cannot_make_a_number_are_refused(pattern):
+    from repairdesk.domain.numbering import NumberFormat
+    from repairdesk.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        NumberFormat("BX", pattern)
+
+
+def test_the_default_numbering_format_still_works():
+    from datetime import date
+
+    from repairdesk.domain.numbering import NumberFormat
+
+    assert NumberFormat().format(date(2026, 11, 22), 12) == "BX-20261122-0012"
