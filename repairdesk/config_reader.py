@@ -7,6 +7,7 @@ it, and it imports none of them.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from datetime import time
@@ -84,7 +85,9 @@ class Reader:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self._bad(key, _("expected {kind}, got {value!r}").format(
-                kind=kind.__name__, value=value))
+                kind=kind.__name__, value=str(value)[:40]))
+        if kind is float and not math.isfinite(value):
+            raise self._bad(key, _("must be a finite number, got {value!r}").format(value=value))
         return value
 
     def str_list(self, key: str, default: list[str] | None = None) -> list[str]:

@@ -54,11 +54,18 @@ def _unknown(r: Reader, allowed: set[str]) -> None:
                 keys=", ".join(sorted(allowed))))
 
 
+# A promise longer than a week is a typing slip (1e308 would overflow every deadline).
+MAX_MINUTES = 7 * 24 * 60
+
+
 def _minutes(r: Reader, key: str, zero_ok: bool = False, default: Any = None) -> float:
-    value = r.get(key, float, default)
+    value = r.get(key, float, default)  # finite: nan and inf are refused there
     if value < 0 or (value == 0 and not zero_ok):
         raise r.bad(key, _("must be greater than zero") if not zero_ok
                     else _("must not be negative"))
+    if value > MAX_MINUTES:
+        raise r.bad(key, _("must be at most {n} minutes (a week), got {value}").format(
+            n=MAX_MINUTES, value=value))
     return float(value) * 60
 
 

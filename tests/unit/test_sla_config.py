@@ -86,6 +86,11 @@ def test_escalation_override_per_clock(tmp_path):
     ("[sla.clock.callback]\npauses = 1\n", "sla.clock.callback.pauses"),
     ('[sla]\nfile = "nope.toml"\n', "nope.toml"),
     ("sla = 5\n", "sla"),
+    ("[sla.clock.arrive]\ntarget_min = nan\n", "sla.clock.arrive.target_min"),
+    ("[sla.clock.arrive]\ntarget_min = inf\n", "sla.clock.arrive.target_min"),
+    ("[sla.clock.arrive]\nurgent_min = 1e308\n", "sla.clock.arrive.urgent_min"),
+    ("[sla.clock.callback]\ntarget_min = 10081\n", "sla.clock.callback.target_min"),
+    ("[sla]\nwarning_fraction = nan\n", "sla.warning_fraction"),
 ])
 def test_bad_rules_are_refused_naming_the_key(tmp_path, text, key):
     with pytest.raises(ConfigError) as err:
