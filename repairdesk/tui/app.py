@@ -12,6 +12,7 @@ from textual.worker import Worker
 
 from ..i18n import _
 from .commands import DeskCommands
+from .keys import APP_KEYS, bindings
 from .screens.desk import DeskScreen
 from .textual_i18n import install
 
@@ -23,6 +24,7 @@ class RepairDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
     TITLE = "repairdesk"
+    BINDINGS = bindings(APP_KEYS)  # ctrl+q; the screens' keys are in their tables (keys.py)
 
     def __init__(self, desk: Any = None, *, db: str | None = None,
                  config_path: str | None = None, clock: Any = None,
@@ -76,6 +78,31 @@ class RepairDeskApp(App[None]):
     def on_unmount(self) -> None:
         if self.desk is not None and self.db is not None:
             self.desk.close()
+
+    # ------------------------------------------------------------------ help and quitting
+    def action_help(self) -> None:
+        """`?` / F1: the keys of the screen on top; pressed again, the help closes."""
+        from .screens.help import HelpScreen, screen_keys
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(screen_keys(self.screen)))
+
+    def unsaved_input(self) -> bool:
+        """A form on the stack holds something typed that quitting would lose."""
+        return any(getattr(s, "has_unsaved_input", lambda: False)() for s in self.screen_stack)
+
+    async def action_quit(self) -> None:
+        """q / ctrl+q: quit at once, or ask first while a form holds unsaved input."""
+        from .screens.prompts import QuitPrompt
+
+        if isinstance(self.screen, QuitPrompt):  # ctrl+q again on the question: yes
+            self.exit()
+        elif self.unsaved_input():
+            self.push_screen(QuitPrompt(), callback=lambda yes: self.exit() if yes else None)
+        else:
+            self.exit()
 
     # ------------------------------------------------------------------ workers
     def run_service(self, fn: Callable[..., Any], *args: Any,

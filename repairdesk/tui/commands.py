@@ -37,8 +37,15 @@ class DeskCommands(Provider):
 
     def _actions(self) -> list[DeskKey]:
         screen = self.screen
-        return [k for k in DESK_KEYS if hasattr(screen, f"action_{k.action}")
-                and k.action != "quit"]
+        keys = getattr(screen, "KEYS", DESK_KEYS)  # the screen's table in keys.py
+        return [k for k in keys if self._runs(k.action) and not k.action.endswith("quit")]
+
+    def _runs(self, action: str) -> bool:
+        """The action exists where its binding would run it (`app.` actions on the app)."""
+        target: Any = self.screen
+        if action.startswith("app."):
+            target, action = self.app, action.removeprefix("app.")
+        return hasattr(target, f"action_{action.split('(')[0]}")
 
     def _title(self, k: DeskKey) -> str:
         return f"{_(k.label)}  ({key_display(k.key)})"

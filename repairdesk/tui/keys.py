@@ -1,9 +1,12 @@
-"""Every key of the desk in one place: the footer, the bindings and the command palette all
-read this table, so a key shown is a key that works and every action is in the palette."""
+"""Every key of the desk in one place: the footer, the bindings, the command palette and the
+help screen (`?`/F1) all read these tables, so a key shown is a key that works, every action is
+in the palette and the help lists exactly the keys that work. One table per screen; each
+screen builds its BINDINGS with `bindings(TABLE)` and names its table as `KEYS`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
@@ -18,10 +21,20 @@ class DeskKey:
     help: str = ""  # msgid for the palette's help line
     footer: bool = True
     needs_ticket: bool = False
+    priority: bool = False  # before the focused widget sees the key (ctrl+q)
+
+
+# On every screen, first in its table so the footer never cuts it off. "question_mark,f1":
+# the footer shows `?` and, where a text field takes `?` as a character, F1 instead.
+HELP_KEY = DeskKey("question_mark,f1", "app.help", N_("Help"),
+                   N_("Every key of this screen and what it does"))
+# Screens that only show (nothing is typed there): q quits, asking first if a form is open.
+QUIT_KEY = DeskKey("q", "app.quit", N_("Quit"), N_("Leave the desk"))
 
 
 # The main screen, in the order a clerk follows a call (footer shows the first ones).
 DESK_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
     DeskKey("n", "new_ticket", N_("New"), N_("Register a new repair call")),
     DeskKey("d", "dispatch", N_("Dispatch"), N_("Send a technician to the selected ticket"),
             needs_ticket=True),
@@ -72,14 +85,163 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("ctrl+x", "print_cancel", N_("Cancel print"),
             N_("Cancel the selected print job (it stays in the queue's history)"),
             footer=False),
-    DeskKey("q", "quit", N_("Quit"), N_("Leave the desk")),
+    QUIT_KEY,
+)
+
+# Every screen below: `?`/F1 first; Esc goes back. Secondary screens that only show keep q
+# (quit) out of the footer: the help lists it.
+_QUIT = replace(QUIT_KEY, footer=False)
+_CLOSE_HELP = N_("Close this screen and go back")
+_CANCEL_HELP = N_("Close without saving")
+
+# Enter on the desk: the ticket with its history; the desk's step keys work on that ticket.
+TICKET_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    *(k for k in DESK_KEYS if k.needs_ticket and k.action != "detail"),
+    DeskKey("u", "reveal", N_("Reveal phone"),
+            N_("Show the owner's full phone number (supervisor's name and PIN; logged)")),
+    DeskKey("escape", "close", N_("Back"), _CLOSE_HELP),
+    _QUIT,
+)
+
+SEARCH_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("escape", "close", N_("Back"), _CLOSE_HELP),
+)
+
+HANDOVER_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("space", "confirm", N_("Confirm line"),
+            N_("The incoming clerk confirms the selected line (Enter too)")),
+    DeskKey("x", "found", N_("Found different"),
+            N_("The incoming clerk found something else: type what")),
+    DeskKey("e", "explain", N_("Explain ticket"),
+            N_("Explain why the selected ticket is still open")),
+    DeskKey("a", "abnormal", N_("Abnormal"), N_("Note the shift's abnormal situations")),
+    DeskKey("g", "sign", N_("Sign"), N_("Both clerks sign with name and PIN; then it is locked")),
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
+)
+
+HANDOVER_HISTORY_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("p", "print", N_("Print"), N_("Print the selected handover record")),
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
+    _QUIT,
+)
+
+_EARLIER_DAY = DeskKey("left_square_bracket", "day(-1)", N_("Earlier day"),
+                       N_("Show the day before"))
+_LATER_DAY = DeskKey("right_square_bracket", "day(1)", N_("Later day"), N_("Show the day after"))
+
+SIGNOFF_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
+    _EARLIER_DAY,
+    _LATER_DAY,
+)
+
+LOG_VIEW_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("l", "add", N_("Log entry"), N_("Write a duty-log entry")),
+    DeskKey("c", "correct", N_("Correct"),
+            N_("Correct the selected entry (the entry itself stays as written)")),
+    _EARLIER_DAY,
+    _LATER_DAY,
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
+    _QUIT,
+)
+
+LOG_ENTRY_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("escape", "cancel", N_("Cancel"), _CANCEL_HELP),
+)
+
+REPORTS_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
+    DeskKey("left_square_bracket", "month(-1)", N_("Earlier month"), N_("Show the month before")),
+    DeskKey("right_square_bracket", "month(1)", N_("Later month"), N_("Show the month after")),
+    DeskKey("t", "this_month", N_("This month"), N_("Back to this month")),
+    DeskKey("tab", "switch_view", N_("Table/charts"),
+            N_("Switch between the monthly table and the charts")),
+    DeskKey("x", "export('xlsx')", N_("Export XLSX"), N_("Export the month as an Excel file")),
+    DeskKey("p", "export('pdf')", N_("Export PDF"), N_("Export the month as a PDF")),
+    DeskKey("v", "export('csv')", N_("Export CSV"), N_("Export the month as CSV")),
+    _QUIT,
+)
+
+PRINT_PREVIEW_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("p", "print", N_("Print"), N_("Queue the work order for printing")),
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
+    DeskKey("q", "close", N_("Close"), _CLOSE_HELP, footer=False),
+)
+
+# The small prompts (a reason, a PIN, a pick from a list) and the new-ticket form.
+PROMPT_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("escape", "cancel", N_("Cancel"), _CANCEL_HELP),
+)
+
+INTAKE_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("ctrl+s", "save", N_("Save"), N_("Save the call (Enter on the last field too)")),
+    DeskKey("escape", "cancel", N_("Cancel"), _CANCEL_HELP),
+)
+
+# Asked before quitting while a form holds unsaved input.
+QUIT_PROMPT_KEYS: tuple[DeskKey, ...] = (
+    DeskKey("y,enter", "quit_now", N_("Quit"), N_("Quit; what was typed is lost")),
+    DeskKey("n,escape", "stay", N_("Stay"), N_("Back to the form")),
+)
+
+HELP_SCREEN_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
+    _QUIT,
+)
+
+# The app's own keys, bound on every screen (RepairDeskApp.BINDINGS).
+APP_KEYS: tuple[DeskKey, ...] = (
+    DeskKey("ctrl+q", "quit", N_("Quit"),
+            N_("Leave the desk from any screen (asks first if a form holds unsaved input)"),
+            footer=False, priority=True),
+)
+
+# Keys Textual binds itself on every screen: listed in the help, not bound again here.
+TEXTUAL_KEYS: tuple[DeskKey, ...] = (
+    DeskKey("ctrl+p", "command_palette", N_("palette"), N_("Open the command palette"),
+            footer=False),
+    DeskKey("tab", "app.focus_next", N_("Next panel"), N_("Move to the next panel or field"),
+            footer=False),
 )
 
 
-def bindings() -> list[Binding]:
-    """The main screen's bindings, labels in the language now in use."""
-    return [Binding(k.key, k.action, _(k.label), show=k.footer) for k in DESK_KEYS]
+def everywhere(keys: Sequence[DeskKey]) -> tuple[DeskKey, ...]:
+    """The keys that work on every screen and that `keys` (a screen's table) leave alone."""
+    taken = {name for k in keys for name in key_names(k.key)}
+    return tuple(k for k in APP_KEYS + TEXTUAL_KEYS
+                 if not taken.intersection(key_names(k.key)))
+
+
+def bindings(keys: Sequence[DeskKey] = DESK_KEYS) -> list[Binding]:
+    """A screen's bindings (the main screen's by default), labels in the language now in
+    use."""
+    return [Binding(k.key, k.action, _(k.label), show=k.footer, priority=k.priority)
+            for k in keys]
+
+
+_DISPLAY = {"slash": "/", "enter": "Enter", "ctrl+r": "^r", "ctrl+x": "^x",
+            "question_mark": "?", "f1": "F1", "escape": "Esc", "space": "Space", "tab": "Tab",
+            "left_square_bracket": "[", "right_square_bracket": "]", "ctrl+q": "^q",
+            "ctrl+p": "^p", "ctrl+s": "^s"}
 
 
 def key_display(key: str) -> str:
-    return {"slash": "/", "enter": "Enter", "ctrl+r": "^r", "ctrl+x": "^x"}.get(key, key)
+    """How a key is written for the clerk; `a,b` (two keys, one action) as `a / b`."""
+    return " / ".join(_DISPLAY.get(k, k) for k in key.split(","))
+
+
+def key_names(key: str) -> list[str]:
+    """The keys of a table entry, as Pilot presses them."""
+    return key.split(",")

@@ -15,14 +15,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from ... import fmt
 from ...i18n import _
-from ..keys import bindings
+from ..keys import DESK_KEYS, bindings
 from ..ticket_actions import TicketActions
 from ..widgets.panels import AlertsPanel, PrintPanel, ShiftPanel
 from ..widgets.tickets import TicketTable
 
 
 class DeskScreen(TicketActions, Screen[None]):
-    BINDINGS = bindings()
+    KEYS = DESK_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self) -> None:
         super().__init__()

@@ -8,12 +8,12 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...errors import RepairdeskError
 from ...i18n import _
+from ..keys import LOG_ENTRY_KEYS, LOG_VIEW_KEYS, bindings
 from ..text import cells as plain_cells
 
 
@@ -27,7 +27,8 @@ class LogEntryScreen(ModalScreen[int | None]):
     """One free-text entry; enter saves, esc cancels. With `corrects` it is a correction."""
 
     CSS_PATH = "duty.tcss"
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    KEYS = LOG_ENTRY_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any, corrects: int | None = None) -> None:
         super().__init__()
@@ -43,6 +44,9 @@ class LogEntryScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
+
+    def has_unsaved_input(self) -> bool:
+        return bool(self.query_one("#text", Input).value)
 
     @on(Input.Submitted, "#text")
     def _save(self, event: Input.Submitted) -> None:
@@ -66,13 +70,8 @@ class LogViewScreen(Screen[None]):
     """The duty log of one duty day; `[` `]` change day, `l` adds, `c` corrects the selected."""
 
     CSS_PATH = "duty.tcss"
-    BINDINGS = [
-        Binding("l", "add", _("Log entry")),
-        Binding("c", "correct", _("Correct")),
-        Binding("left_square_bracket", "day(-1)", _("Earlier day")),
-        Binding("right_square_bracket", "day(1)", _("Later day")),
-        Binding("escape", "close", _("Close")),
-    ]
+    KEYS = LOG_VIEW_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any, day: date | None = None) -> None:
         super().__init__()

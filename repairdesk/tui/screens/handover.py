@@ -10,7 +10,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -19,6 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from ...domain.handover import Checklist, Line, ReadBack, blockers, lines
 from ...errors import RepairdeskError
 from ...i18n import _
+from ..keys import HANDOVER_HISTORY_KEYS, HANDOVER_KEYS, bindings
 from ..text import cells as plain_cells
 
 
@@ -34,14 +34,8 @@ class HandoverScreen(Screen[int | None]):
     """Dismisses with the handover id once signed (None when closed without signing)."""
 
     CSS_PATH = "duty.tcss"
-    BINDINGS = [
-        Binding("space", "confirm", _("Confirm line")),
-        Binding("x", "found", _("Found different")),
-        Binding("e", "explain", _("Explain ticket")),
-        Binding("a", "abnormal", _("Abnormal")),
-        Binding("g", "sign", _("Sign")),
-        Binding("escape", "close", _("Close")),
-    ]
+    KEYS = HANDOVER_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any) -> None:
         super().__init__()
@@ -137,6 +131,14 @@ class HandoverScreen(Screen[int | None]):
         table.update_cell(ln.key, "read", self._read_text(ln))
         table.action_cursor_down()
         self._show_status()
+
+    def has_unsaved_input(self) -> bool:
+        """Lines read back, explanations or names typed, and the handover not yet signed."""
+        if self.locked_id is not None:
+            return False
+        typed = any(self.query_one(f"#{k}", Input).value
+                    for k in ("prompt", "out-pin", "in-name", "in-pin"))
+        return typed or bool(self.answers or self.explanations or self.abnormal)
 
     # ------------------------------------------------------------------ actions
     def _is_table(self) -> bool:
@@ -253,7 +255,8 @@ class HandoverHistoryScreen(Screen[None]):
     p prints it through the print queue."""
 
     CSS_PATH = "duty.tcss"
-    BINDINGS = [Binding("p", "print", _("Print")), Binding("escape", "close", _("Close"))]
+    KEYS = HANDOVER_HISTORY_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any) -> None:
         super().__init__()

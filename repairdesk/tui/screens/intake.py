@@ -9,7 +9,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -17,6 +16,7 @@ from textual.widgets import Input, Label, Static
 from ...domain.enums import Channel, Scope, ServiceType, Urgency
 from ...domain.intake import urgent_matches
 from ...i18n import _
+from ..keys import INTAKE_KEYS, bindings
 from ..widgets.choice import Choice
 from ..widgets.fields import FieldInput
 
@@ -27,10 +27,8 @@ ORDER = ("room", "caller", "phone", "content", "scope", "category", "urgency", "
 class IntakeScreen(ModalScreen[Any]):
     """Dismisses with the saved TicketRecord, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", _("Save")),
-        Binding("escape", "cancel", _("Cancel")),
-    ]
+    KEYS = INTAKE_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any, clerk: str) -> None:
         super().__init__()
@@ -121,6 +119,11 @@ class IntakeScreen(ModalScreen[Any]):
                 urgency.set_value(Urgency.NORMAL.value)
 
     # ------------------------------------------------------------------ saving
+    def has_unsaved_input(self) -> bool:
+        """Something typed or chosen that quitting would lose."""
+        return (any(i.value for i in self.query(Input))
+                or any(c.touched for c in self.query(Choice)))
+
     def form(self) -> Any:
         from ...services.tickets import IntakeForm
 

@@ -10,24 +10,21 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ...errors import RepairdeskError
 from ...i18n import _
+from ..keys import PRINT_PREVIEW_KEYS, bindings
 
 
 class PrintPreviewScreen(Screen[bool]):
     """Dismisses with True (print it) or False (closed)."""
 
     CSS_PATH = "print_preview.tcss"
-    BINDINGS = [
-        Binding("p", "print", _("Print")),
-        Binding("escape", "close", _("Close")),
-        Binding("q", "close", _("Close"), show=False),
-    ]
+    KEYS = PRINT_PREVIEW_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any, ticket_no: str, job_id: int | None = None) -> None:
         super().__init__()

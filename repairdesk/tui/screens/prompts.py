@@ -9,13 +9,13 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...i18n import _
+from ..keys import PROMPT_KEYS, QUIT_PROMPT_KEYS, bindings
 from ..widgets.choice import Choice
 from ..widgets.fields import FieldInput
 
@@ -32,7 +32,8 @@ class Field:
 class FormPrompt(ModalScreen[dict[str, str] | None]):
     """Text fields; dismisses with {key: value} or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    KEYS = PROMPT_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, title: str, fields: list[Field], choice: tuple[str, str,
                  list[tuple[str, str]]] | None = None) -> None:
@@ -57,6 +58,10 @@ class FormPrompt(ModalScreen[dict[str, str] | None]):
     def on_mount(self) -> None:
         first = self.query("Choice, Input").first()
         self.set_focus(first)
+
+    def has_unsaved_input(self) -> bool:
+        """Something typed that quitting would lose."""
+        return any(self.query_one(f"#f-{f.key}", Input).value for f in self.fields)
 
     def values(self) -> dict[str, str]:
         out = {f.key: self.query_one(f"#f-{f.key}", Input).value for f in self.fields}
@@ -98,7 +103,8 @@ class FormPrompt(ModalScreen[dict[str, str] | None]):
 class PickPrompt(ModalScreen[str | None]):
     """Pick one of a list (↑/↓, type to jump, Enter); dismisses with its value or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    KEYS = PROMPT_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, title: str, options: list[tuple[str, str]], empty: str = "") -> None:
         super().__init__()
@@ -122,3 +128,22 @@ class PickPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class QuitPrompt(ModalScreen[bool]):
+    """Asked before quitting while a form holds unsaved input: y/Enter quit, n/Esc stay."""
+
+    KEYS = QUIT_PROMPT_KEYS
+    BINDINGS = bindings(KEYS)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt"):
+            yield Static(_("Quit the desk?"), classes="dialog-title")
+            yield Static(_("A form holds input that is not saved; quitting loses it."))
+            yield Static(_("y / Enter: quit    n / Esc: stay"), classes="dialog-hint")
+
+    def action_quit_now(self) -> None:
+        self.dismiss(True)
+
+    def action_stay(self) -> None:
+        self.dismiss(False)

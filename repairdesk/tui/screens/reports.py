@@ -15,7 +15,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -24,6 +23,7 @@ from textual.worker import get_current_worker
 
 from ...errors import RepairdeskError
 from ...i18n import _
+from ..keys import REPORTS_KEYS, bindings
 
 
 COLUMNS = 5
@@ -56,16 +56,8 @@ class ReportsScreen(Screen[None]):
     """The month's statistics for `desk`, starting at `month` (YYYY-MM; default this month)."""
 
     CSS_PATH = "reports.tcss"
-    BINDINGS = [
-        Binding("escape", "close", _("Close")),
-        Binding("left_square_bracket", "month(-1)", _("Earlier month")),
-        Binding("right_square_bracket", "month(1)", _("Later month")),
-        Binding("t", "this_month", _("This month")),
-        Binding("tab", "switch_view", _("Table/charts")),
-        Binding("x", "export('xlsx')", _("Export XLSX")),
-        Binding("p", "export('pdf')", _("Export PDF")),
-        Binding("v", "export('csv')", _("Export CSV")),
-    ]
+    KEYS = REPORTS_KEYS
+    BINDINGS = bindings(KEYS)
 
     class TableLoaded(Message):
         """The month's figures arrived; `final` once the on-time rates are in."""

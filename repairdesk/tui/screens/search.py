@@ -7,18 +7,19 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ...i18n import _
+from ..keys import SEARCH_KEYS, bindings
 from ..text import cells
 
 LIMIT = 200
 
 
 class SearchScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "close", _("Back"))]
+    KEYS = SEARCH_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any) -> None:
         super().__init__()

@@ -11,24 +11,21 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, RichLog, Static
 
 from ...errors import RepairdeskError
 from ...i18n import _
+from ..keys import SIGNOFF_KEYS, bindings
 
 
 class SignoffScreen(Screen[str | None]):
     """Dismisses with the signed day (ISO) or None."""
 
     CSS_PATH = "duty.tcss"
-    BINDINGS = [
-        Binding("escape", "close", _("Close")),
-        Binding("left_square_bracket", "day(-1)", _("Earlier day")),
-        Binding("right_square_bracket", "day(1)", _("Later day")),
-    ]
+    KEYS = SIGNOFF_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any, day: date | None = None) -> None:
         super().__init__()
@@ -89,6 +86,11 @@ class SignoffScreen(Screen[str | None]):
         else:
             status.update(_("Not signed yet. Comment, then the supervisor's name and PIN."))
         status.set_class(locked, "ok")
+
+    def has_unsaved_input(self) -> bool:
+        """A comment, name or PIN typed and not yet signed."""
+        fields = [self.query_one(sel, Input) for sel in ("#comment", "#sup-name", "#sup-pin")]
+        return any(f.value and not f.disabled for f in fields)  # disabled: the day is signed
 
     def action_day(self, step: int) -> None:
         from ...services.signoff import previous_day

@@ -8,30 +8,23 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ...domain.validation import mask_phone
 from ...i18n import _
 from ..text import cells as plain_cells
-from ..keys import DESK_KEYS
+from ..keys import TICKET_KEYS, bindings
 from ..live import STYLE_BREACHED, STYLE_NORMAL, STYLE_WARNING
 from ..ticket_actions import TicketActions
 from .prompts import Field, FormPrompt
 
 
-def _bindings() -> list[Binding]:
-    keys = [Binding(k.key, k.action, _(k.label), show=k.footer)
-            for k in DESK_KEYS if k.needs_ticket and k.action != "detail"]
-    return keys + [Binding("u", "reveal", _("Reveal phone")),
-                   Binding("escape", "close", _("Back"))]
-
-
 class TicketScreen(TicketActions, Screen[None]):
     """A ticket's detail; refreshed after every step taken from here."""
 
-    BINDINGS = _bindings()
+    KEYS = TICKET_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, desk: Any, ticket_no: str) -> None:
         super().__init__()
