@@ -24,7 +24,7 @@ from ..store.tables import Ticket
 from .desk import Desk
 from .signoff import NOT_RETURNED  # the same "not back at the desk" as the morning review
 from .ticket_records import records_of
-from .tickets import Step, _step
+from .ticket_steps import Step, record_step
 
 RETURNED = (Status.RETURNED, Status.CALLBACK, Status.CLOSED)
 
@@ -67,8 +67,8 @@ def chase_return(desk: Desk, ticket_no: str, reason: str, expected: str | dateti
         expected, desk.config.tz, now, "expected")
     if when < now:
         raise ValidationError(_("The expected return cannot be in the past."), "expected")
-    return _step(desk, ticket_no, Action.NOTE, by, note=text,
-                 step=Step({"chase_reason": text, "expected_at": when}))
+    return record_step(desk, ticket_no, Action.NOTE, by, note=text,
+                       step=Step({"chase_reason": text, "expected_at": when}))
 
 
 def _outstanding(desk: Desk, record: TicketRecord, day_end: datetime) -> OutstandingRow:

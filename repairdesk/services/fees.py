@@ -22,7 +22,8 @@ from ..i18n import _
 from ..store.tables import Staff
 from .desk import Desk
 from .staff import find_staff
-from .tickets import Step, _step, get_ticket
+from .ticket_records import get_ticket
+from .ticket_steps import Step, record_step
 
 __all__ = ["ASSESSORS", "Assessment", "assess_ticket", "charge_ticket", "latest_assessment",
            "latest_bill", "parse_item", "parse_material", "quote"]
@@ -56,7 +57,7 @@ def assess_ticket(desk: Desk, ticket_no: str, fee: str | Decimal, leader: str, b
     amount = parse_money(fee, "fee")
     who = _leader(desk, leader)
     text = v.validate_note(note)
-    return _step(desk, ticket_no, Action.ASSESS, by, note=text, at=at, step=Step(
+    return record_step(desk, ticket_no, Action.ASSESS, by, note=text, at=at, step=Step(
         {"fee": str(amount), "leader": who.name, "feasible": feasible}))
 
 
@@ -120,4 +121,5 @@ def charge_ticket(desk: Desk, ticket_no: str, items: list[ItemUse],
         raise ValidationError(
             _("Paid work needs the owner's agreement to the quote first (--agreed)."), "agreed")
     bill = quote(desk, ticket_no, items, materials, agreed=True)
-    return _step(desk, ticket_no, Action.CHARGE, by, note=note, at=at, step=Step(bill.to_data()))
+    return record_step(desk, ticket_no, Action.CHARGE, by, note=note, at=at,
+                       step=Step(bill.to_data()))

@@ -33,7 +33,7 @@ from . import dutylog
 from .desk import Desk
 from .staff import StaffMember, list_staff
 from .ticket_records import get_ticket, working_set
-from .tickets import Step, _step
+from .ticket_steps import Step, record_step
 
 
 @dataclass(frozen=True)
@@ -343,7 +343,7 @@ def convert_to_follow_up(desk: Desk, ticket_no: str, by: str, note: str = "") ->
             _("{no} is not overdue for completion; it needs no follow-up yet.").format(no=no))
     text = validate_reason(note, "note") if clean_text(note) else _(
         "Not completed in time: turned into a follow-up.")
-    return _step(desk, no, Action.FOLLOW_UP, by, note=text, step=Step(
+    return record_step(desk, no, Action.FOLLOW_UP, by, note=text, step=Step(
         {"progress": text, "sla": ClockName.COMPLETE.value}, dutylog.LogKind.SLA,
         _("{no} turned into a follow-up by {by}: {note}").format(no=no, by=clean_text(by),
                                                                  note=text)))

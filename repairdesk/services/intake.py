@@ -1,0 +1,152 @@
+"""Taking a repair call into the book: the intake form as typed, checked field by field in the
+order the clerk asks the owner, and registered under the next 单号 in one write transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ..domain import validation as v
+from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
+from ..domain.intake import urgent_matches
+from ..domain.text import clean_text
+from ..domain.ticket import Intake, TicketRecord
+from ..domain.timeparse import parse_local
+from ..errors import ValidationError
+from ..i18n import _
+from ..store.db import next_in_sequence
+from ..store.tables import Ticket, TicketEvent
+from .desk import Desk
+from .sla_outcomes import store_outcome
+from .ticket_records import index_row, records_of
+
+
+@dataclass
+class IntakeForm:
+    """The intake fields as typed (strings), in phone-call order."""
+
+    room: str = ""
+    caller: str = ""
+    phone: str = ""
+    content: str = ""
+    scope: str = "home"
+    category: str = ""
+    urgency: str = "normal"
+    appointment: str = ""
+    channel: str = "phone"
+    service_type: str = "free"
+    owner_parts: bool = False
+    verify_code: str = ""
+    received_at: str = ""
+
+
+def _enum(kind: type, raw: str, field_name: str, label: str) -> Any:
+    try:
+        return kind(clean_text(raw) or list(kind)[0].value)
+    except ValueError:
+        raise ValidationError(
+            _("{label} must be one of: {allowed}.").format(
+                label=label, allowed=", ".join(m.value for m in kind)),
+            field_name,
+        ) from None
+
+
+def build_intake(desk: Desk, form: IntakeForm) -> Intake:
+    """Validate every field, first error first (in the order the clerk asks the owner)."""
+    cfg, now = desk.config, desk.now()
+    scope = _enum(Scope, form.scope, "scope", _("Scope"))
+    room = (v.validate_room(form.room, cfg.room_pattern) if scope is Scope.HOME
+            else v.validate_location(form.room))
+    caller = v.validate_caller(form.caller)
+    phone = v.normalise_phone(form.phone)
+    content = v.validate_content(form.content)
+    category = clean_text(form.category) or cfg.default_category
+    if category not in cfg.categories:
+        raise ValidationError(
+            _("Category must be one of: {allowed}.").format(allowed="、".join(cfg.categories)),
+            "category",
+        )
+    urgency = _enum(Urgency, form.urgency, "urgency", _("Urgency"))
+    appointment_at = None
+    if clean_text(form.appointment):
+        appointment_at = v.validate_future(
+            parse_local(form.appointment, cfg.tz, now, "appointment"), now)
+        if urgency is Urgency.NORMAL:
+            urgency = Urgency.APPOINTMENT
+    elif urgency is Urgency.APPOINTMENT:
+        raise ValidationError(_("An appointment needs the agreed time."), "appointment")
+    channel = _enum(Channel, form.channel, "channel", _("Channel"))
+    service = _enum(ServiceType, form.service_type, "service_type", _("Service type"))
+    received_at = now
+    if clean_text(form.received_at):
+        received_at = parse_local(form.received_at, cfg.tz, now, "received_at")
+        if received_at > now:
+            raise ValidationError(_("The call cannot have come in the future."), "received_at")
+    verify_code = clean_text(form.verify_code)
+    if len(verify_code) > 12:
+        raise ValidationError(_("Verification code is too long."), "verify_code")
+    return Intake(
+        received_at=received_at, room=room, caller=caller, content=content, phone=phone,
+        scope=scope, category=category, urgency=urgency, appointment_at=appointment_at,
+        channel=channel, service_type=service, owner_parts=bool(form.owner_parts),
+        verify_code=verify_code,
+    )
+
+
+def suggest_urgent(desk: Desk, content: str) -> list[str]:
+    """Urgent-by-rule keywords found in the content; the clerk decides."""
+    return urgent_matches(content, desk.config.urgent_keywords)
+
+
+def _find_repeat(session: Session, intake: Intake, window_days: int) -> str | None:
+    start = intake.received_at - timedelta(days=window_days)
+    q = (select(Ticket.ticket_no)
+         .where(Ticket.room == intake.room, Ticket.category == intake.category,
+                col(Ticket.received_at) >= start, col(Ticket.received_at) <= intake.received_at,
+                Ticket.status != Status.VOIDED.value)
+         .order_by(col(Ticket.received_at).desc()).limit(1))
+    return session.exec(q).first()
+
+
+def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRecord:
+    """Take a repair call into the book and give it the next 单号."""
+    intake = form if isinstance(form, Intake) else build_intake(desk, form)
+    by = clean_text(by)
+    if not by:
+        raise ValidationError(_("Who is registering? Give the clerk's name."), "by")
+    cfg, now = desk.config, desk.now()
+    day = now.astimezone(cfg.tz).date()
+    back_entered = (now - intake.received_at) > timedelta(minutes=2)
+    with desk.store.write() as session:
+        seq = next_in_sequence(session, cfg.numbering.period_key(day, cfg.site_code))
+        ticket_no = cfg.numbering.format(day, seq, cfg.site_code)
+        repeat_of = _find_repeat(session, intake, cfg.repeat_window_days)
+        row = Ticket(
+            ticket_no=ticket_no, site=cfg.site_code, received_at=intake.received_at,
+            registered_at=now, registered_by=by, channel=intake.channel.value, room=intake.room,
+            building=intake.building, caller=intake.caller, phone=intake.phone,
+            content=intake.content, scope=intake.scope.value, category=intake.category,
+            urgency=intake.urgency.value, appointment_at=intake.appointment_at,
+            service_type=intake.service_type.value, owner_parts=intake.owner_parts,
+            verify_code=intake.verify_code, repeat_of=repeat_of,
+            status=Status.REGISTERED.value, last_event_at=intake.received_at,
+        )
+        session.add(row)
+        session.flush()
+        index_row(desk, session, row)
+        data: dict[str, Any] = {"intake": {k: getattr(intake, k) for k in asdict(intake)}}
+        note = ""
+        if back_entered:
+            data["back_entered"] = True
+            note = _("Back-entered from paper; the call came in at the time shown.")
+        if repeat_of:
+            data["repeat_of"] = repeat_of
+        session.add(TicketEvent(ticket_id=row.id, seq=1, at=intake.received_at, recorded_at=now,
+                                action=Action.REGISTER.value, by=by, note=note, data=data))
+        session.flush()
+        record = records_of(session, [row])[0]
+        store_outcome(desk, session, row.id, record)
+        return record
