@@ -92,4 +92,7 @@ def log_traceback() -> None:
 
 
 def out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    """One rule for what the CLI prints: never a terminal escape, even from an old record."""
+    from ..domain.text import for_output
+
+    sys.stdout.write(for_output(text) + "\n")

@@ -34,13 +34,16 @@ def verify(
         # the current book gets the file checks too (integrity, schema) — and a missing,
         # empty or foreign file is refused here instead of being made into a new empty book
         file = svc.sqlite_path(url)
-    if file is not None:
-        check = svc.verify_file(file)
-        if not check.ok:
-            raise StoreError(_("{path} does not verify: {problem}").format(
-                path=file, problem=check.problem))
+    check = svc.verify_file(file) if file is not None else None
+    if check is not None and not check.ok and check.tickets == 0 and check.log_entries == 0:
+        # damaged, foreign, empty or too new: the book itself cannot be trusted to open
+        raise StoreError(_("{path} does not verify: {problem}").format(
+            path=file, problem=check.problem))
     desk = open_desk(str(file.resolve()), g.config) if file else g.desk()
     report = verify_book(desk)
+    if check is not None and not check.ok and not report.problem:
+        raise StoreError(_("{path} does not verify: {problem}").format(
+            path=file, problem=check.problem))
     if report.problem:
         raise StoreError(_("Altered outside the app: {problem}").format(problem=report.problem))
     out(_("Verified: {n} duty-log entries and {s} signatures match.").format(

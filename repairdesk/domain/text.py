@@ -59,3 +59,14 @@ def clean_name(value: str | None) -> str:
     letters and digits, compatibility forms and invisible characters cannot make a second,
     identical-looking 吴主管 (the roster's names are unique in this form)."""
     return clean_text(unicodedata.normalize("NFKC", clean_text(value)))
+
+
+def for_output(value: str) -> str:
+    """Text on its way to a terminal or a printer, whatever its age: escapes, control
+    characters (but new lines and tabs) and invisible format characters removed, nothing else
+    changed. Stored text is cleaned on entry already; this holds for records written before."""
+    if not value:
+        return ""
+    value = _ESCAPES.sub("", value)
+    return "".join(ch for ch in value if ch in "\n\t\f" or
+                   unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))

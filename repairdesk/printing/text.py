@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
+from ..domain.text import for_output
 from .sheet import Sheet
 
 ENCODING = "gb18030"
@@ -116,7 +117,7 @@ def printable(text: str) -> str:
     """`text` in characters a GBK dot-matrix font has: look-alikes where there is one, '?'
     for the rest (an emoji from a WeChat report would print as garbage)."""
     out = []
-    for ch in text.translate(_GBK_FRIENDLY):
+    for ch in for_output(text).translate(_GBK_FRIENDLY):  # no ESC/BEL reaches the printer
         try:
             ch.encode("gbk")
         except UnicodeEncodeError:

@@ -15,6 +15,7 @@ from ..domain.enums import Action, Status
 from ..domain.handover import Checklist, Line, OpenItem, PublicItem, ReadBack
 from ..domain.numbering import find_gaps
 from ..domain.text import clean_text
+from ..domain.validation import CONTENT_MAX, NAME_MAX
 from ..domain.ticket import next_step
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..i18n import _, current_language
@@ -34,7 +35,8 @@ def public_items(desk: Desk) -> list[PublicItem]:
     out = []
     for entry in raw.get("item", []):
         name = entry.get("name_en") if english and entry.get("name_en") else entry.get("name")
-        out.append(PublicItem(str(entry.get("key") or name), str(name),
+        name = clean_text(str(name))[:NAME_MAX]  # config text is text like any other
+        out.append(PublicItem(clean_text(str(entry.get("key") or name))[:NAME_MAX], name,
                               int(entry.get("expected", 0))))
     return out
 
@@ -105,8 +107,9 @@ def build_checklist(desk: Desk, abnormal: str = "", explanations: dict[str, str]
         shift_code=window.code if window else "", shift_name=window.label if window else "",
         window_start=start, window_end=now, issued=[t.ticket_no for t in issued_rows],
         gaps=gaps, counts=counts, open_items=items, public_items=public_items(desk),
-        abnormal=clean_text(abnormal, multiline=True),
-        explanations={k: clean_text(v) for k, v in (explanations or {}).items() if v.strip()},
+        abnormal=_bounded(clean_text(abnormal, multiline=True), "abnormal"),
+        explanations={k: _bounded(clean_text(v), "explanation")
+                      for k, v in (explanations or {}).items() if v.strip()},
         tz=str(cfg.tz),
     )
 
@@ -120,6 +123,31 @@ def checklist_content(c: Checklist) -> dict[str, Any]:
     return d
 
 
+def _bounded(text: str, field: str) -> str:
+    if len(text) > CONTENT_MAX:
+        raise ValidationError(_("Text is too long: {n} characters, at most {max}.").format(
+            n=len(text), max=CONTENT_MAX), field)
+    return text
+
+
+def _clean_answers(lines: list[Line], answers: dict[str, ReadBack]) -> dict[str, ReadBack]:
+    """The incoming clerk's answers, cleaned and bounded like every free text; an answer for a
+    line that is not on the checklist (a mistyped key) is refused, never dropped."""
+    keys = [ln.key for ln in lines]
+    unknown = [k for k in answers if k not in keys]
+    if unknown:
+        raise ValidationError(_("No checklist line {key!r}; the lines are: {keys}.").format(
+            key=clean_text(unknown[0])[:40], keys=", ".join(keys)), "readback")
+    out = {}
+    for key, a in answers.items():
+        actual, note = clean_text(a.actual), clean_text(a.note)
+        if len(actual) > NAME_MAX or len(note) > CONTENT_MAX:
+            raise ValidationError(_("What was found on line {key} is too long (at most {n} "
+                                    "characters).").format(key=key, n=NAME_MAX), "readback")
+        out[key] = ReadBack(key, a.confirmed, actual, note)
+    return out
+
+
 def complete_handover(desk: Desk, checklist: Checklist, answers: dict[str, ReadBack],
                       outgoing: str, out_pin: str, incoming: str, in_pin: str) -> HandoverRecord:
     """Both sign; the record is written once and locked; the desk passes to `incoming`."""
@@ -129,6 +157,7 @@ def complete_handover(desk: Desk, checklist: Checklist, answers: dict[str, ReadB
         raise ValidationError(_("Ticket {no}: {reason} — write an explanation before signing.")
                               .format(no=b.ticket_no, reason=b.reason), "explanation")
     lines = rules.lines(checklist)
+    answers = _clean_answers(lines, answers)
     missing = rules.unanswered(lines, answers)
     if missing:
         raise ValidationError(_("The incoming clerk has not read back: {label}.").format(

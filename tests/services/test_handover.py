@@ -118,3 +118,39 @@ def test_header_text_flags_unsigned_days(on_duty, clock):
 
     signoff.sign_off(on_duty, "吴主管", "9999")
     assert "11-22" not in shifts.header_text(on_duty)
+
+
+def test_a_mistyped_read_back_key_is_refused_not_dropped(on_duty):
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
+    answers = confirm_all(c)
+    answers["radios"] = ReadBack("radios", False, "3")  # the key is item:radios
+    with pytest.raises(ValidationError, match="item:radios"):
+        handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+    assert shifts.current_holder(on_duty) == OUT
+
+
+def test_handover_text_is_cleaned_and_bounded(on_duty):
+    c = handover.build_checklist(on_duty, abnormal="停水\x1b]0;pwned\x07一小时\x1b[31m",
+                                 explanations={"BX-20261122-0002": "已通知\u202e班长"})
+    assert c.abnormal == "停水一小时" and c.explanations["BX-20261122-0002"] == "已通知班长"
+    with pytest.raises(ValidationError):
+        handover.build_checklist(on_duty, abnormal="停" * 5000)
+    answers = confirm_all(c, **{"item:radios": ReadBack("item:radios", False,
+                                                        "3\x1b[2J\x07", "一台\x1b]8;;x\x07在充电")})
+    rec = handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+    found = handover.handover_json(on_duty, handover.get_handover(on_duty, rec.id))
+    assert found["content"]["discrepancies"][0]["actual"] == "3"
+    assert "\x1b" not in str(found) and "\x07" not in str(found)
+    with pytest.raises(ValidationError):
+        long = confirm_all(c, **{"item:radios": ReadBack("item:radios", False, "3" * 500)})
+        handover.complete_handover(on_duty, c, long, IN, "2222", OUT, "1111")
+
+
+def test_config_item_names_are_cleaned(on_duty):
+    on_duty.config.raw["handover"] = {"item": [
+        {"key": "keys\x1b[31m", "name": "前台\x1b]0;x\x07钥匙\u200b", "expected": 12}]}
+    try:
+        items = handover.public_items(on_duty)
+    finally:
+        del on_duty.config.raw["handover"]
+    assert [(i.key, i.name) for i in items] == [("keys", "前台钥匙")]

@@ -156,3 +156,13 @@ def test_yesterday_is_understood():
         assert (got.month, got.day, got.hour, got.minute) == (11, 22, 23, 50)
     got = parse_local("前天 8:00", tz, now).astimezone(tz)
     assert (got.day, got.hour) == (21, 8)
+
+
+def test_output_and_printer_text_never_carry_escapes():
+    from repairdesk.domain.text import for_output
+    from repairdesk.printing.text import encode_for_printer, printable
+
+    old_record = "停水\x1b]0;pwned\x07一小时\x1b[31m\n第二行\t列\x9b2J\u202e"
+    assert for_output(old_record) == "停水一小时\n第二行\t列"
+    data = encode_for_printer(printable(old_record))
+    assert b"\x1b" not in data and b"\x07" not in data
