@@ -41,9 +41,9 @@ def change_marker(desk: Desk) -> tuple[Any, ...]:
         last_event = session.exec(select(func.max(TicketEvent.id))).one()
         last_log = session.exec(select(func.max(DutyLogEntry.id))).one()
         staff = session.exec(select(func.count()).select_from(Staff)).one()
-    from . import printing
+    from .print_jobs import change_marker
 
-    return (last_event, last_log, staff, printing.change_marker(desk))
+    return (last_event, last_log, staff, change_marker(desk))
 
 
 def shift_summary(desk: Desk) -> ShiftSummary:

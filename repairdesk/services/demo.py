@@ -156,11 +156,12 @@ def build_demo(path: Path, config: Config, clock: Clock, seed: int = 20261122) -
 def _print_latest(desk: Desk, clerk: str, n: int = 2) -> None:
     """The last work orders dispatched go through the real print queue (to the folder unless
     a printer is configured), so the panel shows what printing looks like."""
-    from . import printing
+    from .print_queue import queue_work_order
+    from .print_run import run_job
 
     sent = [r for r in T.list_tickets(desk, open_only=True) if r.state.technician][:n]
     for r in sent:
-        printing.run_job(desk, printing.queue_work_order(desk, r.ticket_no, clerk).id)
+        run_job(desk, queue_work_order(desk, r.ticket_no, clerk).id)
 
 
 def _refuse_real_book(path: Path) -> None:

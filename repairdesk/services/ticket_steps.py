@@ -25,7 +25,7 @@ from ..store.tables import TicketEvent
 from . import dutylog
 from .desk import Desk
 from .intake import IntakeForm, build_intake
-from .printing import queue_work_order
+from .print_queue import queue_work_order
 from .sla_outcomes import store_outcome
 from .staff import require_technician
 from .ticket_records import get_ticket, index_row, record_of, ticket_row

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from repairdesk.errors import IllegalTransition, NotFound, ValidationError
+from repairdesk.services import print_run
 from repairdesk.services import printing as P
 from repairdesk.services.tickets import dispatch_ticket, get_ticket, void_ticket
 
@@ -146,7 +147,7 @@ def test_cancel_keeps_the_job_and_run_pending_skips_it(desk_folder):
 def test_a_job_cut_off_while_printing_fails_after_a_while(desk_folder, clock):
     no = register(desk_folder)
     job = P.queue_work_order(desk_folder, no, CLERK)
-    assert P._claim(desk_folder, job.id) is not None  # the desk stopped right here
+    assert print_run._claim(desk_folder, job.id) is not None  # the desk stopped right here
     assert P.run_pending(desk_folder) == []
     assert P.get_job(desk_folder, job.id).state is P.JobState.PRINTING
     clock.advance(minutes=11)
