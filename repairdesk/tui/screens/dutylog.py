@@ -38,9 +38,9 @@ class LogEntryScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         title = (_("Correct duty-log entry {id}").format(id=self.corrects) if self.corrects
                  else _("Duty log entry"))
-        yield Label(title, classes="duty-title")
+        yield Label(title, classes="duty-title", markup=False)
         yield Input(placeholder=_("What happened (enter saves, esc cancels)"), id="text")
-        yield Static("", id="status", classes="duty-status")
+        yield Static("", id="status", classes="duty-status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
@@ -79,7 +79,7 @@ class LogViewScreen(Screen[None]):
         self.day = day
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title", classes="duty-title")
+        yield Static("", id="title", classes="duty-title", markup=False)
         yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

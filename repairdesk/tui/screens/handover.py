@@ -50,10 +50,10 @@ class HandoverScreen(Screen[int | None]):
         self.locked_id: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title", classes="duty-title")
+        yield Static("", id="title", classes="duty-title", markup=False)
         yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="status", classes="duty-status")
-        yield Label("", id="prompt-label", classes="duty-prompt-label")
+        yield Static("", id="status", classes="duty-status", markup=False)
+        yield Label("", id="prompt-label", classes="duty-prompt-label", markup=False)
         yield Input(id="prompt")
         with Horizontal(classes="sign-row"):
             yield Input(placeholder=_("Outgoing clerk"), id="out-name")
@@ -263,7 +263,7 @@ class HandoverHistoryScreen(Screen[None]):
         self.desk = desk
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Handover history"), classes="duty-title")
+        yield Static(_("Handover history"), classes="duty-title", markup=False)
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="record", markup=False)
         yield Footer()

@@ -32,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Static(_("Keys of this screen  (Esc: close)"), classes="dialog-title")
+            yield Static(_("Keys of this screen  (Esc: close)"), classes="dialog-title", markup=False)
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

@@ -40,38 +40,38 @@ class IntakeScreen(ModalScreen[Any]):
         cfg = self.desk.config
         with Vertical(id="intake", classes="dialog"):
             yield Static(_("New repair call  (Enter: next field | ctrl+s: save | Esc: cancel)"),
-                         classes="dialog-title")
-            yield Static("", id="hint", classes="dialog-hint")
-            yield Static("", id="error", classes="dialog-error")
+                         classes="dialog-title", markup=False)
+            yield Static("", id="hint", classes="dialog-hint", markup=False)
+            yield Static("", id="error", classes="dialog-error", markup=False)
             with Grid(id="intake-grid"):
-                yield Label(_("Room / place"))
+                yield Label(_("Room / place"), markup=False)
                 yield FieldInput(placeholder=_("e.g. 3-2-1501, or a public place"), id="room",
                             max_length=60)
-                yield Label(_("Caller"))
+                yield Label(_("Caller"), markup=False)
                 yield FieldInput(placeholder=_("at least a surname"), id="caller", max_length=40)
-                yield Label(_("Phone"))
+                yield Label(_("Phone"), markup=False)
                 yield FieldInput(placeholder=_("only if the owner agrees"), id="phone",
                             max_length=30)
-                yield Label(_("Content"))
+                yield Label(_("Content"), markup=False)
                 yield FieldInput(placeholder=_("the fault, in the caller's words"), id="content",
                             max_length=500)
-                yield Label(_("Scope"))
+                yield Label(_("Scope"), markup=False)
                 yield Choice([(s.value, s.label) for s in Scope], id="scope")
-                yield Label(_("Category"))
+                yield Label(_("Category"), markup=False)
                 yield Choice([(c, c) for c in cfg.categories], cfg.default_category,
                              id="category")
-                yield Label(_("Urgency"))
+                yield Label(_("Urgency"), markup=False)
                 yield Choice([(u.value, u.label) for u in
                               (Urgency.NORMAL, Urgency.URGENT, Urgency.APPOINTMENT)],
                              id="urgency")
-                yield Label(_("Appointment"))
+                yield Label(_("Appointment"), markup=False)
                 yield FieldInput(placeholder=_("e.g. tomorrow 9:00 (appointments only)"),
                             id="appointment", max_length=40)
-                yield Label(_("Channel"))
+                yield Label(_("Channel"), markup=False)
                 yield Choice([(c.value, c.label) for c in Channel], id="channel")
-                yield Label(_("Service"))
+                yield Label(_("Service"), markup=False)
                 yield Choice([(s.value, s.label) for s in ServiceType], id="service_type")
-                yield Label(_("Owner's parts"))
+                yield Label(_("Owner's parts"), markup=False)
                 yield Choice([("no", _("no")), ("yes", _("yes"))], id="owner_parts")
 
     def on_mount(self) -> None:

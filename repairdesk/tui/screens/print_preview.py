@@ -34,9 +34,9 @@ class PrintPreviewScreen(Screen[bool]):
         self.pages: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Print preview: {no}").format(no=self.ticket_no), id="preview-title")
+        yield Static(_("Print preview: {no}").format(no=self.ticket_no), id="preview-title", markup=False)
         yield VerticalScroll(id="preview-pages")
-        yield Static("", id="preview-status")
+        yield Static("", id="preview-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -44,16 +45,16 @@ class FormPrompt(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
             if self.choice:
                 key, label, options = self.choice
-                yield Label(label)
+                yield Label(label, markup=False)
                 yield Choice(options, id=f"f-{key}")
             for f in self.fields:
-                yield Label(f.label)
+                yield Label(f.label, markup=False)
                 yield FieldInput(placeholder=f.placeholder, password=f.password,
                                  id=f"f-{f.key}", max_length=500)
-            yield Static("", id="error", classes="dialog-error")
+            yield Static("", id="error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         first = self.query("Choice, Input").first()
@@ -114,10 +115,10 @@ class PickPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=value) for value, label in self.options],
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield OptionList(*[Option(Text(label), id=value) for value, label in self.options],
                              id="pick")
-            yield Static(self.empty if not self.options else "", classes="dialog-error")
+            yield Static(self.empty if not self.options else "", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#pick", OptionList).focus()
@@ -138,9 +139,9 @@ class QuitPrompt(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt"):
-            yield Static(_("Quit the desk?"), classes="dialog-title")
-            yield Static(_("A form holds input that is not saved; quitting loses it."))
-            yield Static(_("y / Enter: quit    n / Esc: stay"), classes="dialog-hint")
+            yield Static(_("Quit the desk?"), classes="dialog-title", markup=False)
+            yield Static(_("A form holds input that is not saved; quitting loses it."), markup=False)
+            yield Static(_("y / Enter: quit    n / Esc: stay"), classes="dialog-hint", markup=False)
 
     def action_quit_now(self) -> None:
         self.dismiss(True)

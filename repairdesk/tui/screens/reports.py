@@ -94,8 +94,8 @@ class ReportsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
 
-        yield Static("", id="title", classes="report-title")
-        yield Static("", id="status", classes="report-status")
+        yield Static("", id="title", classes="report-title", markup=False)
+        yield Static("", id="status", classes="report-status", markup=False)
         with TabbedContent(id="views"):
             with TabPane(_("Table"), id="table-pane"):
                 yield DataTable(id="month-table", cursor_type="row", zebra_stripes=True)
@@ -104,7 +104,7 @@ class ReportsScreen(Screen[None]):
                     yield PlotextPlot(id="chart-days", classes="chart")
                     yield PlotextPlot(id="chart-ontime", classes="chart")
                     # CJK labels are two cells wide and plotext counts one: plain text bars
-                    yield Static("", id="chart-categories", classes="chart")
+                    yield Static("", id="chart-categories", classes="chart", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

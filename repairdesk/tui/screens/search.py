@@ -29,7 +29,7 @@ class SearchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("Search: ticket no., room, caller, phone or words such as "
                                   "a fault"), id="query", max_length=100)
-        yield Static("", id="search-count", classes="duty-status")
+        yield Static("", id="search-count", classes="duty-status", markup=False)
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

@@ -34,9 +34,9 @@ class SignoffScreen(Screen[str | None]):
         self.signed_day: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title", classes="duty-title")
+        yield Static("", id="title", classes="duty-title", markup=False)
         yield RichLog(id="review", wrap=True, markup=False)
-        yield Static("", id="status", classes="duty-status")
+        yield Static("", id="status", classes="duty-status", markup=False)
         yield Input(placeholder=_("Comment (optional)"), id="comment")
         with Horizontal(classes="sign-row"):
             yield Input(placeholder=_("Supervisor"), id="sup-name")

@@ -100,7 +100,7 @@ class ShiftPanel(VerticalScroll, can_focus=True):
     """交接班: this shift's ticket numbers (first, last, gaps) and counts."""
 
     def compose(self) -> Any:
-        yield Static("", id="shift-text")
+        yield Static("", id="shift-text", markup=False)
 
     def show(self, summary: Any) -> None:
         from ...domain.handover import count_label
