@@ -54,6 +54,17 @@ def site_config_path(desk: Desk) -> Path:
     return default_config_path()
 
 
+def configured_site(desk: Desk) -> tuple[str, str]:
+    """The site's name and code when the site has set them, else blanks (the shipped example
+    estate is not offered as this site's name)."""
+    from ..config import data_file, load_toml
+
+    shipped = load_toml(data_file("desk.toml")).get("site", {})
+    name, code = desk.config.site_name, desk.config.site_code
+    return ("" if name == shipped.get("name") else name,
+            "" if code == shipped.get("code") else code)
+
+
 def check_site(desk: Desk, name: str, code: str) -> tuple[str, str]:
     """The site's name and code by the configuration's own rules (one message, naming the
     field)."""

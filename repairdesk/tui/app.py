@@ -66,11 +66,14 @@ class RepairDeskApp(App[None]):
 
     def _opened(self, desk: Any) -> None:
         from ..services import printing
+        from ..services.setup import needs_setup
 
         self.desk = desk
         # a job left "printing" by a crash or a power cut goes back to the queue's care
         self.run_service(printing.recover_interrupted, desk, group="print")
         self.refresh_board()
+        self.run_service(needs_setup, desk,  # an empty book: the first-night setup
+                         done=lambda needed: needed and self.desk_screen.open_setup())
         if self.live:
             self.set_interval(1.0, self.tick)
             self.set_interval(POLL_S, self.poll)
@@ -139,7 +142,9 @@ class RepairDeskApp(App[None]):
         error; the bell on errors unless told otherwise."""
         self.desk_screen.say(text, error)
         if toast and (self.screen is not self.desk_screen or error):
-            self.notify(text, severity="error" if error else "information", timeout=4)
+            # the text may carry what someone typed ([/b] in a name): never read as markup
+            self.notify(text, severity="error" if error else "information", timeout=4,
+                        markup=False)
         if error if bell is None else bell:
             self.bell()
 

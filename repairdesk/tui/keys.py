@@ -78,6 +78,9 @@ DESK_KEYS: tuple[DeskKey, ...] = (
             footer=False),
     DeskKey("O", "sign_on", N_("Sign on"), N_("Open the first shift of a new book"),
             footer=False),
+    DeskKey("S", "roster", N_("Roster"),
+            N_("Staff roster: add people (supervisor's or manager's PIN); on an empty book, "
+               "the first-night setup"), footer=False),
     DeskKey("P", "print_preview", N_("Print preview"),
             N_("The work order as the printer will print it"), footer=False, needs_ticket=True),
     DeskKey("ctrl+r", "print_retry", N_("Retry print"), N_("Retry the failed print job"),
@@ -199,6 +202,28 @@ HELP_SCREEN_KEYS: tuple[DeskKey, ...] = (
     HELP_KEY,
     DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
     _QUIT,
+)
+
+# The first night on an empty book (screens/setup.py): site, supervisor, (roster), sign-on.
+SETUP_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("ctrl+s", "save", N_("Save step"),
+            N_("Save this step and go to the next (Enter on the last field too)")),
+    DeskKey("escape", "close", N_("Leave setup"),
+            N_("Back to the desk; the steps saved so far stay (S goes on later)")),
+)
+
+# The staff roster (screens/roster.py): after a supervisor's PIN, or step 3 of the setup.
+ROSTER_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("ctrl+s", "save", N_("Add person"),
+            N_("Add the person in the form (Enter on the last field too)")),
+    DeskKey("delete", "remove", N_("Remove"),
+            N_("Remove the person selected in the list (shift+Tab to the list): only while the "
+               "book is empty and they have never signed")),
+    DeskKey("ctrl+n", "next_step", N_("Next: sign on"),
+            N_("Setup: the roster is done, go on to signing on")),
+    DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),
 )
 
 # The app's own keys, bound on every screen (RepairDeskApp.BINDINGS).

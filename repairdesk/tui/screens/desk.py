@@ -46,6 +46,7 @@ class DeskScreen(TicketActions, Screen[None]):
         tickets = TicketTable(id="tickets")
         tickets.border_title = _("Repair calls")
         yield tickets
+        yield Static("", id="board-hint", markup=False)  # an empty board says what to do
         with Vertical(id="foot"):
             with Horizontal(id="bottom"):
                 shift = ShiftPanel(id="shift")
@@ -68,7 +69,27 @@ class DeskScreen(TicketActions, Screen[None]):
         table = self.query_one(TicketTable)
         table.load(board.records, desk.now(), getattr(desk.config, "sla", None), desk.config.tz)
         self.query_one(ShiftPanel).show(board.shift)
+        self._board_hint(board)
         self.tick()
+
+    def _board_hint(self, board: Any) -> None:
+        """No tickets on the board: say what to do next, in the order it has to be done."""
+        from ...domain.enums import Role
+
+        lines = []
+        if not board.records:
+            roles = {role for _name, role, _phone in board.roster}
+            if not roles & {Role.SUPERVISOR.value, Role.MANAGER.value}:
+                lines.append(_("This book has no supervisor yet: press {key} to set up the site "
+                               "and the staff roster.").format(key=desk_key("roster")))
+            if board.holder is None:
+                lines.append(_("Nobody holds the desk: press {key} to sign on first.").format(
+                    key=desk_key("sign_on")))
+            lines.append(_("No repair calls on the board. Press {key} to register a call.")
+                         .format(key=desk_key("new_ticket")))
+        hint = self.query_one("#board-hint", Static)
+        hint.update("\n".join(lines))
+        hint.set_class(bool(lines), "shown")
 
     def show_print(self, jobs: list[Any], status: Any) -> None:
         panel = self.query_one(PrintPanel)
@@ -220,18 +241,90 @@ class DeskScreen(TicketActions, Screen[None]):
         self.app.retry_print(job)
 
     def action_sign_on(self) -> None:
+        from ...errors import NotFound
+        from ...services.roster import can_sign_on
         from ...services.shifts import sign_on
         from .prompts import Field, FormPrompt
+
+        add_first = _("Add staff first: press {key} (roster) or run `repairdesk staff add`.") \
+            .format(key=desk_key("roster"))
+
+        def failed(exc: Exception) -> None:
+            self.app.say(f"{exc} {add_first}" if isinstance(exc, NotFound) else str(exc),
+                         error=True)
 
         def asked(values: dict[str, str] | None) -> None:
             if values:
                 self.app.run_service(
                     lambda: sign_on(self.desk, values["name"], values["pin"]),
-                    done=lambda turn: (self.app.say(_("{name} signed on and holds the desk.")
-                                                    .format(name=turn.holder)),
-                                       self.app.refresh_board()))
+                    done=lambda turn: self.signed_on(turn.holder), failed=failed)
+
+        def ask(possible: bool) -> None:
+            if not possible:
+                self.app.say(_("Nobody can sign on yet: the roster has no clerk with a PIN.")
+                             + " " + add_first, error=True)
+                return
+            self.app.push_screen(FormPrompt(
+                _("Sign on: open the first shift of this book"),
+                [Field("name", _("Clerk")), Field("pin", _("PIN"), password=True)]),
+                callback=asked)
+
+        self.app.run_service(can_sign_on, self.desk, done=ask)
+
+    def signed_on(self, holder: str) -> None:
+        self.app.say(_("{name} signed on and holds the desk.").format(name=holder))
+        self.app.refresh_board()
+
+    # ------------------------------------------------------------------ roster and setup
+    def action_roster(self) -> None:
+        """The first-night setup on an empty book; else the roster after a supervisor's or
+        manager's name and PIN."""
+        from ...services.setup import needs_setup
+
+        desk = self.desk
+        self.app.run_service(needs_setup, desk,
+                             done=lambda needed: self.open_setup() if needed
+                             else self._ask_roster_pin())
+
+    def open_setup(self) -> None:
+        from .setup import SetupScreen
+
+        if any(isinstance(s, SetupScreen) for s in self.app.screen_stack):
+            return
+
+        def finished(holder: str | None) -> None:
+            if holder:
+                self.signed_on(holder)
+            else:
+                self.app.say(_("Setup left; the steps saved so far stay. Press {key} to go "
+                               "on.").format(key=desk_key("roster")))
+                self.app.refresh_board()
+
+        self.app.push_screen(SetupScreen(self.desk), callback=finished)
+
+    def _ask_roster_pin(self) -> None:
+        from ...services import signing
+        from ...services.roster import ROSTER_ROLES
+        from .prompts import Field, FormPrompt
+        from .roster import RosterScreen
+
+        def asked(values: dict[str, str] | None) -> None:
+            if values:
+                self.app.run_service(
+                    signing.authenticate, self.desk, values["name"], values["pin"],
+                    ROSTER_ROLES,
+                    done=lambda signer: self.app.push_screen(
+                        RosterScreen(self.desk, signer.name),
+                        callback=lambda _r: self.app.refresh_board()))
 
         self.app.push_screen(FormPrompt(
-            _("Sign on: open the first shift of this book"),
-            [Field("name", _("Clerk")), Field("pin", _("PIN"), password=True)]),
+            _("Staff roster: a supervisor's or manager's name and PIN"),
+            [Field("name", _("Supervisor")), Field("pin", _("PIN"), password=True)]),
             callback=asked)
+
+
+def desk_key(action: str) -> str:
+    """The key of a desk action as the clerk reads it (from keys.py)."""
+    from ..keys import key_display
+
+    return next(key_display(k.key) for k in DESK_KEYS if k.action == action)
