@@ -68,7 +68,9 @@ class TicketActions:
             # technicians first; the team leader is the fallback when nobody accepts
             picks = sorted((s for s in staff if s.role in DISPATCHABLE),
                            key=lambda s: s.role is not Role.TECHNICIAN)
-            options = [(s.name, f"{s.name}  {s.role.label}") for s in picks]
+            # with the categories each one handles (the roster's skills), when known
+            options = [(s.name, f"{s.name}  {s.role.label}  {'、'.join(s.skills)}".rstrip())
+                       for s in picks]
             self.app.push_screen(
                 PickPrompt(_("Dispatch {no} to").format(no=no), options,
                            empty=_("No active technician on the roster (repairdesk staff add).")),

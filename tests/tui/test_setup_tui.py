@@ -250,3 +250,19 @@ def test_helpers_agree(empty_book):
     assert setup.needs_setup(empty_book) and not roster.can_sign_on(empty_book)
     add_staff(empty_book, "吴主管", Role.SUPERVISOR)
     assert not setup.needs_setup(empty_book)
+
+
+async def test_dispatch_picker_shows_what_each_technician_handles(staffed, desk_app):
+    from textual.widgets import OptionList
+
+    add_staff(staffed, "孙海", Role.TECHNICIAN, skills="水,电")
+    T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生", content="漏水"),
+                      "李静")
+    app = desk_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        picker = app.screen.query_one("#pick", OptionList)
+        labels = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        assert any("孙海" in label and "水、电" in label for label in labels)
