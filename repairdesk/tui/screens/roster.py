@@ -57,19 +57,19 @@ class RosterScreen(Screen[bool | None]):
         table.border_title = _("On the roster")
         yield table
         with Grid(id="roster-form", classes="setup-grid"):
-            yield Label(_("Name"))
+            yield Label(_("Name"), markup=False)
             yield FieldInput(id="name", max_length=40)
-            yield Label(_("Role"))
+            yield Label(_("Role"), markup=False)
             yield Choice([(r.value, r.label) for r in ROLES], id="role")
-            yield Label(_("Phone"))
+            yield Label(_("Phone"), markup=False)
             yield FieldInput(id="phone", max_length=30,
                              placeholder=_("for escalation calls; optional"))
-            yield Label(_("PIN"))
+            yield Label(_("PIN"), markup=False)
             yield FieldInput(id="pin", password=True, max_length=12,
                              placeholder=_("4 to 12 digits; clerks, supervisors, managers"))
-            yield Label(_("PIN again"))
+            yield Label(_("PIN again"), markup=False)
             yield FieldInput(id="pin_again", password=True, max_length=12)
-            yield Label(_("Categories"))
+            yield Label(_("Categories"), markup=False)
             yield FieldInput(id="skills", max_length=120,
                              placeholder=_("technicians: e.g. {example}").format(
                                  example=",".join(self.desk.config.categories[:2])))

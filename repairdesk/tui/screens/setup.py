@@ -55,27 +55,27 @@ class SetupScreen(Screen[str | None]):
         yield Static("", id="setup-error", classes="dialog-error", markup=False)
         with ContentSwitcher(initial="step-site", id="setup-steps"):
             with Grid(id="step-site", classes="setup-grid"):
-                yield Label(_("Site name"))
+                yield Label(_("Site name"), markup=False)
                 yield FieldInput(name, id="site-name", max_length=60,
                                  placeholder=_("e.g. Sunshine Garden Property Services"))
-                yield Label(_("Site code"))
+                yield Label(_("Site code"), markup=False)
                 yield FieldInput(code, id="site-code", max_length=16,
                                  placeholder=_("e.g. YG: letters, digits or _"))
             with Grid(id="step-boss", classes="setup-grid"):
-                yield Label(_("Name"))
+                yield Label(_("Name"), markup=False)
                 yield FieldInput(id="boss-name", max_length=40)
-                yield Label(_("Phone"))
+                yield Label(_("Phone"), markup=False)
                 yield FieldInput(id="boss-phone", max_length=30,
                                  placeholder=_("for escalation calls; optional"))
-                yield Label(_("PIN"))
+                yield Label(_("PIN"), markup=False)
                 yield FieldInput(id="boss-pin", password=True, max_length=12,
                                  placeholder=_("4 to 12 digits"))
-                yield Label(_("PIN again"))
+                yield Label(_("PIN again"), markup=False)
                 yield FieldInput(id="boss-pin-again", password=True, max_length=12)
             with Grid(id="step-signon", classes="setup-grid"):
-                yield Label(_("Clerk"))
+                yield Label(_("Clerk"), markup=False)
                 yield FieldInput(id="clerk-name", max_length=40)
-                yield Label(_("PIN"))
+                yield Label(_("PIN"), markup=False)
                 yield FieldInput(id="clerk-pin", password=True, max_length=12)
         yield Footer()
 
