@@ -131,6 +131,11 @@ def cli(db_path: Path):
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
             lang: str | None = None) -> CliResult:
+        if not db_path.exists():
+            # the book every command expects (`repairdesk init`, done in-process: faster)
+            from repairdesk.store.db import open_store
+
+            open_store(str(db_path)).dispose()
         full_env = dict(os.environ)
         full_env["REPAIRDESK_DB"] = str(db_path)
         if lang:

@@ -70,6 +70,9 @@ def _register() -> None:
     from . import doctor as doctor_cli
 
     doctor_cli.register(app)
+    from . import init_cmd
+
+    init_cmd.register(app)
     for extra in _EXTRAS:
         extra(app)
 

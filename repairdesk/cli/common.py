@@ -27,7 +27,7 @@ class Globals:
         if self._desk is None:
             from ..services.desk import open_desk
 
-            self._desk = open_desk(self.db, self.config)
+            self._desk = open_desk(self.db, self.config, must_exist=True)
         return self._desk
 
 

@@ -27,6 +27,10 @@ class Desk:
 
 
 def open_desk(db: str | None = None, config_path: str | None = None,
-              clock: Clock | None = None, config: Config | None = None) -> Desk:
+              clock: Clock | None = None, config: Config | None = None, *,
+              must_exist: bool = False) -> Desk:
+    """The desk on the book; `must_exist` refuses a missing or empty book instead of creating
+    it (the CLI: a typo'd --db must not become a new, empty, "verified" book)."""
     cfg = config or load_config(config_path)
-    return Desk(store=open_store(db), config=cfg, clock=clock or SystemClock())
+    return Desk(store=open_store(db, must_exist=must_exist), config=cfg,
+                clock=clock or SystemClock())

@@ -152,11 +152,43 @@ def _append_only_sql(dialect: str, tables: tuple[str, ...] = APPEND_ONLY) -> lis
     return stmts
 
 
-def open_store(db: str | None = None, *, create: bool = True) -> Store:
-    """Open (and if needed create) the database; refuse one written by a newer repairdesk."""
+def _check_sqlite_file(url: str, must_exist: bool) -> None:
+    """A SQLite book is a repairdesk book, or nothing yet: a foreign SQLite file never gets
+    our tables written into it, and with `must_exist` (every CLI command but `init`) a
+    missing or empty file is refused instead of becoming a new empty book."""
+    path = url.removeprefix("sqlite:///")
+    if path in ("", ":memory:"):
+        return
+    p = Path(path)
+    empty = not p.exists() or (p.is_file() and p.stat().st_size == 0)
+    if empty:
+        if must_exist:
+            raise StoreError(_("There is no book at {path}: check --db, or create it with "
+                               "`repairdesk init` (the desk creates one at its first start).")
+                             .format(path=p))
+        return
+    try:
+        con = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            names = {n for (n,) in con.execute("SELECT name FROM sqlite_master")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(_("{path} is not a repairdesk book ({error}).").format(
+            path=p, error=exc)) from None
+    if names and "meta" not in names:
+        raise StoreError(_("{path} is not a repairdesk book: it holds other tables ({tables})."
+                           ).format(path=p, tables=", ".join(sorted(names)[:3])))
+
+
+def open_store(db: str | None = None, *, create: bool = True,
+               must_exist: bool = False) -> Store:
+    """Open (and if needed create) the database; refuse one written by a newer repairdesk,
+    a foreign file, and — with `must_exist` — a missing or empty one."""
     url = resolve_url(db)
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
+        _check_sqlite_file(url, must_exist)
         _prepare_sqlite_file(url)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}

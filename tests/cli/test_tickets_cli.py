@@ -102,6 +102,7 @@ def test_demo_builds_separate_db(cli, tmp_path):
             "callback", "closed", "paused", "voided"} <= statuses
     # refuses to overwrite a real book
     real = tmp_path / "real.sqlite3"
-    cli("--db", str(real), "staff", "add", "李静", "--role", "clerk")
+    assert cli("--db", str(real), "init").code == 0
+    assert cli("--db", str(real), "staff", "add", "李静", "--role", "clerk").code == 0
     r = cli("demo", "--no-tui", "--path", str(real))
     assert r.code == 1

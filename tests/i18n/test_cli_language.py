@@ -154,6 +154,7 @@ def test_chinese_shows_no_english_except_data_and_names(demo_zh):
 def test_config_language_sits_between_flag_and_environment(tmp_path: Path, db_path: Path):
     site = tmp_path / "site.toml"
     site.write_text('[site]\nlanguage = "en"\n', encoding="utf-8")
+    assert _run(["-m", "repairdesk", "init"], "en", db_path).returncode == 0
     args = ["-m", "repairdesk", "--config", str(site), "ticket", "show", "BX-20000101-0001"]
     from_config = _run(args, "zh_CN", db_path)
     assert "Usage:" in from_config.stderr or "No ticket" in from_config.stderr

@@ -149,17 +149,22 @@ def test_missing_or_invalid_config(cli, tmp_path: Path, content: str | None) -> 
 def test_database_path_that_cannot_be_created(cli, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    r = cli("--db", str(blocker / "sub" / "desk.sqlite3"), "ticket", "list", lang="en")
+    r = cli("--db", str(blocker / "sub" / "desk.sqlite3"), "init", lang="en")
     assert r.code == 1 and "Cannot create" in r.stderr, r.stderr
+    _one_line(r.stderr)
+    r = cli("--db", str(blocker / "sub" / "desk.sqlite3"), "ticket", "list", lang="en")
+    assert r.code == 1 and "repairdesk init" in r.stderr, r.stderr
     _one_line(r.stderr)
 
 
 def test_not_a_database(cli, tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database at all" * 100)
-    r = cli("--db", str(junk), "ticket", "list", lang="en")
-    assert r.code == 1 and "damaged" in r.stderr, r.stderr
-    _one_line(r.stderr)
+    for command in (("ticket", "list"), ("init",)):
+        r = cli("--db", str(junk), *command, lang="en")
+        assert r.code == 1 and "not a repairdesk book" in r.stderr, r.stderr
+        _one_line(r.stderr)
+    assert junk.read_bytes() == b"this is not a database at all" * 100
 
 
 def test_postgres_server_unreachable(cli) -> None:
