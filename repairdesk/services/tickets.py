@@ -4,7 +4,7 @@ The work lives in three modules; this one gathers their names for the CLI and th
   intake.py          the intake form, its checks, register_ticket
   ticket_records.py  reading: get_ticket, list_tickets, search_tickets, working_set
   ticket_steps.py    the lifecycle steps: dispatch_ticket … amend_ticket
-Modules inside services/ import from those directly.
+The modules tickets are built from import each other directly, never this one.
 """
 
 from __future__ import annotations
