@@ -50,6 +50,16 @@ def _text(widget) -> str:
     return str(widget.render())
 
 
+async def _until(pilot, condition) -> None:
+    """Settle until `condition()` holds: a screen pushed from a worker's callback mounts, and
+    starts its own worker, a turn later (on a loaded machine, after settle() returned)."""
+    for _ in range(50):
+        await settle(pilot)
+        if condition():
+            return
+    raise AssertionError("the screen never got there")
+
+
 async def _enter(pilot, text: str) -> None:
     await type_text(pilot, text)
     await pilot.press("enter")
@@ -59,8 +69,7 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
     desk = empty_book
     app = _app(desk)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        assert _screen_name(app) == "SetupScreen"
+        await _until(pilot, lambda: _screen_name(app) == "SetupScreen")
         # 1. the site
         await _enter(pilot, "阳光花园物业服务中心")
         await _enter(pilot, "YG")
@@ -77,8 +86,7 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
         assert app.screen.focused.id == "boss-pin"
         await _enter(pilot, "9999")
         await _enter(pilot, "9999")
-        await settle(pilot)
-        assert _screen_name(app) == "RosterScreen"
+        await _until(pilot, lambda: _screen_name(app) == "RosterScreen")
         # 3. the roster: a clerk with a PIN (role 1: clerk) ...
         await _enter(pilot, "李静")
         await pilot.press("enter")  # role: clerk, the first
@@ -96,13 +104,14 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
         await pilot.press("enter")
         await settle(pilot)
         assert {m.name for m in list_staff(desk)} == {"吴主管", "李静", "李竫"}
+        await _until(pilot, lambda: app.screen.query_one("#roster-list").row_count == 3)
         await pilot.press("shift+tab")
         table = app.screen.query_one("#roster-list")
         assert app.screen.focused is table
         while app.screen.names[table.cursor_row] != "李竫":
             await pilot.press("down")
         await pilot.press("delete")
-        await settle(pilot)
+        await _until(pilot, lambda: app.screen.query_one("#roster-list").row_count == 2)
         assert {m.name for m in list_staff(desk)} == {"吴主管", "李静"}
         # ... and a technician with the categories he handles (role 2)
         app.screen.set_focus(app.screen.query_one("#name"))
@@ -116,9 +125,10 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
         await settle(pilot)
         rows = {m.name: m for m in list_staff(desk)}
         assert rows["张建国"].role is Role.TECHNICIAN and rows["张建国"].skills == ("水", "电")
-        assert app.screen.query_one("#roster-list").row_count == 3
+        await _until(pilot, lambda: app.screen.query_one("#roster-list").row_count == 3)
         await pilot.press("ctrl+n")
-        await settle(pilot)
+        await _until(pilot, lambda: _screen_name(app) == "SetupScreen"
+                     and app.screen.step == "signon")
         # 4. sign on: the clerk is offered, the PIN typed
         assert _screen_name(app) == "SetupScreen"
         assert app.screen.query_one("#clerk-name").value == "李静"
@@ -159,8 +169,7 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
 async def test_an_empty_board_says_what_to_do(empty_book):
     app = _app(empty_book)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        assert _screen_name(app) == "SetupScreen"
+        await _until(pilot, lambda: _screen_name(app) == "SetupScreen")
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.desk_screen
@@ -175,8 +184,7 @@ async def test_an_empty_board_says_what_to_do(empty_book):
         assert "repairdesk staff add" in message and "S" in message
         # S goes back to the setup
         await pilot.press("S")
-        await settle(pilot)
-        assert _screen_name(app) == "SetupScreen"
+        await _until(pilot, lambda: _screen_name(app) == "SetupScreen")
 
 
 async def test_sign_on_with_an_unknown_name_says_to_add_staff(staffed, fast_pins, desk_app):
@@ -218,9 +226,8 @@ async def test_roster_key_asks_a_supervisor_pin_then_adds(staffed, fast_pins, de
         await settle(pilot)
         await _enter(pilot, "吴主管")
         await _enter(pilot, "9999")
-        await settle(pilot)
-        assert _screen_name(app) == "RosterScreen"
-        assert app.screen.query_one("#roster-list").row_count == 7
+        await _until(pilot, lambda: _screen_name(app) == "RosterScreen"
+                     and app.screen.query_one("#roster-list").row_count == 7)
         await _enter(pilot, "孙海")
         await pilot.press("2")
         await pilot.press("enter")
@@ -228,8 +235,7 @@ async def test_roster_key_asks_a_supervisor_pin_then_adds(staffed, fast_pins, de
         await pilot.press("enter")
         await pilot.press("enter")
         await _enter(pilot, "门窗")
-        await settle(pilot)
-        assert app.screen.query_one("#roster-list").row_count == 8
+        await _until(pilot, lambda: app.screen.query_one("#roster-list").row_count == 8)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.desk_screen
