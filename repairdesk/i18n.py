@@ -1,9 +1,11 @@
-"""gettext with catalogs compiled from the .po files at first use.
+"""gettext with catalogs compiled from the .po files.
 
-The source strings are English; zh_CN is the default language. Compiled .mo
-files are not committed: a wheel carries them, built from the .po files (setup.py,
-with the .po's SHA-256 beside each); a checkout builds them into the user cache
-directory the first time a language is used (and rebuilds them when the .po changes).
+The source strings are English; zh_CN is the default language. Compiled .mo files are not
+committed: a wheel carries them, built from the .po files (setup.py, with the .po's SHA-256
+beside each), and one is used only when it was built from the .po beside it. Otherwise (a
+checkout, a .po edited since the build) the .po is compiled in memory at start-up (~40 ms):
+no compiled catalog is ever read from a writable cache, where anyone able to write the user's
+cache directory could make `verify` print a false "verified".
 """
 
 from __future__ import annotations
@@ -52,71 +54,52 @@ def detect(explicit: str | None = None, configured: str | None = None) -> str:
     return DEFAULT_LANG
 
 
-def _compiled(lang: str) -> Path | None:
+_memo: dict[tuple[str, str], _gettext.NullTranslations] = {}
+
+
+def _load(lang: str) -> _gettext.NullTranslations:
+    """The catalog for `lang`: the packaged .mo when its sidecar names this .po's SHA-256,
+    else the .po compiled in memory (kept for this process)."""
     po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po.exists():
-        return None
-    data = po.read_bytes()
-    full = hashlib.sha256(data).hexdigest()
-    packaged = po.with_suffix(".mo")
     try:
-        if (packaged.with_name(packaged.name + ".sha256").read_text().strip() == full
-                and packaged.is_file()):
-            return packaged
+        data = po.read_bytes()
+    except OSError:
+        return _gettext.NullTranslations()
+    full = hashlib.sha256(data).hexdigest()
+    memo = _memo.get((lang, full))
+    if memo is not None:
+        return memo
+    packaged = po.with_suffix(".mo")
+    translation: _gettext.NullTranslations | None = None
+    try:
+        if packaged.with_name(packaged.name + ".sha256").read_text().strip() == full:
+            with packaged.open("rb") as fh:
+                translation = _gettext.GNUTranslations(fh)
     except (OSError, UnicodeDecodeError):
-        pass
-    digest = full[:16]
-    cache = Path(os.environ.get("REPAIRDESK_CACHE") or _cache_dir()) / "locale"
-    mo = cache / f"{lang}-{digest}.mo"
-    if not mo.exists():
-        from io import BytesIO
-
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-
-        catalog = read_po(BytesIO(data), locale=lang)
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = mo.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            write_mo(fh, catalog)
-        os.replace(tmp, mo)
-    return mo
-
-
-def _cache_dir() -> str:
-    from platformdirs import user_cache_dir
-
-    return user_cache_dir("repairdesk")
+        translation = None
+    if translation is None:
+        translation = _in_memory(lang, data)
+    _memo[(lang, full)] = translation
+    return translation
 
 
 def set_language(lang: str) -> str:
     """Install the catalog for `lang`; returns the language actually in use."""
     global _translation, _lang
     lang = normalise(lang) or DEFAULT_LANG
-    try:
-        mo = _compiled(lang)
-    except OSError:
-        # No writable cache (read-only home, full disk): compile in memory rather than fail.
-        _translation = _in_memory(lang)
-    else:
-        if mo is None:
-            _translation = _gettext.NullTranslations()
-        else:
-            with mo.open("rb") as fh:
-                _translation = _gettext.GNUTranslations(fh)
+    _translation = _load(lang)
     _lang = lang
     return lang
 
 
-def _in_memory(lang: str) -> _gettext.NullTranslations:
+def _in_memory(lang: str, po: bytes) -> _gettext.NullTranslations:
     from io import BytesIO
 
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     buf = BytesIO()
-    write_mo(buf, read_po(BytesIO(po.read_bytes()), locale=lang))
+    write_mo(buf, read_po(BytesIO(po), locale=lang))
     buf.seek(0)
     return _gettext.GNUTranslations(buf)
 
