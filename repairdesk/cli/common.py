@@ -81,11 +81,17 @@ def log_traceback() -> None:
     import traceback
 
     try:
+        from pathlib import Path
+
         from platformdirs import user_log_dir
 
-        path = os.path.join(user_log_dir("repairdesk"), "errors.log")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
+        from ..files import FILE_MODE, private_dir
+
+        # a traceback can quote what a clerk typed (names, rooms, phones): owner-only
+        folder = private_dir(Path(user_log_dir("repairdesk")))
+        fd = os.open(folder / "errors.log", os.O_CREAT | os.O_APPEND | os.O_WRONLY, FILE_MODE)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE)  # also an older 0644 log
             traceback.print_exc(file=fh)
     except OSError:
         pass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..files import FILE_MODE, private_dir
 from ..i18n import _
 from .base import Document, PrinterStatus, PrintError
 
@@ -16,12 +17,15 @@ class FolderBackend:
         self.name = str(folder)
 
     def send(self, doc: Document) -> str:
-        """Write the file whole or not at all (temporary file, then rename)."""
+        """Write the file whole or not at all (temporary file, then rename), owner-only
+        whatever the umask: a work order carries the owner's name, room and phone tail."""
         target = self.folder / f"{doc.name}{doc.suffix}"
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as fh:
+            private_dir(self.folder)
+            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), FILE_MODE)  # O_CREAT's mode is masked by the umask
                 fh.write(doc.data)
                 fh.flush()
                 os.fsync(fh.fileno())

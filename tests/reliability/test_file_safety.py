@@ -82,3 +82,65 @@ def test_a_killed_backups_part_file_is_cleaned_up(cli, tmp_path: Path):
     r = cli("backup", "--to", str(folder / "copy.sqlite3"))
     assert r.code == 0, r.stderr
     assert not stale.exists() and fresh.exists()
+
+
+@pytest.fixture
+def loose_umask():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_printed_work_orders_and_their_folder_are_owner_only(tmp_path: Path, loose_umask):
+    """The folder backend (work orders and handover prints) under umask 022."""
+    from repairdesk.printing.base import Document
+    from repairdesk.printing.folder import FolderBackend
+
+    folder = tmp_path / "prints" / "today"
+    backend = FolderBackend(folder)
+    out = Path(backend.send(Document(b"%PDF-1.4 x", False, "BX-20261122-0001-job1", ".pdf", 1)))
+    assert _mode(out) == 0o600 and _mode(folder) == 0o700
+    out.chmod(0o644)  # an older print of the same name: replaced, owner-only again
+    Path(backend.send(Document(b"GB18030", True, "BX-20261122-0001-job1", ".pdf", 1)))
+    assert _mode(out) == 0o600 and out.read_bytes() == b"GB18030"
+    assert sorted(p.name for p in folder.iterdir()) == ["BX-20261122-0001-job1.pdf"]
+
+
+def test_a_print_through_the_queue_is_owner_only(staffed, cli, tmp_path: Path, loose_umask):
+    from repairdesk.services import tickets as T
+
+    no = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                                 content="漏水", phone="13812345678"),
+                           "李静").ticket_no
+    folder = tmp_path / "paper"
+    r = cli("print", no, "--out", str(folder))
+    assert r.code == 0, r.stderr
+    files = list(folder.iterdir())
+    assert files and all(_mode(f) == 0o600 for f in files) and _mode(folder) == 0o700
+
+
+def test_the_error_log_is_owner_only(tmp_path: Path, loose_umask):
+    from repairdesk.cli.common import log_traceback
+
+    log_dir = Path(os.environ["XDG_STATE_HOME"]) / "repairdesk" / "log"
+    log_dir.mkdir(parents=True)
+    (log_dir / "errors.log").write_text("an older log, 0644\n")
+    os.chmod(log_dir / "errors.log", 0o644)
+    try:
+        raise RuntimeError("王先生 13812345678")
+    except RuntimeError:
+        log_traceback()
+    log = log_dir / "errors.log"
+    assert _mode(log) == 0o600 and "RuntimeError" in log.read_text()
+    assert log.read_text().startswith("an older log")
+
+
+def test_a_new_error_log_folder_is_owner_only(tmp_path: Path, loose_umask):
+    from repairdesk.cli.common import log_traceback
+
+    try:
+        raise RuntimeError("x")
+    except RuntimeError:
+        log_traceback()
+    log_dir = Path(os.environ["XDG_STATE_HOME"]) / "repairdesk" / "log"
+    assert _mode(log_dir) == 0o700 and _mode(log_dir / "errors.log") == 0o600

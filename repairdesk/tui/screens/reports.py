@@ -248,11 +248,15 @@ class ReportsScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def _export(self, month: str, kind: str) -> None:
+        from ...files import private_dir, write_private
         from ...reports.export import Format, export_month
 
         path = self.export_dir / f"repairdesk-month-{month}.{kind}"
         try:
-            path.write_bytes(export_month(self.desk, month, Format(kind)))
+            # the month's export replaces the last one of the same month (no --force on a
+            # key); owner-only like the CLI's: it carries rooms and owners' names
+            data = export_month(self.desk, month, Format(kind))
+            write_private(private_dir(self.export_dir) / path.name, data, replace=True)
         except RepairdeskError as exc:
             self.post_message(self.Exported(None, str(exc)))
             return
