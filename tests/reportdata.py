@@ -40,9 +40,15 @@ EXPECTED = {
     "avg_dispatch_min": 4.4, "avg_arrive_min": 23.6, "avg_complete_min": 67.5,
     "by_category": (("水", 4), ("电", 1), ("电梯", 1), ("门窗", 1)),
     "by_building": (("1", 1), ("2", 1), ("3", 3), ("5", 1)),
-    # clock: (met, missed)
-    "clocks": {"dispatch": (4, 1), "accept": (5, 0), "arrive": (4, 1), "feedback": (4, 0),
-               "assess": (1, 0), "complete": (4, 0), "callback": (3, 0)},
+    # clock: (met, missed) as of NOW (domain.md "Counting": open work past its deadline is
+    # missed). dispatch: B +10 and E (open, 30 min) missed. arrive: F +30 and E (open, due
+    # 09:50) missed; B counts its rework cycle (14:15, met). feedback: dispatch -> accept, all
+    # five met. callback: C completed 11-10 15:30 and never called back: missed.
+    "clocks": {"dispatch": (4, 2), "accept": (5, 0), "arrive": (4, 2), "feedback": (5, 0),
+               "assess": (1, 0), "complete": (4, 0), "callback": (3, 1)},
+    # pending (running within target): D and E's completion by 24:00
+    "pending": {"dispatch": 0, "accept": 0, "arrive": 0, "feedback": 0, "assess": 0,
+                "complete": 2, "callback": 0},
 }
 
 

@@ -10,8 +10,9 @@ How each clock runs (targets and callees come from data/sla.toml):
 - arrive    received -> on site; with an appointment it runs in the window before the appointed
             time and is due at it (plus grace). A reschedule re-anchors it; the old deadlines
             stay in `previous_due`.
-- feedback  2 h of silence: from the dispatch, re-anchored by every step the technician reports
-            (accept, arrive, assess, charge, pause, resume, reschedule, follow-up), until completed.
+- feedback  from the dispatch until the technician's first word: accept, on site, complete, or
+            a technician's report recorded by the desk (000 3.1.8); never restarted by later
+            steps (a rework starts it again with the new cycle).
 - assess    out-of-scope items: from acceptance to the fee assessment; or, when the job is
             marked as needing assessment while on site, from then (003 5.3).
 - complete  received -> completed: in-home by the day's cut-off, public areas in N days.
@@ -26,22 +27,23 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Iterable
 
-from .enums import ServiceType, Urgency
+from .enums import Action, Scope, ServiceType, Urgency
 from .sla_rules import (
     ArriveRule, Callee, ClockName, ClockRule, ClockState, CompleteRule, CompleteTarget,
     EscalationStep, Level, SlaRules,
 )
 from .sla_history import Scan, scan
 from .sla_time import Interval, active_s, clip, complete_due, instant
-from .ticket import TicketRecord
+from .ticket import Event, Intake, TicketRecord
 
 _FAR = datetime.max.replace(tzinfo=timezone.utc)
 
 __all__ = [
     "ArriveRule", "Callee", "ClockName", "ClockRule", "ClockState", "CompleteRule",
-    "CompleteTarget", "EscalationStep", "Level", "OnTime", "Reached", "SlaClock", "SlaRules",
+    "CompleteTarget", "EscalationStep", "Level", "OnTime", "Outcome", "Reached", "SlaClock",
+    "SlaRules",
     "CLOCK_BITS", "bits_to_counts", "complete_due", "evaluate", "most_urgent", "next_change",
-    "on_time_counts", "outcome_bits", "reached",
+    "on_time_counts", "outcome", "outcome_bits", "reached",
 ]
 
 
@@ -63,6 +65,8 @@ class SlaClock:
     paused_s: float = 0.0
     cycle: int = 0
     pauses: tuple[Interval, ...] = field(default=(), repr=False, compare=False)
+    # a result decided before a later amendment or reschedule (domain.md "Clock results")
+    verdict: bool | None = None
 
     @property
     def is_live(self) -> bool:
@@ -74,12 +78,26 @@ class SlaClock:
 
     @property
     def on_time(self) -> bool | None:
-        """True met, False missed, None not finished."""
+        """The clock's result (domain.md "Clock results"): True met (stopped by its deadline),
+        False missed (its deadline passed without the stopping step, even if it still runs),
+        None pending (running within its target, or not started)."""
+        if self.verdict is not None:
+            return self.verdict
         if self.state is ClockState.MET:
             return True
-        if self.state is ClockState.MISSED:
+        if self.state in (ClockState.MISSED, ClockState.BREACHED):
+            return False
+        if self.state is ClockState.PAUSED and (self.remaining_s or 0.0) < 0:
             return False
         return None
+
+    @property
+    def result(self) -> str | None:
+        """'met', 'missed', 'pending' (started, not decided), None (not started)."""
+        decided = self.on_time
+        if decided is not None:
+            return "met" if decided else "missed"
+        return "pending" if self.started_at is not None else None
 
     @property
     def anchor(self) -> datetime | None:
@@ -158,35 +176,84 @@ def _merged(intervals: list[list]) -> list[list]:
 
 
 def _feedback(rule: ClockRule, fraction: float, now: datetime, s: Scan) -> SlaClock | None:
-    """Silence is not counted while the job waits for its appointment (nor while paused)."""
+    """From the dispatch (a rework: from the rework) to the technician's first word (000
+    3.1.8). Time waiting for an appointment is not counted (nor paused time)."""
     if not s.feedback:
         return None
-    target = float(rule.target_s or 0.0)
-    stop = s.complete_stop
-    periods = s.feedback
-    pauses = s.pauses if rule.pauses else []
-    quiet = _merged([list(p) for p in pauses] + [list(w) for w in s.waits])
+    quiet = _merged([list(p) for p in (s.pauses if rule.pauses else [])]
+                    + [list(w) for w in s.waits])
     # only a real pause is still open (end None), so only a real pause shows as paused
-    last = _clock(ClockName.FEEDBACK, replace(rule, pauses=True), fraction, now, periods[-1],
-                  target, stop, quiet, s.cycle)
-    previous = []
-    worst = last.remaining_s if last.remaining_s is not None else target
-    for a, b in zip(periods, periods[1:]):
-        held = clip(quiet, a, b)
-        previous.append(instant(a, target, held))
-        worst = min(worst, target - active_s(a, b, held))
-    state = last.state
-    if stop is not None:
-        state = ClockState.MET if worst >= 0 else ClockState.MISSED
-        return SlaClock(last.name, last.started_at, last.due_at, state, worst, target,
-                        last.stopped_at, tuple(previous), last.warn_at, last.paused_s,
-                        s.cycle, last.pauses)
-    return SlaClock(last.name, last.started_at, last.due_at, state, last.remaining_s, target,
-                    None, tuple(previous), last.warn_at, last.paused_s, s.cycle, last.pauses)
+    return _clock(ClockName.FEEDBACK, replace(rule, pauses=True), fraction, now, s.feedback[0],
+                  float(rule.target_s or 0.0), s.feedback_stop, quiet, s.cycle)
 
 
 def evaluate(record: TicketRecord, now: datetime, rules: SlaRules, tz: tzinfo) -> list[SlaClock]:
-    """Every clock that applies to the ticket, as of `now`, in lifecycle order."""
+    """Every clock that applies to the ticket, as of `now`, in lifecycle order.
+
+    A result is decided once (domain.md "Clock results"): a clock already met or missed when
+    the urgency, category or scope is amended, or the appointment rescheduled, keeps that
+    result; the clock shown runs on under the new details (a new appointment's clock)."""
+    clocks = _evaluate(record, now, rules, tz)
+    points = [i for i, e in enumerate(record.events)
+              if e.at <= now and (e.action is Action.RESCHEDULE or (
+                  e.action is Action.AMEND and _touches_clocks(e)))]
+    if not points or not clocks:
+        return clocks
+    before = _intakes_before(record)
+    verdicts: dict[tuple[ClockName, int], bool] = {}
+    for i in points:
+        e = record.events[i]
+        earlier = replace(record, intake=before.get(i, record.intake), events=record.events[:i])
+        for c in _evaluate(earlier, e.at, rules, tz):
+            if c.on_time is not None:
+                verdicts.setdefault((c.name, c.cycle), c.on_time)
+    out = []
+    for c in clocks:
+        v = verdicts.get((c.name, c.cycle))
+        if v is None or c.started_at is None:
+            out.append(c)
+            continue
+        state = c.state
+        if v is False and state is ClockState.MET:
+            state = ClockState.MISSED
+        elif v is True and state in (ClockState.MISSED, ClockState.BREACHED):
+            state = ClockState.MET
+        out.append(replace(c, state=state, verdict=v))
+    return out
+
+
+_CLOCK_FIELDS = {"urgency": Urgency, "scope": Scope, "category": str}
+
+
+def _touches_clocks(e: Event) -> bool:
+    changes = e.data.get("changes", {}) if isinstance(e.data, dict) else {}
+    return any(k in changes for k in (*_CLOCK_FIELDS, "appointment_at"))
+
+
+def _intakes_before(record: TicketRecord) -> dict[int, Intake]:
+    """For each amendment (by index in the history), the details in force before it: the
+    current intake with the amendments' previous values put back, newest first."""
+    out: dict[int, Intake] = {}
+    cur = record.intake
+    for i in range(len(record.events) - 1, -1, -1):
+        e = record.events[i]
+        if e.action is Action.AMEND and isinstance(e.data, dict):
+            prev = e.data.get("previous", {}) or {}
+            back: dict[str, object] = {}
+            for key, kind in _CLOCK_FIELDS.items():
+                if key in prev and key in (e.data.get("changes") or {}):
+                    try:
+                        back[key] = kind(prev[key])
+                    except ValueError:
+                        continue
+            if back:
+                cur = replace(cur, **back)  # type: ignore[arg-type]
+        out[i] = cur
+    return out
+
+
+def _evaluate(record: TicketRecord, now: datetime, rules: SlaRules,
+              tz: tzinfo) -> list[SlaClock]:
     s = scan(record, now)
     if s.voided:
         return []
@@ -292,6 +359,7 @@ def reached(clock: SlaClock, rules: SlaRules) -> list[Reached]:
 class OnTime:
     met: int = 0
     missed: int = 0
+    pending: int = 0  # started, not decided: shown beside the rate, not in it
 
     @property
     def rate(self) -> float | None:
@@ -301,13 +369,15 @@ class OnTime:
 
 def on_time_counts(records: Iterable[TicketRecord], now: datetime, rules: SlaRules,
                    tz: tzinfo) -> dict[ClockName, OnTime]:
-    """Per clock, how many finished clocks were met and missed (monthly on-time rates)."""
-    counts = {name: [0, 0] for name in ClockName}
+    """Per clock, how many were met, missed (open work past its deadline included) and are
+    pending, as of `now` (domain.md "Counting")."""
+    counts = {name: [0, 0, 0] for name in ClockName}
     for record in records:
         for clock in evaluate(record, now, rules, tz):
-            if clock.on_time is not None:
-                counts[clock.name][0 if clock.on_time else 1] += 1
-    return {name: OnTime(m, x) for name, (m, x) in counts.items()}
+            result = clock.result
+            if result is not None:
+                counts[clock.name][("met", "missed", "pending").index(result)] += 1
+    return {name: OnTime(*c) for name, c in counts.items()}
 
 
 # one bit per clock in the stored outcomes (ticket_clock.met / .missed): never renumber
@@ -317,31 +387,58 @@ CLOCK_BITS: dict[ClockName, int] = {
 }
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """A ticket's clock results as bit sets of CLOCK_BITS, and `stale_at`: the first instant
+    a pending clock's deadline passes (it turns missed without a step); None: only a new step
+    can change the answer."""
+
+    met: int = 0
+    missed: int = 0
+    pending: int = 0
+    stale_at: datetime | None = None
+
+
+def outcome(record: TicketRecord, now: datetime, rules: SlaRules, tz: tzinfo) -> Outcome:
+    """The ticket's results as of `now`, to be stored with each step (services/sla_outcomes)
+    and judged again once `stale_at` has passed."""
+    met = missed = pending = 0
+    stale: list[datetime] = []
+    for clock in evaluate(record, now, rules, tz):
+        bit = CLOCK_BITS[clock.name]
+        result = clock.result
+        if result == "met":
+            met |= bit
+        elif result == "missed":
+            missed |= bit
+        elif result == "pending":
+            pending |= bit
+            if clock.state is not ClockState.PAUSED and clock.due_at is not None:
+                stale.append(clock.due_at)
+    return Outcome(met, missed, pending, min(stale) if stale else None)
+
+
 def outcome_bits(record: TicketRecord, now: datetime, rules: SlaRules,
                  tz: tzinfo) -> tuple[int, int]:
-    """The clocks this ticket has stopped, as two bit sets (met, missed) of CLOCK_BITS.
-
-    A clock is met or missed only once a step stops it, so the answer changes only with a new
-    step (or new rules), never with the time of asking: it can be stored with each step."""
-    met = missed = 0
-    for clock in evaluate(record, now, rules, tz):
-        if clock.state is ClockState.MET:
-            met |= CLOCK_BITS[clock.name]
-        elif clock.state is ClockState.MISSED:
-            missed |= CLOCK_BITS[clock.name]
-    return met, missed
+    """(met, missed) bit sets of CLOCK_BITS as of `now` (see outcome)."""
+    o = outcome(record, now, rules, tz)
+    return o.met, o.missed
 
 
-def bits_to_counts(rows: Iterable[tuple[int, int, int]]) -> dict[ClockName, OnTime]:
-    """(met bits, missed bits, how many tickets) rows added up into met/missed per clock."""
-    counts = {name: [0, 0] for name in ClockName}
-    for met, missed, n in rows:
+def bits_to_counts(rows: Iterable[tuple[int, ...]]) -> dict[ClockName, OnTime]:
+    """(met bits, missed bits, [pending bits,] how many tickets) rows added up per clock."""
+    counts = {name: [0, 0, 0] for name in ClockName}
+    for row in rows:
+        met, missed, *rest = row
+        pending, n = (rest[0], rest[1]) if len(rest) == 2 else (0, rest[0])
         for name, bit in CLOCK_BITS.items():
             if met & bit:
                 counts[name][0] += n
             elif missed & bit:
                 counts[name][1] += n
-    return {name: OnTime(m, x) for name, (m, x) in counts.items()}
+            elif pending & bit:
+                counts[name][2] += n
+    return {name: OnTime(*c) for name, c in counts.items()}
 
 
 _MOVING = (ClockState.RUNNING, ClockState.WARNING, ClockState.BREACHED)

@@ -8,11 +8,15 @@ from datetime import datetime
 from .enums import Action, ServiceType
 from .ticket import TicketRecord
 
-# steps that count as news from the technician for the feedback clock
-FEEDBACK_STEPS = frozenset({
-    Action.DISPATCH, Action.ACCEPT, Action.ARRIVE, Action.ASSESS, Action.CHARGE,
-    Action.PAUSE, Action.RESUME, Action.RESCHEDULE, Action.FOLLOW_UP,
-})
+# the technician's first word, which stops the feedback clock (000 3.1.8): he signs for the
+# order, is on site, or reports the job done; or the desk records a report from him (a note
+# or follow-up entry whose data says technician_report)
+FEEDBACK_STEPS = frozenset({Action.ACCEPT, Action.ARRIVE, Action.COMPLETE})
+
+
+def is_technician_word(action: Action, data: dict) -> bool:
+    return action in FEEDBACK_STEPS or (
+        action in (Action.NOTE, Action.FOLLOW_UP) and bool(data.get("technician_report")))
 
 
 @dataclass
@@ -31,7 +35,8 @@ class Scan:
     callback_stop: datetime | None = None
     appointments: list[datetime] = field(default_factory=list)
     registered_appointment: bool = False
-    feedback: list[datetime] = field(default_factory=list)
+    feedback: list[datetime] = field(default_factory=list)  # [start] of this cycle's clock
+    feedback_stop: datetime | None = None
     taken_at: datetime | None = None          # first accept/arrive ever (fee assessment)
     assess_marked: datetime | None = None     # marked "needs assessment" by an amendment
     assess_on_site: bool = False
@@ -93,7 +98,7 @@ def scan(record: TicketRecord, now: datetime) -> Scan:
             s.accept_stop = s.arrive_stop = s.complete_stop = s.callback_stop = None
             s.accept_old, s.appointments, s.registered_appointment = [], [], False
             s.arrived(at)
-            s.feedback = [at]
+            s.feedback, s.feedback_stop = [at], None
             continue
         elif a is Action.RESCHEDULE:
             when = e.data.get("appointment_at")
@@ -118,9 +123,11 @@ def scan(record: TicketRecord, now: datetime) -> Scan:
                 s.wait_for(at, changes["appointment_at"])
         elif a is Action.VOID:
             s.voided = True
-        if (a in FEEDBACK_STEPS and s.first_dispatch is not None and s.complete_stop is None
-                and (not s.feedback or s.feedback[-1] != at)):
-            s.feedback.append(at)
+        if a is Action.DISPATCH and not s.feedback:
+            s.feedback = [at]
+        elif (s.feedback and s.feedback_stop is None
+              and is_technician_word(a, e.data if isinstance(e.data, dict) else {})):
+            s.feedback_stop = at
     if not s.appointments and record.intake.appointment_at and s.cycle == 0 and not any(
             e.action is Action.REGISTER for e in record.events):  # a record without its intake step
         s.wait_for(s.received, record.intake.appointment_at)

@@ -66,11 +66,13 @@ class Ratio:
 
 @dataclass(frozen=True)
 class ClockRate:
-    """On-time rate of one SLA clock: met out of met + missed (clocks still running don't count)."""
+    """On-time rate of one SLA clock: met out of met + missed; pending clocks (running within
+    their target) are shown beside it and not counted."""
 
     clock: str
     met: int
     missed: int
+    pending: int = 0
 
     @property
     def ratio(self) -> Ratio:

@@ -41,15 +41,20 @@ from .desk import Desk
 CHUNK = 2000  # tickets judged per write transaction
 # the steps whose data the clocks read (appointments, amendments); others carry no data here
 DATA_FOR_CLOCKS = frozenset({Action.REGISTER.value, Action.RESCHEDULE.value,
-                             Action.AMEND.value})
+                             Action.AMEND.value, Action.NOTE.value, Action.FOLLOW_UP.value})
 Progress = Callable[[int, int], None]
 
-_STORE = text(
-    "INSERT INTO ticket_clock (ticket_id, rules, met, missed) "
-    "VALUES (:ticket_id, :rules, :met, :missed) ON CONFLICT (ticket_id) DO UPDATE SET "
-    "rules = excluded.rules, met = excluded.met, missed = excluded.missed")
-# a report's judgement fills a missing row or replaces one from other rules, never a current one
-_FILL = text(_STORE.text + " WHERE ticket_clock.rules <> excluded.rules")
+_STORE_SQL = (
+    "INSERT INTO ticket_clock (ticket_id, rules, met, missed, pending, stale_at) "
+    "VALUES (:ticket_id, :rules, :met, :missed, :pending, :stale_at) "
+    "ON CONFLICT (ticket_id) DO UPDATE SET rules = excluded.rules, met = excluded.met, "
+    "missed = excluded.missed, pending = excluded.pending, stale_at = excluded.stale_at")
+_STORE = text(_STORE_SQL).bindparams(bindparam("stale_at", type_=UTCDateTime()))
+# a report's judgement fills a missing row, replaces one from other rules or one gone stale
+# (a pending clock's deadline passed), never one a step has just written
+_FILL = text(_STORE_SQL + " WHERE ticket_clock.rules <> excluded.rules OR ("
+             "ticket_clock.stale_at IS NOT NULL AND ticket_clock.stale_at <= :now)").bindparams(
+    bindparam("stale_at", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime()))
 
 
 @dataclass
@@ -89,9 +94,10 @@ def rules_key(desk: Desk) -> str:
 
 def store_outcome(desk: Desk, session: Session, ticket_id: int, record: TicketRecord) -> None:
     """Judge the ticket as it now stands and store the answer (inside the step's transaction)."""
-    met, missed = sla.outcome_bits(record, desk.now(), desk.config.sla, desk.config.tz)
+    o = sla.outcome(record, desk.now(), desk.config.sla, desk.config.tz)
     session.connection().execute(_STORE, {"ticket_id": ticket_id, "rules": rules_key(desk),
-                                          "met": met, "missed": missed})
+                                          "met": o.met, "missed": o.missed,
+                                          "pending": o.pending, "stale_at": o.stale_at})
 
 
 # ---------------------------------------------------------------- judging older tickets
@@ -149,15 +155,19 @@ def clock_records(conn: Connection, tickets: Sequence[Any]) -> Iterator[TicketRe
 
 _UNJUDGED = text(
     f"SELECT t.id FROM ticket t LEFT JOIN ticket_clock c ON c.ticket_id = t.id "
-    f"WHERE {IN_MONTH} AND (c.ticket_id IS NULL OR c.rules <> :rules) ORDER BY t.id"
-).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
+    f"WHERE {IN_MONTH} AND (c.ticket_id IS NULL OR c.rules <> :rules "
+    f"OR (c.stale_at IS NOT NULL AND c.stale_at <= :now)) ORDER BY t.id"
+).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()),
+             bindparam("now", type_=UTCDateTime()))
 
 
 def judge(desk: Desk, lo: datetime, hi: datetime, progress: Progress | None = None) -> int:
-    """Judge and store the tickets registered in [lo, hi) that have no current answer; returns
-    how many. Each CHUNK is read and written in one short write transaction."""
+    """Judge and store the tickets registered in [lo, hi) that have no current answer (no row,
+    other rules, or a pending clock whose deadline has passed since: open overdue work is
+    missed); returns how many. Each CHUNK is read and written in one short write transaction."""
     key = rules_key(desk)
-    params = {"site": desk.config.site_code, "lo": lo, "hi": hi, "rules": key}
+    params = {"site": desk.config.site_code, "lo": lo, "hi": hi, "rules": key,
+              "now": desk.now()}
     with desk.store.read() as session:
         ids = [r[0] for r in session.connection().execute(_UNJUDGED, params)]
     rules, tz = desk.config.sla, desk.config.tz
@@ -169,8 +179,10 @@ def judge(desk: Desk, lo: datetime, hi: datetime, progress: Progress | None = No
             rows = conn.execute(_TICKETS, {"ids": part}).all()
             values = []
             for tid, record in zip((r[0] for r in rows), clock_records(conn, rows)):
-                met, missed = sla.outcome_bits(record, now, rules, tz)
-                values.append({"ticket_id": tid, "rules": key, "met": met, "missed": missed})
+                o = sla.outcome(record, now, rules, tz)
+                values.append({"ticket_id": tid, "rules": key, "met": o.met,
+                               "missed": o.missed, "pending": o.pending,
+                               "stale_at": o.stale_at, "now": now})
             if values:
                 conn.execute(_FILL, values)
         if progress:
@@ -184,27 +196,30 @@ def judge(desk: Desk, lo: datetime, hi: datetime, progress: Progress | None = No
 def _sums(dialect: str) -> Any:
     bucket = hour_bucket(dialect, "t.registered_at")
     return text(
-        f"SELECT {bucket}, c.met, c.missed, COUNT(*) FROM ticket t "
+        f"SELECT {bucket}, c.met, c.missed, c.pending, COUNT(*) FROM ticket t "
         f"JOIN ticket_clock c ON c.ticket_id = t.id "
-        f"WHERE {IN_MONTH} AND c.rules = :rules AND (c.met <> 0 OR c.missed <> 0) "
-        f"GROUP BY {bucket}, c.met, c.missed"
+        f"WHERE {IN_MONTH} AND c.rules = :rules "
+        f"AND (c.met <> 0 OR c.missed <> 0 OR c.pending <> 0) "
+        f"GROUP BY {bucket}, c.met, c.missed, c.pending"
     ).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
 
 
 def month_clock_rates(desk: Desk, lo: datetime, hi: datetime,
                       progress: Progress | None = None) -> ClockRates:
-    """Met and missed per clock, and per local day of registration, for the tickets registered
-    in [lo, hi). A clock counts once a step has stopped it; running clocks are left out."""
+    """Met, missed and pending per clock, and met/missed per local day of registration, for the
+    tickets registered in [lo, hi), as of now: a clock past its deadline without its step is
+    missed even while it runs (domain.md "Counting")."""
     judged = judge(desk, lo, hi, progress)
     params = {"site": desk.config.site_code, "lo": lo, "hi": hi, "rules": rules_key(desk)}
     with desk.store.read() as session:
         rows = list(session.connection().execute(_sums(desk.store.dialect), params))
     tz = desk.config.tz
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for bucket, met, missed, n in rows:
+    for bucket, met, missed, _pending, n in rows:
         day = bucket_day(bucket, tz)
         per_day[day][0] += bin(met).count("1") * n
         per_day[day][1] += bin(missed).count("1") * n
-    counts = sla.bits_to_counts((int(m), int(x), int(n)) for _b, m, x, n in rows)
-    return ClockRates([ClockRate(c.value, counts[c].met, counts[c].missed) for c in ClockName],
+    counts = sla.bits_to_counts((int(m), int(x), int(p), int(n)) for _b, m, x, p, n in rows)
+    return ClockRates([ClockRate(c.value, counts[c].met, counts[c].missed, counts[c].pending)
+                       for c in ClockName],
                       {d: (m, x) for d, (m, x) in per_day.items()}, judged)

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def dt_field(nullable: bool = False, index: bool = False) -> Any:
@@ -93,14 +93,17 @@ class TicketClock(SQLModel, table=True):
     """The SLA clocks a ticket has stopped, met or missed (bit sets, domain.sla.CLOCK_BITS):
     a projection of its events, rewritten in the transaction of each new step like the ticket
     row, so a month's on-time rates are one GROUP BY. `rules` fingerprints the SLA rules and
-    engine that judged them; a ticket without a row, or judged under other rules, is judged
-    again when a report reads it (services/sla_outcomes.py)."""
+    engine that judged them; a ticket without a row, judged under other rules, or whose
+    `stale_at` has passed is judged again when a report reads it (services/sla_outcomes.py)."""
 
     __tablename__ = "ticket_clock"
     ticket_id: int = Field(primary_key=True, foreign_key="ticket.id")
     rules: str
     met: int = 0
     missed: int = 0
+    pending: int = 0  # clocks started and not yet decided
+    # when a pending clock's deadline passes (the row must be judged again); None: only a step
+    stale_at: Optional[datetime] = dt_field(nullable=True)
 
 
 class Counter(SQLModel, table=True):

@@ -176,7 +176,7 @@ def test_pause_stops_the_clock_and_the_paused_time_is_not_counted():
     arrive = paused[ClockName.ARRIVE]
     assert arrive.state is ClockState.PAUSED
     assert arrive.remaining_s == 15 * MIN        # frozen at the pause
-    assert paused[ClockName.FEEDBACK].state is ClockState.PAUSED
+    assert paused[ClockName.FEEDBACK].state is ClockState.MET  # the accept was his word
     t.at(65, Action.RESUME)
     arrive = t.clocks(70)[ClockName.ARRIVE]
     assert arrive.state is ClockState.RUNNING
@@ -221,18 +221,26 @@ def test_early_arrival_at_an_appointment_is_met_by_the_whole_margin():
     assert arrive.state is ClockState.MET and arrive.remaining_s == 4 * 60 * MIN
 
 
-def test_feedback_is_two_hours_of_silence():
+def test_feedback_runs_from_dispatch_to_the_technicians_first_word():
+    # 000 3.1.8: dispatch -> accept, on site, complete or a recorded technician report
     t = dispatched(Ticket()).at(2, Action.ACCEPT).at(15, Action.ARRIVE)
     fb = t.clocks(100)[ClockName.FEEDBACK]
-    assert fb.started_at == T0 + timedelta(minutes=15)
-    assert fb.due_at == T0 + timedelta(minutes=135)
-    assert t.clocks(136)[ClockName.FEEDBACK].state is ClockState.BREACHED
-    t.at(140, Action.FOLLOW_UP, progress="等配件")
-    fb = t.clocks(141)[ClockName.FEEDBACK]
-    assert fb.state is ClockState.RUNNING and len(fb.previous_due) == 3
-    t.at(150, Action.COMPLETE, result="ok")
-    done = t.clocks(151)[ClockName.FEEDBACK]
-    assert done.state is ClockState.MISSED and done.remaining_s == -5 * MIN  # the worst silence
+    assert fb.started_at == T0 + timedelta(minutes=1)
+    assert fb.state is ClockState.MET and fb.stopped_at == T0 + timedelta(minutes=2)
+    # on site for hours: no new feedback clock, no miss
+    t.at(400, Action.COMPLETE, result="ok")
+    assert t.clocks(401)[ClockName.FEEDBACK].state is ClockState.MET
+
+
+def test_feedback_is_missed_after_two_hours_of_silence_from_dispatch():
+    t = dispatched(Ticket())
+    assert t.clocks(1 + 120)[ClockName.FEEDBACK].state is ClockState.BREACHED
+    assert t.clocks(1 + 120)[ClockName.FEEDBACK].on_time is False
+    t.at(60, Action.FOLLOW_UP, progress="等配件")  # the desk's own note is not his word
+    assert t.clocks(100)[ClockName.FEEDBACK].state is ClockState.WARNING  # 99 of 120 min
+    t.at(110, Action.NOTE, technician_report=True)
+    fb = t.clocks(111)[ClockName.FEEDBACK]
+    assert fb.state is ClockState.MET and fb.remaining_s == 11 * MIN
 
 
 def test_rework_restarts_the_clocks_that_apply():
@@ -311,12 +319,14 @@ def test_waiting_for_an_appointment_is_not_silence_and_moves_the_same_day():
     t = dispatched(Ticket(urgency=Urgency.APPOINTMENT, appointment=appt)).at(3, Action.ACCEPT)
     tomorrow = (appt - T0).total_seconds() / 60
     c = t.clocks(tomorrow - 30)
-    assert c[ClockName.FEEDBACK].state is ClockState.RUNNING
-    assert c[ClockName.FEEDBACK].due_at == appt + timedelta(hours=2)
+    assert c[ClockName.FEEDBACK].state is ClockState.MET  # he accepted: his first word
     assert c[ClockName.COMPLETE].state is ClockState.PENDING
     assert c[ClockName.COMPLETE].due_at == local(2026, 11, 24, 0, 0)
     t.at(tomorrow - 5, Action.ARRIVE)
     c = t.clocks(tomorrow + 60)
     assert c[ClockName.ARRIVE].state is ClockState.MET
-    assert c[ClockName.FEEDBACK].due_at == appt - timedelta(minutes=5) + timedelta(hours=2)
     assert c[ClockName.COMPLETE].state is ClockState.RUNNING
+    # dispatched for an appointment and silent: the wait for the appointment is not silence
+    q = dispatched(Ticket(urgency=Urgency.APPOINTMENT, appointment=appt))
+    fb = q.clocks(tomorrow - 30)[ClockName.FEEDBACK]
+    assert fb.state is ClockState.RUNNING and fb.due_at == appt + timedelta(hours=2)
