@@ -53,6 +53,7 @@ class Config:
     fees: FeeSchedule = field(default_factory=FeeSchedule)
     reports: Targets = field(default_factory=Targets)
     sla: SlaRules = field(default_factory=lambda: _sla_rules({}, ["水", "电"], None))
+    pin_min: int = 6  # [signing] pin_min: the shortest new PIN (digits)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     source: Path | None = None
 
@@ -128,6 +129,10 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
     from .printing.settings import parse_printing
 
     parse_printing(raw.get("printing", {}))  # checked here: a bad [printing] key stops the start
+    signing = Reader(raw.get("signing", {}), "signing")
+    pin_min = signing.get("pin_min", int, 6)
+    if not 4 <= pin_min <= 12:
+        raise signing.bad("pin_min", _("must be between {lo} and {hi}").format(lo=4, hi=12))
     return Config(
         site_name=site.get("name", str),
         site_code=code,
@@ -143,6 +148,7 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
         shifts=shifts,
         fees=parse_schedule(raw.get("fees", {})),
         reports=parse_targets(raw.get("reports", {})),
+        pin_min=pin_min,
         sla=_sla_rules(raw.get("sla", {}), categories, source.parent if source else None),
         raw=raw,
         source=source,

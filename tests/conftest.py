@@ -67,15 +67,15 @@ def desk(db_path: Path, clock: FixedClock):
 @pytest.fixture
 def staffed(desk):
     """A desk with a small roster: two clerks, two technicians, a leader, a supervisor."""
-    from repairdesk.services.staff import add_staff
+    from repairdesk.services.staff import add_staff_unchecked
 
-    add_staff(desk, "李静", Role.CLERK, "13800000001")
-    add_staff(desk, "陈晓雯", Role.CLERK, "13800000002")
-    add_staff(desk, "张建国", Role.TECHNICIAN, "13900000011")
-    add_staff(desk, "王师傅", Role.TECHNICIAN, "13900000012")
-    add_staff(desk, "周班长", Role.TEAM_LEADER, "13700000021")
-    add_staff(desk, "吴主管", Role.SUPERVISOR, "13600000031")
-    add_staff(desk, "郑经理", Role.MANAGER, "13500000041")
+    add_staff_unchecked(desk, "李静", Role.CLERK, "13800000001")
+    add_staff_unchecked(desk, "陈晓雯", Role.CLERK, "13800000002")
+    add_staff_unchecked(desk, "张建国", Role.TECHNICIAN, "13900000011")
+    add_staff_unchecked(desk, "王师傅", Role.TECHNICIAN, "13900000012")
+    add_staff_unchecked(desk, "周班长", Role.TEAM_LEADER, "13700000021")
+    add_staff_unchecked(desk, "吴主管", Role.SUPERVISOR, "13600000031")
+    add_staff_unchecked(desk, "郑经理", Role.MANAGER, "13500000041")
     return desk
 
 
@@ -109,11 +109,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
 def any_desk(db_url: str, clock):
     """A desk with a small roster on either database."""
     from repairdesk.services.desk import open_desk
-    from repairdesk.services.staff import add_staff
+    from repairdesk.services.staff import add_staff_unchecked
 
     d = open_desk(db_url, clock=clock, config=load_config(None))
-    add_staff(d, "张建国", Role.TECHNICIAN, "13900000011")
-    add_staff(d, "吴主管", Role.SUPERVISOR, "13600000031")
+    add_staff_unchecked(d, "张建国", Role.TECHNICIAN, "13900000011")
+    add_staff_unchecked(d, "吴主管", Role.SUPERVISOR, "13600000031")
     yield d
     d.close()
 

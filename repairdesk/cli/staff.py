@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
 from ..i18n import _
@@ -10,27 +12,41 @@ from .common import desk_of, echo_json, out
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 
-@app.command("add", help=_("Add a staff member."))
+APPROVE_HELP = _("The supervisor or manager approving the change (asked for their PIN).")
+PIN_STDIN_HELP = _("Read the PINs from standard input: the approver's on the first line, the "
+                   "new PIN (if any) on the second.")
+
+
+def _approver_pin(by: str | None, pin_stdin: bool) -> str:
+    """The approver's PIN (nothing is read when no approver is named: the service refuses)."""
+    if not by:
+        return ""
+    return read_pin(pin_stdin, _("PIN of {name}: ").format(name=by))
+
+
+@app.command("add", help=_("Add a staff member (a supervisor's or manager's approval)."))
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help=_("Full name.")),
     role: str = typer.Option(..., "--role", help=_(
         "clerk, technician, team_leader, supervisor or manager.")),
     phone: str = typer.Option("", "--phone", help=_("Phone number (for escalation calls).")),
-    pin_stdin: bool = typer.Option(False, "--pin-stdin", help=_(
-        "Read the new signing PIN from standard input.")),
+    approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
+    pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
     skills: str = typer.Option("", "--skills", help=_(
         "Categories a technician handles, from the configured list, e.g. 水,电.")),
 ) -> None:
-    from ..services.signing import hash_pin
-    from ..services.staff import add_staff, parse_role, parse_skills
+    from ..services.roster import NewPerson, add_person
+    from ..services.staff import parse_role
 
     desk = desk_of(ctx)
     staff_role = parse_role(role)
-    handles = parse_skills(skills, desk.config.categories)
-    # hash before writing: a bad PIN must not leave a half-made staff member behind
-    pin_hash = hash_pin(read_pin(pin_stdin, _("New PIN: "), confirm=True)) if pin_stdin else None
-    member = add_staff(desk, name, staff_role, phone, pin_hash=pin_hash, skills=handles)
+    approver_pin = _approver_pin(approve_by, pin_stdin)
+    # the new person's PIN only with --pin-stdin; otherwise `staff reset-pin` gives one later
+    new_pin = read_pin(True, "") if pin_stdin else ""
+    member = add_person(desk, NewPerson(name, staff_role, phone, new_pin, None, skills,
+                                        pin_later=True),
+                        approve_by or "", approver_pin)
     out(_("Added {name} ({role}).").format(name=member.name, role=member.role.label))
 
 
@@ -49,17 +65,58 @@ def read_pin(from_stdin: bool, prompt: str, confirm: bool = False) -> str:
     return pin.strip()
 
 
-@app.command("set-pin", help=_("Set or change a staff member's signing PIN."))
+@app.command("set-pin", help=_("Change your own signing PIN (the old PIN first)."))
 def set_pin(
     ctx: typer.Context,
     name: str = typer.Argument(...),
     pin_stdin: bool = typer.Option(False, "--pin-stdin", help=_(
-        "Read the new PIN from standard input.")),
+        "Read the PINs from standard input: the old PIN on the first line, the new one on the "
+        "second.")),
 ) -> None:
-    from ..services.signing import set_pin as set_pin_svc
+    from ..services.roster import change_own_pin
 
-    set_pin_svc(desk_of(ctx), name, read_pin(pin_stdin, _("New PIN: "), confirm=True))
-    out(_("PIN set for {name}.").format(name=name))
+    desk = desk_of(ctx)
+    old = read_pin(pin_stdin, _("Old PIN of {name}: ").format(name=name))
+    new = read_pin(pin_stdin, _("New PIN: "), confirm=True)
+    m = change_own_pin(desk, name, old, new)
+    out(_("PIN set for {name}.").format(name=m.name))
+
+
+@app.command("reset-pin", help=_("Give someone a new PIN (a supervisor's or manager's "
+                                  "approval)."))
+def reset_pin(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
+    pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
+) -> None:
+    from ..services.roster import reset_pin as reset_pin_svc
+
+    desk = desk_of(ctx)
+    approver_pin = _approver_pin(approve_by, pin_stdin)
+    new = read_pin(pin_stdin, _("New PIN for {name}: ").format(name=name), confirm=True) \
+        if approve_by else ""
+    m = reset_pin_svc(desk, name, new, approve_by or "", approver_pin)
+    out(_("PIN set for {name}.").format(name=m.name))
+
+
+@app.command("set-role", help=_("Change a staff member's role (a supervisor's or manager's "
+                                 "approval)."))
+def set_role(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    role: str = typer.Argument(..., help=_(
+        "clerk, technician, team_leader, supervisor or manager.")),
+    approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
+    pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
+) -> None:
+    from ..services.roster import set_role as set_role_svc
+    from ..services.staff import parse_role
+
+    desk = desk_of(ctx)
+    new_role = parse_role(role)
+    m = set_role_svc(desk, name, new_role, approve_by or "", _approver_pin(approve_by, pin_stdin))
+    out(_("{name} is now a {role}.").format(name=m.name, role=m.role.label))
 
 
 @app.command("list", help=_("List the staff roster."))
@@ -83,16 +140,28 @@ def list_(
 
 
 @app.command("deactivate", help=_("Mark a staff member inactive (kept in the records)."))
-def deactivate(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
-    from ..services.staff import set_active
+def deactivate(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
+    pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
+) -> None:
+    from ..services.roster import set_active
 
-    m = set_active(desk_of(ctx), name, False)
+    desk = desk_of(ctx)
+    m = set_active(desk, name, False, approve_by or "", _approver_pin(approve_by, pin_stdin))
     out(_("{name} is now inactive.").format(name=m.name))
 
 
 @app.command("activate", help=_("Mark a staff member active again."))
-def activate(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
-    from ..services.staff import set_active
+def activate(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
+    pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
+) -> None:
+    from ..services.roster import set_active
 
-    m = set_active(desk_of(ctx), name, True)
+    desk = desk_of(ctx)
+    m = set_active(desk, name, True, approve_by or "", _approver_pin(approve_by, pin_stdin))
     out(_("{name} is now active.").format(name=m.name))

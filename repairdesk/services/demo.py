@@ -20,7 +20,7 @@ from . import dutylog, sla
 from . import tickets as T
 from .desk import Desk
 from .shifts import prepare_demo
-from .staff import add_staff
+from .staff import add_staff_unchecked
 
 STAFF = [
     ("李静", Role.CLERK, "13800000001"),
@@ -121,7 +121,7 @@ def build_demo(path: Path, config: Config, clock: Clock, seed: int = 20261122) -
             session.connection().execute(
                 text("INSERT INTO meta(key, value) VALUES ('demo', '1')"))
         for name, role, phone in STAFF:
-            add_staff(desk, name, role, phone)
+            add_staff_unchecked(desk, name, role, phone)
         techs = [s[0] for s in STAFF if s[1] is Role.TECHNICIAN]
         clerks = [s[0] for s in STAFF if s[1] is Role.CLERK]
         n = len(PLAN)

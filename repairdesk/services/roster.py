@@ -1,9 +1,12 @@
 """The supervisor's roster: adding a person (with the PIN typed twice and, for technicians, the
-categories they handle) and removing one entered by mistake. Every change is a chained
-duty-log entry written in the same transaction as the change (domain.md, "Who may do what").
+categories they handle), changing a role, deactivating and activating, resetting a PIN, and
+removing one entered by mistake. Every change is a chained duty-log entry written in the same
+transaction as the change (domain.md, "Who may do what").
 
-The PIN that proves the supervisor is checked by the screen with signing.authenticate; these
-functions take the supervisor's name and check the role."""
+Each change takes the approver's name and PIN: an active supervisor or manager, checked here
+with signing.authenticate (the screens and the CLI only ask for them). Only a book with no
+supervisor or manager on its roster yet is set up without one. Changing one's own PIN needs
+the old PIN."""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ class NewPerson:
     pin: str = ""
     pin_again: str | None = None  # None: typed once (the CLI's --pin-stdin)
     skills: str = ""  # category names, e.g. "水,电"
+    pin_later: bool = False  # the CLI without a PIN: `staff reset-pin` gives one later
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,11 @@ def check_person(desk: Desk, person: NewPerson) -> CheckedPerson:
     if pin or again:
         if again is not None and pin != again:
             raise ValidationError(_("The two PINs differ; nothing was saved."), "pin")
-        pin_hash = signing.hash_pin(pin)
-    elif person.role in SIGNING_ROLES:
+        pin_hash = signing.hash_pin(pin, signing.pin_min(desk))
+    elif person.role in SIGNING_ROLES and not person.pin_later:
         raise ValidationError(_("A {role} signs with a PIN: type one ({lo} to {hi} digits), "
-                                "twice.").format(role=person.role.label, lo=signing.PIN_MIN,
+                                "twice.").format(role=person.role.label,
+                                                 lo=signing.pin_min(desk),
                                                  hi=signing.PIN_MAX), "pin")
     return CheckedPerson(name, person.role, phone, pin_hash, skills)
 
@@ -106,13 +111,135 @@ def _added_text(by: str, p: CheckedPerson) -> str:
     return text
 
 
-def add_person(desk: Desk, person: NewPerson, by: str) -> StaffMember:
-    """A supervisor or manager adds someone to the roster (`S` at the desk, the setup)."""
+def roster_open(session: Session) -> bool:
+    """A book being set up: nobody on its roster is a supervisor or manager (active or not),
+    so nobody could approve a change yet."""
+    return session.exec(select(Staff.id).where(
+        col(Staff.role).in_([r.value for r in ROSTER_ROLES])).limit(1)).first() is None
+
+
+def _need_approver(by: str) -> None:
+    if not clean_text(by or ""):
+        raise PermissionDenied(_("A roster change needs a supervisor's or manager's name and "
+                                 "PIN (--approve-by)."))
+
+
+def approve(desk: Desk, by: str, pin: str) -> str:
+    """The approver of a roster change: an active supervisor or manager whose PIN is right
+    (a wrong PIN is recorded and counts towards the lockout). Returns the name."""
+    _need_approver(by)
+    return signing.authenticate(desk, by, pin, ROSTER_ROLES).name
+
+
+def add_person(desk: Desk, person: NewPerson, by: str = "", pin: str = "") -> StaffMember:
+    """A supervisor or manager adds someone to the roster (`S` at the desk, `staff add`). On a
+    book with no supervisor or manager yet (its setup) `by` may be empty: the entry then says
+    the person was added without approval."""
     checked = check_person(desk, person)  # the slow PIN hash before the write lock
+    boss = approve(desk, by, pin) if clean_text(by or "") else None
     with desk.store.write() as session:
-        boss = roster_authority(session, by)
-        return member(write_person(session, desk, checked, boss.name,
-                                    _added_text(boss.name, checked)))
+        if boss is None:
+            if not roster_open(session):
+                raise PermissionDenied(_("A roster change needs a supervisor's or manager's "
+                                         "name and PIN (--approve-by)."))
+            text = _("{name} ({role}) was added to the roster while the book had no supervisor "
+                     "(setup: no approval).").format(name=checked.name, role=checked.role.label)
+            return member(write_person(session, desk, checked, checked.name, text))
+        roster_authority(session, boss)
+        return member(write_person(session, desk, checked, boss,
+                                    _added_text(boss, checked)))
+
+
+def _target(session: Session, name: str) -> Staff:
+    row = find_staff(session, name)
+    if row is None:
+        raise NotFound(_("No staff member named {name}.").format(name=clean_text(name)[:40]))
+    return row
+
+
+def _log_change(session: Session, desk: Desk, by: str, text: str, data: dict) -> None:
+    dutylog.append(session, site=desk.config.site_code, at=desk.now(),
+                   kind=dutylog.LogKind.ROSTER, author=by, text=text, data=data)
+
+
+def _not_self(row: Staff, boss: str) -> None:
+    if row.name == boss:
+        raise PermissionDenied(_("{name} cannot change their own role or standing on the "
+                                 "roster; another supervisor or manager does.").format(
+            name=row.name))
+
+
+def set_role(desk: Desk, name: str, role: Role, by: str, pin: str) -> StaffMember:
+    """Change someone's role (a supervisor's or manager's PIN); logged."""
+    boss = approve(desk, by, pin)
+    with desk.store.write() as session:
+        roster_authority(session, boss)
+        row = _target(session, name)
+        _not_self(row, boss)
+        old = Role(row.role)
+        if old is role:
+            raise ValidationError(_("{name} is already a {role}.").format(
+                name=row.name, role=role.label), "role")
+        row.role = role.value
+        if role not in SKILLED_ROLES:
+            row.skills = ""
+        session.add(row)
+        session.flush()
+        _log_change(session, desk, boss, _("{by} changed the role of {name} from {old} to "
+                                           "{new}.").format(by=boss, name=row.name,
+                                                            old=old.label, new=role.label),
+                    {"action": "set_role", "name": row.name, "from": old.value,
+                     "to": role.value})
+        return member(row)
+
+
+def set_active(desk: Desk, name: str, active: bool, by: str, pin: str) -> StaffMember:
+    """Deactivate (kept in the records) or activate someone again; logged."""
+    boss = approve(desk, by, pin)
+    with desk.store.write() as session:
+        roster_authority(session, boss)
+        row = _target(session, name)
+        _not_self(row, boss)
+        if row.active == active:
+            raise ValidationError((_("{name} is already active.") if active
+                                   else _("{name} is already inactive.")).format(
+                name=row.name), "name")
+        row.active = active
+        session.add(row)
+        session.flush()
+        text = (_("{by} activated {name} ({role}) again.") if active
+                else _("{by} deactivated {name} ({role}).")).format(
+            by=boss, name=row.name, role=Role(row.role).label)
+        _log_change(session, desk, boss, text,
+                    {"action": "activate" if active else "deactivate", "name": row.name})
+        return member(row)
+
+
+def reset_pin(desk: Desk, name: str, new_pin: str, by: str, pin: str) -> StaffMember:
+    """Give someone a new PIN (a forgotten one), approved by a supervisor's or manager's PIN;
+    logged (never the PIN itself)."""
+    _need_approver(by)
+    hashed = signing.hash_pin(new_pin, signing.pin_min(desk))  # before the write lock
+    boss = approve(desk, by, pin)
+    with desk.store.write() as session:
+        roster_authority(session, boss)
+        row = _target(session, name)
+        signing.set_pin_hash(session, row.name, hashed)
+        _log_change(session, desk, boss, _("{by} reset the PIN of {name}.").format(
+            by=boss, name=row.name), {"action": "reset_pin", "name": row.name})
+        return member(row)
+
+
+def change_own_pin(desk: Desk, name: str, old_pin: str, new_pin: str) -> StaffMember:
+    """Someone changes their own PIN: the old PIN proves it is them (a wrong one is recorded
+    and counts towards the lockout); logged."""
+    hashed = signing.hash_pin(new_pin, signing.pin_min(desk))
+    signer = signing.authenticate(desk, name, old_pin)
+    with desk.store.write() as session:
+        row = signing.set_pin_hash(session, signer.name, hashed)
+        _log_change(session, desk, signer.name, _("{name} changed their own PIN.").format(
+            name=signer.name), {"action": "own_pin", "name": signer.name})
+        return member(row)
 
 
 def _has_records(session: Session, name: str) -> bool:
@@ -125,11 +252,12 @@ def _has_records(session: Session, name: str) -> bool:
     return False
 
 
-def remove_person(desk: Desk, name: str, by: str) -> None:
+def remove_person(desk: Desk, name: str, by: str, pin: str) -> None:
     """Remove someone entered by mistake, while the book is still empty of work and the person
     has never signed; afterwards people are deactivated, never removed."""
+    approver = approve(desk, by, pin)
     with desk.store.write() as session:
-        boss = roster_authority(session, by)
+        boss = roster_authority(session, approver)
         row = find_staff(session, name)
         if row is None:
             raise NotFound(_("No staff member named {name}.").format(name=name))

@@ -21,7 +21,7 @@ from ..errors import ConfigError, PermissionDenied, RepairdeskError, ValidationE
 from ..i18n import _
 from ..store.tables import Staff, Ticket
 from .desk import Desk
-from .roster import ROSTER_ROLES, NewPerson, check_person, write_person
+from .roster import ROSTER_ROLES, NewPerson, check_person, roster_open, write_person
 from .staff import StaffMember, member
 
 SITE_NAME_MAX = 60
@@ -147,7 +147,7 @@ def create_first_supervisor(desk: Desk, name: str, phone: str, pin: str,
     if checked.pin_hash is None:  # check_person requires it for a supervisor
         raise ValidationError(_("A PIN is required."), "pin")
     with desk.store.write() as session:
-        if not _needs_setup(session):
+        if not _needs_setup(session) or not roster_open(session):
             raise PermissionDenied(_("This book already has its supervisor: roster changes "
                                      "need a supervisor's name and PIN."))
         text = _("{name} opened the book for {site} ({code}) as its first supervisor "

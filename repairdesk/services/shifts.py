@@ -114,8 +114,8 @@ def header_text(desk: Desk, now: datetime | None = None) -> str:
     return text
 
 
-DEMO_PINS = {"李静": "1111", "陈晓雯": "2222", "赵强": "3333", "吴主管": "9999",
-             "郑经理": "8888"}
+DEMO_PINS = {"李静": "111111", "陈晓雯": "222222", "赵强": "333333", "吴主管": "999999",
+             "郑经理": "888888"}
 
 
 def prepare_demo(desk: Desk, holder: str = "陈晓雯") -> None:
@@ -126,6 +126,6 @@ def prepare_demo(desk: Desk, holder: str = "陈晓雯") -> None:
         names = {r.name for r in session.exec(select(Staff))}
     for name, pin in DEMO_PINS.items():
         if name in names:
-            signing.set_pin(desk, name, pin)
+            signing.set_pin_unchecked(desk, name, pin)
     if holder in names and current_holder(desk) is None:
         sign_on(desk, holder, DEMO_PINS[holder])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from ..domain.enums import Role
 from ..domain.text import clean_text
+from ..domain.validation import NAME_MAX
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..i18n import N_, _
 from ..store.tables import PinAttempt, Signature, Staff
@@ -26,7 +28,9 @@ from .desk import Desk
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
-PIN_MIN, PIN_MAX = 4, 12
+# a new PIN's length: [signing] pin_min in the site's config.toml (default 6), at most PIN_MAX.
+# Every 6-digit PIN is 10^6 guesses; see README "PINs" for what that costs offline.
+PIN_MIN, PIN_MAX = 6, 12
 
 # production: argon2-cffi's defaults (RFC 9106 low-memory profile); tests swap in cheap ones
 _hasher: PasswordHasher = PasswordHasher()
@@ -66,23 +70,42 @@ class Signer:
     at: datetime
 
 
-def hash_pin(pin: str) -> str:
-    pin = (pin or "").strip()
-    if not (PIN_MIN <= len(pin) <= PIN_MAX) or not pin.isdigit():
+def normalise_pin(pin: str) -> str:
+    """A PIN as typed, with full-width digits (１２３) made ASCII (NFKC); spaces around dropped."""
+    return unicodedata.normalize("NFKC", pin or "").strip()
+
+
+def pin_min(desk: Desk | None) -> int:
+    """The shortest new PIN this site accepts ([signing] pin_min)."""
+    return getattr(desk.config, "pin_min", PIN_MIN) if desk is not None else PIN_MIN
+
+
+def hash_pin(pin: str, min_len: int = PIN_MIN) -> str:
+    """The argon2id hash of a new PIN: ASCII digits only, min_len to PIN_MAX of them."""
+    pin = normalise_pin(pin)
+    if not (min_len <= len(pin) <= PIN_MAX) or not (pin.isascii() and pin.isdigit()):
         raise ValidationError(
-            _("A PIN is {lo} to {hi} digits.").format(lo=PIN_MIN, hi=PIN_MAX), "pin")
+            _("A PIN is {lo} to {hi} digits.").format(lo=min_len, hi=PIN_MAX), "pin")
     return _hasher.hash(pin)
 
 
-def set_pin(desk: Desk, name: str, pin: str) -> None:
-    """Set or replace a staff member's signing PIN (only the hash is kept)."""
-    hashed = hash_pin(pin)
+def set_pin_hash(session: Session, name: str, hashed: str) -> Staff:
+    """Store a new PIN hash inside the caller's transaction (the roster logs why)."""
+    row = session.exec(select(Staff).where(Staff.name == clean_text(name))).first()
+    if row is None:
+        raise NotFound(_("No staff member named {name}.").format(name=name))
+    row.pin_hash = hashed
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_pin_unchecked(desk: Desk, name: str, pin: str) -> None:
+    """Set a PIN with nobody's approval: test fixtures and the demo book only. The desk and the
+    CLI go through roster.reset_pin (a supervisor's PIN) or roster.change_own_pin (the old PIN)."""
+    hashed = hash_pin(pin, pin_min(desk))
     with desk.store.write() as session:
-        row = session.exec(select(Staff).where(Staff.name == clean_text(name))).first()
-        if row is None:
-            raise NotFound(_("No staff member named {name}.").format(name=name))
-        row.pin_hash = hashed
-        session.add(row)
+        set_pin_hash(session, name, hashed)
 
 
 def _locked_until(session: Session, name: str) -> datetime | None:
@@ -102,54 +125,66 @@ def _locked_until(session: Session, name: str) -> datetime | None:
     return until
 
 
-def _pin_matches(row: Staff, pin: str) -> bool:
-    if not row.pin_hash:
+def _hash_matches(stored: str | None, pin: str) -> bool:
+    if not stored:
         return False
     try:
-        return _hasher.verify(row.pin_hash, (pin or "").strip())
+        return _hasher.verify(stored, normalise_pin(pin))
     except (Argon2Error, ValueError):
         return False
 
 
-def check_pin(session: Session, name: str, pin: str) -> bool:
-    """PIN check inside a caller's transaction (privacy reveal); refuses a locked person."""
-    row = session.exec(select(Staff).where(Staff.name == clean_text(name))).first()
+def _signer_row(session: Session, name: str, roles: tuple[Role, ...] | None) -> Staff:
+    """The person about to sign: on the roster, active, of a role that may sign this, with a
+    PIN (one clear line for each refusal, none of which costs a PIN attempt)."""
+    row = session.exec(select(Staff).where(Staff.name == name)).first()
     if row is None:
-        return False
-    now = datetime.now().astimezone()
-    until = _locked_until(session, row.name)
+        raise NotFound(_("No staff member named {name}.").format(name=name))
+    if not row.active:
+        raise PermissionDenied(_("{name} is not active.").format(name=row.name))
+    if roles is not None and Role(row.role) not in roles:
+        raise PermissionDenied(_("{name} is a {role} and may not sign this.").format(
+            name=row.name, role=Role(row.role).label))
+    if not row.pin_hash:
+        raise PermissionDenied(
+            _("{name} has no signing PIN yet (repairdesk staff set-pin).").format(
+                name=row.name))
+    return row
+
+
+def _refuse_locked(desk: Desk, session: Session, name: str, now: datetime) -> None:
+    until = _locked_until(session, name)
     if until is not None and now < until:
         raise PermissionDenied(_("Signing is locked for {name} until {at}.").format(
-            name=row.name, at=until.astimezone().strftime("%H:%M")))
-    return _pin_matches(row, pin)
+            name=name, at=until.astimezone(desk.config.tz).strftime("%H:%M")))
 
 
 def authenticate(desk: Desk, name: str, pin: str, roles: tuple[Role, ...] | None = None) -> Signer:
-    """Check a PIN in its own transaction, so a wrong attempt stays recorded even though the
-    action it was for is refused. Raises PermissionDenied on a wrong PIN or a lockout."""
+    """Check a PIN, recording the attempt in its own transaction, so a wrong attempt stays
+    recorded even though the action it was for is refused. Raises PermissionDenied on a wrong
+    PIN or a lockout.
+
+    The slow argon2 verification runs between a read transaction (the hash, the lockout) and
+    a short write (the attempt row, re-checking the lockout): no other desk waits on it."""
     name = clean_text(name)
     if not name:
         raise ValidationError(_("Who is signing? Give a name."), "name")
+    if len(name) > NAME_MAX:
+        raise NotFound(_("No staff member by that name (the name is {n} characters long).")
+                       .format(n=len(name)))
     now = desk.now()
+    with desk.store.read() as session:
+        row = _signer_row(session, name, roles)
+        _refuse_locked(desk, session, row.name, now)
+        name, stored_hash = row.name, row.pin_hash
+    ok = _hash_matches(stored_hash, pin)
     wrong = locked_now = False
     with desk.store.write() as session:
-        row = session.exec(select(Staff).where(Staff.name == name)).first()
-        if row is None:
-            raise NotFound(_("No staff member named {name}.").format(name=name))
-        if not row.active:
-            raise PermissionDenied(_("{name} is not active.").format(name=row.name))
-        if roles is not None and Role(row.role) not in roles:
-            raise PermissionDenied(_("{name} is a {role} and may not sign this.").format(
-                name=row.name, role=Role(row.role).label))
-        if not row.pin_hash:
-            raise PermissionDenied(
-                _("{name} has no signing PIN yet (repairdesk staff set-pin).").format(
-                    name=row.name))
-        until = _locked_until(session, row.name)
-        if until is not None and now < until:
-            raise PermissionDenied(_("Signing is locked for {name} until {at}.").format(
-                name=row.name, at=until.astimezone(desk.config.tz).strftime("%H:%M")))
-        ok = _pin_matches(row, pin)
+        row = _signer_row(session, name, roles)  # changed meanwhile: deactivated, new PIN
+        if row.pin_hash != stored_hash:
+            ok = _hash_matches(row.pin_hash, pin)  # rare: a PIN reset between the two
+        # wrong PINs typed on another desk meanwhile may have locked this person
+        _refuse_locked(desk, session, row.name, now)
         session.add(PinAttempt(staff_name=row.name, at=now, ok=ok))
         session.flush()
         if not ok:

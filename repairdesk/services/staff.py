@@ -67,8 +67,11 @@ def parse_role(raw: str) -> Role:
         ) from None
 
 
-def add_staff(desk: Desk, name: str, role: Role, phone: str = "",
-              pin_hash: str | None = None, skills: str | Sequence[str] = ()) -> StaffMember:
+def add_staff_unchecked(desk: Desk, name: str, role: Role, phone: str = "",
+                        pin_hash: str | None = None,
+                        skills: str | Sequence[str] = ()) -> StaffMember:
+    """Add a person with nobody's approval and no log entry: test fixtures, the demo book and
+    the benchmark's generator only. The desk and the CLI use roster.add_person."""
     with desk.store.write() as session:
         return _member(insert_staff(session, desk, name, role, phone, pin_hash, skills))
 
@@ -130,7 +133,8 @@ def require_technician(session: Session, name: str) -> Staff:
     return row
 
 
-def set_active(desk: Desk, name: str, active: bool) -> StaffMember:
+def set_active_unchecked(desk: Desk, name: str, active: bool) -> StaffMember:
+    """Test fixtures only; the desk and the CLI use roster.set_active (a supervisor's PIN)."""
     with desk.store.write() as session:
         row = find_staff(session, name)
         if row is None:

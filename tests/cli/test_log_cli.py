@@ -7,12 +7,16 @@ import sqlite3
 
 
 def setup_staff(cli) -> None:
-    assert cli("staff", "add", "李静", "--role", "clerk", "--pin-stdin", input="1111\n").code == 0
-    assert cli("staff", "add", "陈晓雯", "--role", "clerk").code == 0
-    r = cli("staff", "set-pin", "陈晓雯", "--pin-stdin", input="2222\n")
-    assert r.code == 0, r.stderr
+    # a new book: the roster is set up freely until its first supervisor exists
+    assert cli("staff", "add", "李静", "--role", "clerk", "--pin-stdin", input="11111111\n").code == 0
     assert cli("staff", "add", "吴主管", "--role", "supervisor", "--pin-stdin",
-               input="9999\n").code == 0
+               input="99999999\n").code == 0
+    r = cli("staff", "add", "陈晓雯", "--role", "clerk", "--approve-by", "吴主管", "--pin-stdin",
+            input="99999999\n")
+    assert r.code == 0, r.stderr
+    r = cli("staff", "reset-pin", "陈晓雯", "--approve-by", "吴主管", "--pin-stdin",
+            input="99999999\n22222222\n")
+    assert r.code == 0, r.stderr
 
 
 def test_log_add_show_correct_json(cli):
@@ -38,7 +42,7 @@ def test_staff_pin_is_hashed_and_bad_pin_refused(cli, db_path):
 
 def test_sign_on_handover_signoff_status_and_verify(cli, db_path):
     setup_staff(cli)
-    r = cli("shift", "sign-on", "李静", "--pin-stdin", input="1111\n")
+    r = cli("shift", "sign-on", "李静", "--pin-stdin", input="11111111\n")
     assert r.code == 0, r.stderr
     assert json.loads(cli("shift", "status", "--json").stdout)["holder"] == "李静"
     assert cli("log", "add", "前台钥匙少一把").code == 0  # --by defaults to the holder
@@ -46,7 +50,7 @@ def test_sign_on_handover_signoff_status_and_verify(cli, db_path):
     cl = json.loads(cli("handover", "checklist", "--json").stdout)
     assert cl["counts"]["issued"] == 0
     r = cli("handover", "sign", "--from", "李静", "--to", "陈晓雯", "--confirm-all",
-            "--found", "item:desk_keys=11", "--pin-stdin", input="1111\n2222\n")
+            "--found", "item:desk_keys=11", "--pin-stdin", input="11111111\n22222222\n")
     assert r.code == 0, r.stderr
     h = json.loads(cli("handover", "show", "--last", "--json").stdout)
     assert h["incoming"] == "陈晓雯" and h["discrepancies"] == 1
@@ -68,9 +72,9 @@ def test_sign_on_handover_signoff_status_and_verify(cli, db_path):
 
 def test_tampered_handover_record_fails_verify(cli, db_path):
     setup_staff(cli)
-    cli("shift", "sign-on", "李静", "--pin-stdin", input="1111\n")
+    cli("shift", "sign-on", "李静", "--pin-stdin", input="11111111\n")
     cli("handover", "sign", "--from", "李静", "--to", "陈晓雯", "--confirm-all", "--pin-stdin",
-        input="1111\n2222\n")
+        input="11111111\n22222222\n")
     con = sqlite3.connect(db_path)
     con.execute("DROP TRIGGER handover_no_update")
     con.execute("UPDATE handover SET content = replace(content, '\"abnormal\": \"\"', "
@@ -83,5 +87,5 @@ def test_tampered_handover_record_fails_verify(cli, db_path):
 
 def test_wrong_pin_cli(cli):
     setup_staff(cli)
-    r = cli("shift", "sign-on", "李静", "--pin-stdin", input="0000\n")
+    r = cli("shift", "sign-on", "李静", "--pin-stdin", input="00000000\n")
     assert r.code == 1 and len(r.stderr.strip().splitlines()) == 1

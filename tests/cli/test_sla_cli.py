@@ -23,10 +23,10 @@ def late_ticket(db_path) -> str:
     clock = FixedClock(datetime.now(timezone.utc) - timedelta(minutes=90))
     desk = open_desk(str(db_path), clock=clock, config=load_config(None))
     try:
-        staff.add_staff(desk, "张建国", Role.TECHNICIAN, "13900000011")
-        staff.add_staff(desk, "周班长", Role.TEAM_LEADER, "13700000021")
-        staff.add_staff(desk, "吴主管", Role.SUPERVISOR, "13600000031")
-        staff.add_staff(desk, "郑经理", Role.MANAGER, "13500000041")
+        staff.add_staff_unchecked(desk, "张建国", Role.TECHNICIAN, "13900000011")
+        staff.add_staff_unchecked(desk, "周班长", Role.TEAM_LEADER, "13700000021")
+        staff.add_staff_unchecked(desk, "吴主管", Role.SUPERVISOR, "13600000031")
+        staff.add_staff_unchecked(desk, "郑经理", Role.MANAGER, "13500000041")
         no = tickets.register_ticket(desk, tickets.IntakeForm(
             room="3-2-1501", caller="王先生", content="厨房水管漏水", category="水",
             phone="13800138000"), "李静").ticket_no

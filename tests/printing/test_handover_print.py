@@ -22,20 +22,20 @@ pytestmark = pytest.mark.usefixtures("fast_pins")
 @pytest.fixture
 def signed(make_desk, tmp_path: Path, clock):
     from repairdesk.domain.enums import Role
-    from repairdesk.services.staff import add_staff
+    from repairdesk.services.staff import add_staff_unchecked
 
     desk = make_desk(f'[printing]\nfolder = "{tmp_path / "out"}"\n')
     for name in (OUT, IN):
-        add_staff(desk, name, Role.CLERK, "13800000001")
-    for name, pin in ((OUT, "1111"), (IN, "2222")):
-        signing.set_pin(desk, name, pin)
-    shifts.sign_on(desk, OUT, "1111")
+        add_staff_unchecked(desk, name, Role.CLERK, "13800000001")
+    for name, pin in ((OUT, "11111111"), (IN, "22222222")):
+        signing.set_pin_unchecked(desk, name, pin)
+    shifts.sign_on(desk, OUT, "11111111")
     T.register_ticket(desk, T.IntakeForm(room="3-2-1501", caller="王先生",
                                          content="厨房水龙头滴水", category="水"), OUT)
     clock.advance(hours=7)
     c = handover.build_checklist(desk, abnormal="3号楼停水一小时")
     answers = {ln.key: ReadBack(ln.key, True) for ln in lines(c)}
-    rec = handover.complete_handover(desk, c, answers, OUT, "1111", IN, "2222")
+    rec = handover.complete_handover(desk, c, answers, OUT, "11111111", IN, "22222222")
     return desk, rec.id
 
 

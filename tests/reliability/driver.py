@@ -52,13 +52,13 @@ def open_work_desk(db: str, site: str = "XF", site_numbers: bool = False) -> Des
 
 
 def ensure_roster(db: str) -> None:
-    from repairdesk.services.staff import add_staff
+    from repairdesk.services.staff import add_staff_unchecked
 
     desk = open_work_desk(db)
     try:
         for name in TECHS:
             try:
-                add_staff(desk, name, Role.TECHNICIAN)
+                add_staff_unchecked(desk, name, Role.TECHNICIAN)
             except RepairdeskError:
                 pass  # already on the roster
     finally:

@@ -94,11 +94,11 @@ def _clean_error(exc: RepairdeskError) -> None:
 @pytest.fixture(scope="module")
 def fuzz_desk(tmp_path_factory: pytest.TempPathFactory):
     from repairdesk.services.desk import open_desk
-    from repairdesk.services.staff import add_staff
+    from repairdesk.services.staff import add_staff_unchecked
 
     db = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite3"
     desk = open_desk(str(db), clock=FixedClock(T0_FUZZ), config=load_config(None))
-    add_staff(desk, "张建国", Role.TECHNICIAN)
+    add_staff_unchecked(desk, "张建国", Role.TECHNICIAN)
     yield desk
     desk.close()
     print(f"\nfuzz: {COUNTS['saved']} saved, {COUNTS['refused']} refused with one clear line", REASONS)

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.usefixtures("fast_pins")
 
 @pytest.fixture
 def on_duty(staffed, clock):
-    for name, pin in ((OUT, "1111"), (IN, "2222"), ("吴主管", "9999")):
-        signing.set_pin(staffed, name, pin)
-    shifts.sign_on(staffed, OUT, "1111")
+    for name, pin in ((OUT, "11111111"), (IN, "22222222"), ("吴主管", "99999999")):
+        signing.set_pin_unchecked(staffed, name, pin)
+    shifts.sign_on(staffed, OUT, "11111111")
     T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
                                             content="厨房水龙头滴水", category="水"), OUT)
     T.register_ticket(staffed, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
@@ -40,7 +40,7 @@ def confirm_all(c, **overrides):
 def test_sign_on_only_once(on_duty):
     assert shifts.current_holder(on_duty) == OUT
     with pytest.raises(PermissionDenied):
-        shifts.sign_on(on_duty, IN, "2222")
+        shifts.sign_on(on_duty, IN, "22222222")
 
 
 def test_checklist_numbers_counts_and_items(on_duty):
@@ -57,10 +57,10 @@ def test_checklist_numbers_counts_and_items(on_duty):
 def test_urgent_without_technician_blocks_until_explained(on_duty):
     c = handover.build_checklist(on_duty)
     with pytest.raises(ValidationError, match="BX-20261122-0002"):
-        handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "2222")
+        handover.complete_handover(on_duty, c, confirm_all(c), OUT, "11111111", IN, "22222222")
     assert shifts.current_holder(on_duty) == OUT
     c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "电梯公司已在路上"})
-    rec = handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "2222")
+    rec = handover.complete_handover(on_duty, c, confirm_all(c), OUT, "11111111", IN, "22222222")
     assert rec.incoming == IN and shifts.current_holder(on_duty) == IN
 
 
@@ -68,7 +68,7 @@ def test_discrepancy_recorded_both_signatures_and_locked(on_duty):
     c = handover.build_checklist(on_duty, abnormal="3号楼停水一小时",
                                  explanations={"BX-20261122-0002": "已通知班长"})
     answers = confirm_all(c, **{"item:radios": ReadBack("item:radios", False, "3", "一台在充电")})
-    rec = handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+    rec = handover.complete_handover(on_duty, c, answers, OUT, "11111111", IN, "22222222")
     assert rec.discrepancies == 1
     j = handover.handover_json(on_duty, handover.get_handover(on_duty))
     assert [s["meaning"] for s in j["signatures"]] == ["handover_out", "handover_in"]
@@ -87,21 +87,21 @@ def test_unanswered_line_and_wrong_pin_refuse(on_duty):
     answers = confirm_all(c)
     answers.pop("count:open")
     with pytest.raises(ValidationError):
-        handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+        handover.complete_handover(on_duty, c, answers, OUT, "11111111", IN, "22222222")
     with pytest.raises(PermissionDenied):
-        handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "0000")
+        handover.complete_handover(on_duty, c, confirm_all(c), OUT, "11111111", IN, "00000000")
     assert shifts.current_holder(on_duty) == OUT
 
 
 def test_only_the_holder_hands_over(on_duty):
     c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
     with pytest.raises(PermissionDenied):
-        handover.complete_handover(on_duty, c, confirm_all(c), IN, "2222", OUT, "1111")
+        handover.complete_handover(on_duty, c, confirm_all(c), IN, "22222222", OUT, "11111111")
 
 
 def test_next_window_starts_where_the_last_ended(on_duty, clock):
     c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
-    handover.complete_handover(on_duty, c, confirm_all(c), OUT, "1111", IN, "2222")
+    handover.complete_handover(on_duty, c, confirm_all(c), OUT, "11111111", IN, "22222222")
     clock.advance(minutes=30)
     T.register_ticket(on_duty, T.IntakeForm(room="2-1-201", caller="孙", content="灯不亮",
                                             category="电"), IN)
@@ -116,7 +116,7 @@ def test_header_text_flags_unsigned_days(on_duty, clock):
     assert "11-22" in text
     from repairdesk.services import signoff
 
-    signoff.sign_off(on_duty, "吴主管", "9999")
+    signoff.sign_off(on_duty, "吴主管", "99999999")
     assert "11-22" not in shifts.header_text(on_duty)
 
 
@@ -125,7 +125,7 @@ def test_a_mistyped_read_back_key_is_refused_not_dropped(on_duty):
     answers = confirm_all(c)
     answers["radios"] = ReadBack("radios", False, "3")  # the key is item:radios
     with pytest.raises(ValidationError, match="item:radios"):
-        handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+        handover.complete_handover(on_duty, c, answers, OUT, "11111111", IN, "22222222")
     assert shifts.current_holder(on_duty) == OUT
 
 
@@ -137,13 +137,13 @@ def test_handover_text_is_cleaned_and_bounded(on_duty):
         handover.build_checklist(on_duty, abnormal="停" * 5000)
     answers = confirm_all(c, **{"item:radios": ReadBack("item:radios", False,
                                                         "3\x1b[2J\x07", "一台\x1b]8;;x\x07在充电")})
-    rec = handover.complete_handover(on_duty, c, answers, OUT, "1111", IN, "2222")
+    rec = handover.complete_handover(on_duty, c, answers, OUT, "11111111", IN, "22222222")
     found = handover.handover_json(on_duty, handover.get_handover(on_duty, rec.id))
     assert found["content"]["discrepancies"][0]["actual"] == "3"
     assert "\x1b" not in str(found) and "\x07" not in str(found)
     with pytest.raises(ValidationError):
         long = confirm_all(c, **{"item:radios": ReadBack("item:radios", False, "3" * 500)})
-        handover.complete_handover(on_duty, c, long, IN, "2222", OUT, "1111")
+        handover.complete_handover(on_duty, c, long, IN, "22222222", OUT, "11111111")
 
 
 def test_config_item_names_are_cleaned(on_duty):

@@ -17,7 +17,7 @@ from repairdesk.errors import NotFound, PermissionDenied, ValidationError
 from repairdesk.services import dutylog, roster, setup, shifts
 from repairdesk.services.desk import open_desk
 from repairdesk.services.roster import NewPerson
-from repairdesk.services.staff import add_staff, list_staff, parse_skills
+from repairdesk.services.staff import add_staff_unchecked, list_staff, parse_skills
 from repairdesk.services.tickets import IntakeForm, register_ticket
 from repairdesk.store.tables import DutyLogEntry
 
@@ -46,9 +46,9 @@ def _log(desk) -> list[DutyLogEntry]:
 
 def test_an_empty_book_needs_setup_and_a_supervisor_ends_it(book) -> None:
     assert setup.needs_setup(book)
-    add_staff(book, "李静", Role.CLERK)  # a clerk alone does not end it
+    add_staff_unchecked(book, "李静", Role.CLERK)  # a clerk alone does not end it
     assert setup.needs_setup(book)
-    setup.create_first_supervisor(book, "吴主管", "13600000031", "9999", "9999")
+    setup.create_first_supervisor(book, "吴主管", "13600000031", "99999999", "99999999")
     assert not setup.needs_setup(book)
 
 
@@ -102,7 +102,7 @@ def test_a_bad_site_is_refused_and_nothing_written(book, site_file: Path, name, 
 
 def test_first_supervisor_is_chained_into_the_log(book) -> None:
     setup.save_site(book, "阳光花园", "YG")
-    boss = setup.create_first_supervisor(book, "吴主管", "136-0000-0031", "9999", "9999")
+    boss = setup.create_first_supervisor(book, "吴主管", "136-0000-0031", "99999999", "99999999")
     assert (boss.role, boss.phone, boss.has_pin) == (Role.SUPERVISOR, "13600000031", True)
     (entry,) = _log(book)
     assert entry.kind == dutylog.LogKind.ROSTER and entry.author == "吴主管"
@@ -110,25 +110,26 @@ def test_first_supervisor_is_chained_into_the_log(book) -> None:
     with book.store.read() as session:
         assert dutylog.verify_chain(session) == (1, None)
     with pytest.raises(PermissionDenied):  # only the first comes without a PIN check
-        setup.create_first_supervisor(book, "钱主管", "", "8888", "8888")
+        setup.create_first_supervisor(book, "钱主管", "", "88888888", "88888888")
 
 
 @pytest.mark.parametrize(("person", "field", "words"), [
-    (NewPerson("  ", Role.CLERK, pin="1111", pin_again="1111"), "name", "name"),
-    (NewPerson("李静", Role.CLERK, pin="1111", pin_again="1112"), "pin", "differ"),
-    (NewPerson("李静", Role.CLERK, pin="abcd", pin_again="abcd"), "pin", "4"),
-    (NewPerson("李静", Role.CLERK, pin="12", pin_again="12"), "pin", "4"),
+    (NewPerson("  ", Role.CLERK, pin="11111111", pin_again="11111111"), "name", "name"),
+    (NewPerson("李静", Role.CLERK, pin="11111111", pin_again="11121112"), "pin", "differ"),
+    (NewPerson("李静", Role.CLERK, pin="abcdef", pin_again="abcdef"), "pin", "6"),
+    (NewPerson("李静", Role.CLERK, pin="1234", pin_again="1234"), "pin", "6"),
+    (NewPerson("李静", Role.CLERK, pin="١٢٣٤٥٦", pin_again="١٢٣٤٥٦"), "pin", "6"),
     (NewPerson("李静", Role.CLERK), "pin", "PIN"),
-    (NewPerson("李静", Role.CLERK, phone="12345", pin="1111", pin_again="1111"), "phone", ""),
+    (NewPerson("李静", Role.CLERK, phone="12345", pin="11111111", pin_again="11111111"), "phone", ""),
     (NewPerson("张建国", Role.TECHNICIAN, skills="水,飞机"), "skills", "飞机"),
-    (NewPerson("李静", Role.CLERK, pin="1111", pin_again="1111", skills="水"), "skills", ""),
+    (NewPerson("李静", Role.CLERK, pin="11111111", pin_again="11111111", skills="水"), "skills", ""),
 ])
 def test_bad_person_gives_one_message_and_saves_nothing(book, english, person, field,
                                                         words) -> None:
-    setup.create_first_supervisor(book, "吴主管", "", "9999", "9999")
+    setup.create_first_supervisor(book, "吴主管", "", "99999999", "99999999")
     before = len(_log(book))
     with pytest.raises(ValidationError) as err:
-        roster.add_person(book, person, "吴主管")
+        roster.add_person(book, person, "吴主管", "99999999")
     assert err.value.field == field
     assert words in str(err.value) and "\n" not in str(err.value)
     assert [m.name for m in list_staff(book)] == ["吴主管"]
@@ -136,7 +137,7 @@ def test_bad_person_gives_one_message_and_saves_nothing(book, english, person, f
 
 
 def test_bad_first_supervisor_saves_nothing(book) -> None:
-    for args in (("", "", "9999", "9999"), ("吴主管", "", "9999", "9998"),
+    for args in (("", "", "99999999", "99999999"), ("吴主管", "", "99999999", "99989998"),
                  ("吴主管", "", "99a9", "99a9")):
         with pytest.raises(ValidationError):
             setup.create_first_supervisor(book, *args)
@@ -145,50 +146,50 @@ def test_bad_first_supervisor_saves_nothing(book) -> None:
 
 
 def test_roster_adds_clerks_and_technicians_with_their_categories(book) -> None:
-    setup.create_first_supervisor(book, "吴主管", "", "9999", "9999")
-    roster.add_person(book, NewPerson("李静", Role.CLERK, "13800000001", "1111", "1111"),
-                      "吴主管")
+    setup.create_first_supervisor(book, "吴主管", "", "99999999", "99999999")
+    roster.add_person(book, NewPerson("李静", Role.CLERK, "13800000001", "11111111", "11111111"),
+                      "吴主管", "99999999")
     tech = roster.add_person(book, NewPerson("张建国", Role.TECHNICIAN, "13900000011",
-                                             skills="电、水 水"), "吴主管")
+                                             skills="电、水 水"), "吴主管", "99999999")
     assert tech.skills == ("水", "电") and not tech.has_pin  # config order, each once
     texts = [e.text for e in _log(book)]
     assert len(texts) == 3 and "李静" in texts[1] and "水、电" in texts[2]
     assert all(e.author == "吴主管" for e in _log(book))
     assert roster.can_sign_on(book)
-    turn = shifts.sign_on(book, "李静", "1111")
+    turn = shifts.sign_on(book, "李静", "11111111")
     assert turn.holder == "李静"
 
 
 def test_only_a_supervisor_or_manager_changes_the_roster(book) -> None:
-    setup.create_first_supervisor(book, "吴主管", "", "9999", "9999")
-    roster.add_person(book, NewPerson("李静", Role.CLERK, pin="1111", pin_again="1111"), "吴主管")
+    setup.create_first_supervisor(book, "吴主管", "", "99999999", "99999999")
+    roster.add_person(book, NewPerson("李静", Role.CLERK, pin="11111111", pin_again="11111111"), "吴主管", "99999999")
     with pytest.raises(PermissionDenied):
-        roster.add_person(book, NewPerson("赵强", Role.CLERK, pin="3333", pin_again="3333"),
-                          "李静")
+        roster.add_person(book, NewPerson("赵强", Role.CLERK, pin="33333333", pin_again="33333333"),
+                          "李静", "11111111")
     with pytest.raises(NotFound):
-        roster.add_person(book, NewPerson("赵强", Role.CLERK, pin="3333", pin_again="3333"),
-                          "无名氏")
+        roster.add_person(book, NewPerson("赵强", Role.CLERK, pin="33333333", pin_again="33333333"),
+                          "无名氏", "1")
     assert sorted(m.name for m in list_staff(book)) == sorted(["吴主管", "李静"])
 
 
 def test_a_mistaken_entry_is_removed_while_the_book_is_empty(book) -> None:
-    setup.create_first_supervisor(book, "吴主管", "", "9999", "9999")
-    roster.add_person(book, NewPerson("李竫", Role.CLERK, pin="1111", pin_again="1111"), "吴主管")
-    roster.remove_person(book, "李竫", "吴主管")
+    setup.create_first_supervisor(book, "吴主管", "", "99999999", "99999999")
+    roster.add_person(book, NewPerson("李竫", Role.CLERK, pin="11111111", pin_again="11111111"), "吴主管", "99999999")
+    roster.remove_person(book, "李竫", "吴主管", "99999999")
     assert [m.name for m in list_staff(book)] == ["吴主管"]
     assert "李竫" in _log(book)[-1].text
     with pytest.raises(PermissionDenied):
-        roster.remove_person(book, "吴主管", "吴主管")
+        roster.remove_person(book, "吴主管", "吴主管", "99999999")
     # once someone has signed, or the book has work, people are deactivated, not removed
-    roster.add_person(book, NewPerson("李静", Role.CLERK, pin="1111", pin_again="1111"), "吴主管")
-    shifts.sign_on(book, "李静", "1111")
+    roster.add_person(book, NewPerson("李静", Role.CLERK, pin="11111111", pin_again="11111111"), "吴主管", "99999999")
+    shifts.sign_on(book, "李静", "11111111")
     with pytest.raises(PermissionDenied):
-        roster.remove_person(book, "李静", "吴主管")
+        roster.remove_person(book, "李静", "吴主管", "99999999")
 
 
 def test_nobody_can_sign_on_without_a_pin_holder(book) -> None:
     assert not roster.can_sign_on(book)
-    add_staff(book, "李静", Role.CLERK)  # no PIN yet
+    add_staff_unchecked(book, "李静", Role.CLERK)  # no PIN yet
     assert not roster.can_sign_on(book)
 
 

@@ -10,7 +10,7 @@ import pytest
 from repairdesk.domain.enums import Action, Status, Urgency
 from repairdesk.errors import IllegalTransition, NotFound, StoreError, ValidationError
 from repairdesk.services import tickets as T
-from repairdesk.services.staff import set_active
+from repairdesk.services.staff import set_active_unchecked
 
 CLERK = "李静"
 
@@ -103,7 +103,7 @@ def test_only_active_technicians_are_dispatched(staffed):
         T.dispatch_ticket(staffed, no, "李静", CLERK)  # a clerk
     with pytest.raises(ValidationError):
         T.dispatch_ticket(staffed, no, "无名氏", CLERK)
-    set_active(staffed, "王师傅", False)
+    set_active_unchecked(staffed, "王师傅", False)
     with pytest.raises(ValidationError):
         T.dispatch_ticket(staffed, no, "王师傅", CLERK)
 

@@ -169,7 +169,7 @@ def test_0004_gives_existing_staff_empty_skills(db_url: str, clock) -> None:
     from alembic import command
 
     from repairdesk.domain.enums import Role
-    from repairdesk.services.staff import add_staff, list_staff
+    from repairdesk.services.staff import add_staff_unchecked, list_staff
 
     engine = create_engine(_engine_url(db_url))
     with engine.begin() as conn:
@@ -191,7 +191,7 @@ def test_0004_gives_existing_staff_empty_skills(db_url: str, clock) -> None:
             assert conn.execute(text(
                 "SELECT value FROM meta WHERE key = 'schema_version'")
             ).scalar() == str(SCHEMA_VERSION)
-        add_staff(desk, "王师傅", Role.TECHNICIAN, skills=("水", "电"))
+        add_staff_unchecked(desk, "王师傅", Role.TECHNICIAN, skills=("水", "电"))
         assert {m.name: m.skills for m in list_staff(desk)} == {"张建国": (), "王师傅": ("水", "电")}
     finally:
         desk.close()

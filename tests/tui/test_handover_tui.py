@@ -32,9 +32,9 @@ class Host(App):
 
 @pytest.fixture
 def night(staffed, clock):
-    for name, pin in ((OUT, "1111"), (IN, "2222")):
-        signing.set_pin(staffed, name, pin)
-    shifts.sign_on(staffed, OUT, "1111")
+    for name, pin in ((OUT, "11111111"), (IN, "22222222")):
+        signing.set_pin_unchecked(staffed, name, pin)
+    shifts.sign_on(staffed, OUT, "11111111")
     T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
                                             content="厨房水龙头滴水", category="水"), OUT)
     T.register_ticket(staffed, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
@@ -60,9 +60,9 @@ async def test_full_handover_by_keyboard(night):
         for _ in range(len(keys)):
             await pilot.press("space")
         await pilot.press("g")
-        await pilot.press(*"1111", "enter")
+        await pilot.press(*"11111111", "enter")
         await pilot.press("enter")
-        await pilot.press(*"2222", "enter")
+        await pilot.press(*"22222222", "enter")
         await pilot.pause()
         assert screen.locked_id is None
         assert "BX-20261122-0002" in str(screen.query_one("#status").render())
@@ -85,9 +85,9 @@ async def test_full_handover_by_keyboard(night):
         assert screen.answers["item:radios"].actual == "3"
         assert all(ln.key in screen.answers for ln in screen.lines)
         # both sign: outgoing name is prefilled with the holder
-        await pilot.press("g", *"1111", "enter")
+        await pilot.press("g", *"11111111", "enter")
         screen.query_one("#in-name", Input).value = IN
-        await pilot.press("enter", *"2222", "enter")
+        await pilot.press("enter", *"22222222", "enter")
         await pilot.pause()
         assert screen.locked_id is not None
         assert screen.query_one("#in-pin", Input).value == ""
@@ -109,7 +109,7 @@ async def test_history_shows_signed_record(night):
 
     c = handover.build_checklist(night, explanations={"BX-20261122-0002": "已通知班长"})
     handover.complete_handover(night, c, {ln.key: ReadBack(ln.key, True) for ln in lines(c)},
-                               OUT, "1111", IN, "2222")
+                               OUT, "11111111", IN, "22222222")
     app = Host(lambda: HandoverHistoryScreen(night))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -15,7 +15,7 @@ from repairdesk.domain.enums import Role
 from repairdesk.services import dutylog, roster, setup, shifts
 from repairdesk.services import tickets as T
 from repairdesk.services.desk import open_desk
-from repairdesk.services.staff import add_staff, list_staff
+from repairdesk.services.staff import add_staff_unchecked, list_staff
 from repairdesk.store.tables import DutyLogEntry
 
 from .conftest import settle, type_text
@@ -78,29 +78,29 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
         # 2. the first supervisor (a PIN typed wrong the second time is asked again)
         await _enter(pilot, "吴主管")
         await _enter(pilot, "13600000031")
-        await _enter(pilot, "9999")
-        await _enter(pilot, "9998")
+        await _enter(pilot, "99999999")
+        await _enter(pilot, "99989998")
         await settle(pilot)
         assert "PIN" in _text(app.screen.query_one("#setup-error"))
         assert list_staff(desk) == []
         assert app.screen.focused.id == "boss-pin"
-        await _enter(pilot, "9999")
-        await _enter(pilot, "9999")
+        await _enter(pilot, "99999999")
+        await _enter(pilot, "99999999")
         await _until(pilot, lambda: _screen_name(app) == "RosterScreen")
         # 3. the roster: a clerk with a PIN (role 1: clerk) ...
         await _enter(pilot, "李静")
         await pilot.press("enter")  # role: clerk, the first
         await _enter(pilot, "13800000001")
-        await _enter(pilot, "1111")
-        await _enter(pilot, "1111")
+        await _enter(pilot, "11111111")
+        await _enter(pilot, "11111111")
         await pilot.press("enter")  # no categories
         await settle(pilot)
         # ... a mistaken entry, removed from the list ...
         await _enter(pilot, "李竫")
         await pilot.press("enter")
         await pilot.press("enter")
-        await _enter(pilot, "1111")
-        await _enter(pilot, "1111")
+        await _enter(pilot, "11111111")
+        await _enter(pilot, "11111111")
         await pilot.press("enter")
         await settle(pilot)
         assert {m.name for m in list_staff(desk)} == {"吴主管", "李静", "李竫"}
@@ -132,7 +132,7 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
         # 4. sign on: the clerk is offered, the PIN typed
         assert _screen_name(app) == "SetupScreen"
         assert app.screen.query_one("#clerk-name").value == "李静"
-        await _enter(pilot, "1111")
+        await _enter(pilot, "11111111")
         await settle(pilot)
         assert app.screen is app.desk_screen
         assert shifts.current_holder(desk) == "李静"
@@ -188,9 +188,9 @@ async def test_an_empty_board_says_what_to_do(empty_book):
 
 
 async def test_sign_on_with_an_unknown_name_says_to_add_staff(staffed, fast_pins, desk_app):
-    from repairdesk.services.signing import set_pin
+    from repairdesk.services.signing import set_pin_unchecked as set_pin
 
-    set_pin(staffed, "李静", "1111")
+    set_pin(staffed, "李静", "11111111")
     app = desk_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -200,17 +200,17 @@ async def test_sign_on_with_an_unknown_name_says_to_add_staff(staffed, fast_pins
         await pilot.press("O")
         await settle(pilot)
         await _enter(pilot, "李晶")
-        await _enter(pilot, "1111")
+        await _enter(pilot, "11111111")
         await settle(pilot)
         message = _text(app.desk_screen.query_one("#message"))
         assert "李晶" in message and "repairdesk staff add" in message
 
 
 async def test_roster_key_asks_a_supervisor_pin_then_adds(staffed, fast_pins, desk_app):
-    from repairdesk.services.signing import set_pin
+    from repairdesk.services.signing import set_pin_unchecked as set_pin
 
-    set_pin(staffed, "吴主管", "9999")
-    set_pin(staffed, "李静", "1111")
+    set_pin(staffed, "吴主管", "99999999")
+    set_pin(staffed, "李静", "11111111")
     app = desk_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -218,14 +218,14 @@ async def test_roster_key_asks_a_supervisor_pin_then_adds(staffed, fast_pins, de
         await settle(pilot)
         assert _screen_name(app) == "FormPrompt"
         await _enter(pilot, "李静")  # a clerk may not change the roster
-        await _enter(pilot, "1111")
+        await _enter(pilot, "11111111")
         await settle(pilot)
         assert app.screen is app.desk_screen
         assert list_staff(staffed, active_only=True)[0]  # nothing changed
         await pilot.press("S")
         await settle(pilot)
         await _enter(pilot, "吴主管")
-        await _enter(pilot, "9999")
+        await _enter(pilot, "99999999")
         await _until(pilot, lambda: _screen_name(app) == "RosterScreen"
                      and app.screen.query_one("#roster-list").row_count == 7)
         await _enter(pilot, "孙海")
@@ -254,14 +254,14 @@ async def test_a_demo_like_book_does_not_open_setup(staffed, desk_app):
 
 def test_helpers_agree(empty_book):
     assert setup.needs_setup(empty_book) and not roster.can_sign_on(empty_book)
-    add_staff(empty_book, "吴主管", Role.SUPERVISOR)
+    add_staff_unchecked(empty_book, "吴主管", Role.SUPERVISOR)
     assert not setup.needs_setup(empty_book)
 
 
 async def test_dispatch_picker_shows_what_each_technician_handles(staffed, desk_app):
     from textual.widgets import OptionList
 
-    add_staff(staffed, "孙海", Role.TECHNICIAN, skills="水,电")
+    add_staff_unchecked(staffed, "孙海", Role.TECHNICIAN, skills="水,电")
     T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生", content="漏水"),
                       "李静")
     app = desk_app()

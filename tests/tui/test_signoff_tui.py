@@ -25,8 +25,8 @@ class Host(App):
 
 @pytest.fixture
 def morning(staffed, clock):
-    signing.set_pin(staffed, "吴主管", "9999")
-    signing.set_pin(staffed, "李静", "1111")
+    signing.set_pin_unchecked(staffed, "吴主管", "99999999")
+    signing.set_pin_unchecked(staffed, "李静", "11111111")
     dutylog.add_entry(staffed, "夜间3号楼水泵报警，已复位", "李静")
     clock.advance(hours=24)
     return staffed
@@ -42,12 +42,12 @@ async def test_supervisor_signs_by_keyboard(morning):
         await pilot.press("enter")
         # a clerk cannot sign
         s.query_one("#sup-name", Input).value = "李静"
-        await pilot.press("enter", *"1111", "enter")
+        await pilot.press("enter", *"11111111", "enter")
         await pilot.pause()
         assert signoff.unsigned_days(morning)
         s.query_one("#sup-name", Input).value = "吴主管"
         s.query_one("#sup-name", Input).focus()
-        await pilot.press("enter", *"9999", "enter")
+        await pilot.press("enter", *"99999999", "enter")
         await pilot.pause()
         assert s.signed_day == "2026-11-22"
         assert s.query_one("#sup-pin", Input).disabled  # locked

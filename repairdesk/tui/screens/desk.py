@@ -314,7 +314,7 @@ class DeskScreen(TicketActions, Screen[None]):
                     signing.authenticate, self.desk, values["name"], values["pin"],
                     ROSTER_ROLES,
                     done=lambda signer: self.app.push_screen(
-                        RosterScreen(self.desk, signer.name),
+                        RosterScreen(self.desk, signer.name, values["pin"]),
                         callback=lambda _r: self.app.refresh_board()))
 
         self.app.push_screen(FormPrompt(

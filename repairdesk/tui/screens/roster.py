@@ -31,10 +31,11 @@ class RosterScreen(Screen[bool | None]):
     KEYS = ROSTER_KEYS
     BINDINGS = bindings(KEYS)
 
-    def __init__(self, desk: Any, by: str, setup: bool = False) -> None:
+    def __init__(self, desk: Any, by: str, pin: str, setup: bool = False) -> None:
         super().__init__()
         self.desk = desk
-        self.by = by  # the supervisor or manager making the changes (PIN already checked)
+        self.by = by  # the supervisor or manager making the changes
+        self.pin = pin  # their PIN, checked again by the service for each change
         self.setup = setup
         self.saving = False
         self.names: list[str] = []
@@ -144,7 +145,7 @@ class RosterScreen(Screen[bool | None]):
             return
         self.saving = True
         self.app.run_service(add_person, self.desk, self.person(), self.by,  # type: ignore
-                             done=self._added, failed=self._failed)
+                             self.pin, done=self._added, failed=self._failed)
 
     def _added(self, member: Any) -> None:
         self.saving = False
@@ -185,7 +186,7 @@ class RosterScreen(Screen[bool | None]):
             self.reload()
 
         self.app.run_service(remove_person, self.desk, name, self.by,  # type: ignore
-                             done=removed, failed=self._failed)
+                             self.pin, done=removed, failed=self._failed)
 
     def action_next_step(self) -> None:
         if self.setup:

@@ -163,10 +163,11 @@ class SetupScreen(Screen[str | None]):
 
         self.saving = False
         self.boss = member.name
+        pin = self.value("boss-pin")  # the roster's changes are approved with it
         for f in STEPS["boss"]:
             if f != "boss-name":
                 self.query_one(f"#{f}", Input).value = ""
-        self.app.push_screen(RosterScreen(self.desk, member.name, setup=True),
+        self.app.push_screen(RosterScreen(self.desk, member.name, pin, setup=True),
                              callback=self._roster_done)
 
     def _roster_done(self, go_on: bool | None) -> None:
