@@ -75,7 +75,9 @@ def backup_dir(config: Config, db_file: Path) -> Path:
 
 
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    from ..store.readonly import read_only_uri
+
+    uri = read_only_uri(path) if readonly else f"file:{path}"
     con = sqlite3.connect(uri, uri=True, timeout=15, isolation_level=None)
     con.execute("PRAGMA busy_timeout = 15000")
     return con
@@ -145,6 +147,13 @@ def verify_file(path: Path) -> BookCheck:
         raise StoreError(_("Cannot open {path}: {error}").format(path=path, error=exc)) from None
     try:
         return _verify(con, path)
+    except sqlite3.OperationalError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            return BookCheck(path, 0, 0, 0, _("not a repairdesk database ({error})").format(
+                error=exc))
+        from ..store.db import translate_db_error
+
+        raise translate_db_error(exc) from None  # the machine, not the book (a full disk…)
     except sqlite3.DatabaseError as exc:
         return BookCheck(path, 0, 0, 0, _("not a repairdesk database ({error})").format(error=exc))
     finally:

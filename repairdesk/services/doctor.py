@@ -80,9 +80,12 @@ def check_config(config_path: str | None, config: Any, problem: str | None) -> C
 def _read_version_sqlite(path: Path) -> int | None:
     """schema_version from the meta table, without writing: read-write so SQLite tidies its
     -wal/-shm on close, read-only when the file may not be written."""
-    for mode in ("rw", "ro"):
+    from ..store.readonly import is_writable, read_only_uri
+
+    for mode in ("rw", "ro") if is_writable(path) else ("ro",):
         try:
-            con = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=15)
+            uri = read_only_uri(path) if mode == "ro" else f"file:{path}?mode=rw"
+            con = sqlite3.connect(uri, uri=True, timeout=15)
         except sqlite3.OperationalError:
             if mode == "ro":
                 raise

@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from ..errors import StoreError
 from ..i18n import _
 from . import search, tables
 from .location import default_db_path, resolve_url
+from .readonly import is_writable, read_only_uri, shadow_derived
 from .tables import SCHEMA_VERSION
 
 __all__ = ["APPEND_ONLY", "BUSY_TIMEOUT_S", "Store", "default_db_path", "next_in_sequence",
@@ -26,8 +28,12 @@ __all__ = ["APPEND_ONLY", "BUSY_TIMEOUT_S", "Store", "default_db_path", "next_in
 
 BUSY_TIMEOUT_S = 15
 
+# pin_attempt too: a lockout is not lifted by deleting (or rewriting) the failed attempts
 APPEND_ONLY = ("ticket_event", "duty_log", "shift_turn", "handover", "signoff", "signature",
-               "sla_notice")
+               "sla_notice", "pin_attempt")
+# Results the readers work out and store (stored SLA outcomes, judged by the month report): on
+# a read-only book they are kept in memory for the process instead (readonly.shadow_derived).
+DERIVED = ("ticket_clock",)
 
 
 def _prepare_sqlite_file(url: str) -> None:
@@ -58,7 +64,9 @@ def translate_db_error(exc: Exception) -> StoreError:
         )
     if "readonly" in msg or "read-only" in msg:
         return StoreError(_("The database is read-only: nothing was saved."))
-    if "disk" in msg and "full" in msg or "no space" in msg:
+    # no room for the shared-memory (-shm) file: SQLite says only "disk I/O error"
+    shm_full = getattr(getattr(exc, "orig", exc), "sqlite_errorname", "") == "SQLITE_IOERR_SHMSIZE"
+    if "disk" in msg and "full" in msg or "no space" in msg or shm_full:
         return StoreError(_("The disk is full: nothing was saved. Free some space and try again."))
     if "append-only" in msg:
         return StoreError(_("Records are append-only: a change to history was refused."))
@@ -112,13 +120,16 @@ class Store:
         self.engine.dispose()
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def _install_sqlite_hooks(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cur.execute("PRAGMA journal_mode = WAL")
+        if read_only:  # the journal mode is a write: a read-only book keeps its own
+            shadow_derived(dbapi_conn, DERIVED)
+        else:
+            cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
@@ -168,11 +179,16 @@ def _check_sqlite_file(url: str, must_exist: bool) -> None:
                              .format(path=p))
         return
     try:
-        con = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        con = sqlite3.connect(read_only_uri(p), uri=True)
         try:
             names = {n for (n,) in con.execute("SELECT name FROM sqlite_master")}
         finally:
             con.close()
+    except sqlite3.OperationalError as exc:  # the file is fine, the machine is not (disk full…)
+        if "not a database" not in str(exc):
+            raise translate_db_error(exc) from None
+        raise StoreError(_("{path} is not a repairdesk book ({error}).").format(
+            path=p, error=exc)) from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(_("{path} is not a repairdesk book ({error}).").format(
             path=p, error=exc)) from None
@@ -190,10 +206,20 @@ def open_store(db: str | None = None, *, create: bool = True,
     if is_sqlite:
         _check_sqlite_file(url, must_exist)
         _prepare_sqlite_file(url)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
-        )
-        _install_sqlite_hooks(engine)
+        book = Path(url.removeprefix("sqlite:///"))
+        read_only = url != "sqlite://" and book.is_file() and not is_writable(book)
+        if read_only:
+            # read-only filesystem, file or folder: reading works, every write says read-only
+            uri = read_only_uri(book)
+            # one connection for the process: the in-memory results stay visible to every read
+            engine = create_engine("sqlite://", poolclass=StaticPool, creator=lambda: (
+                sqlite3.connect(uri, uri=True, check_same_thread=False,
+                                timeout=BUSY_TIMEOUT_S)))
+        else:
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+            )
+        _install_sqlite_hooks(engine, read_only)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     store = Store(url, engine)

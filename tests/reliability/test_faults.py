@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -173,3 +174,112 @@ def test_postgres_server_unreachable(cli) -> None:
     assert r.code == 1, r.stderr
     _one_line(r.stderr)
     assert "Cannot reach the database server" in r.stderr
+
+
+# ------------------------------------------------------------ a read-only filesystem
+@contextlib.contextmanager
+def _remounted_read_only(mnt: Path) -> Iterator[None]:
+    subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(mnt)], check=True)
+
+
+def _book_with_tickets(db: Path, clock, n: int = 3) -> list[str]:
+    desk = open_desk(str(db), clock=clock)
+    try:
+        return [register_ticket(desk, FORM, "李静").ticket_no for _ in range(n)]
+    finally:
+        desk.close()
+
+
+def test_a_wal_book_on_a_read_only_filesystem_can_be_read(tmp_path: Path, clock, cli) -> None:
+    """Reading commands work; a write says read-only in one line; nothing is lost."""
+    with _small_disk(tmp_path / "ro") as mnt:
+        db = mnt / "desk.sqlite3"
+        saved = _book_with_tickets(db, clock)
+        env = {"REPAIRDESK_DB": str(db)}
+        with _remounted_read_only(mnt):
+            r = cli("ticket", "list", env=env, lang="en")
+            assert r.code == 0, r.stderr
+            assert all(no in r.stdout for no in saved)
+            r = cli("verify", env=env, lang="en")
+            assert r.code == 0 and "Verified" in r.stdout, r.stdout + r.stderr
+            r = cli("report", "month", "2026-11", env=env, lang="en")
+            assert r.code == 0, r.stderr
+            r = cli("doctor", "--json", env=env, lang="en")
+            book = [c for c in json.loads(r.stdout)["checks"] if c["name"] == "book"][0]
+            assert book["status"] == "ok", book
+            r = cli("ticket", "add", "--room", "3-2-1502", "--caller", "王", "--content", "漏水",
+                    "--by", "李静", env=env, lang="en")
+            assert r.code == 1 and "read-only" in r.stderr, r.stderr
+            _one_line(r.stderr)
+            assert sorted(p.name for p in mnt.iterdir()) == ["desk.sqlite3"]
+        desk = open_desk(str(db), clock=clock)
+        assert [t.ticket_no for t in list_tickets(desk)][::-1] == saved
+        desk.close()
+
+
+_HOLD_WAL = """
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA wal_autocheckpoint = 0")
+con.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+con.execute("BEGIN IMMEDIATE")
+con.execute("INSERT INTO meta(key, value) VALUES ('in-the-wal', 'yes')")
+con.execute("COMMIT")
+os.kill(os.getpid(), 9)  # no checkpoint on close: the committed row lives only in the -wal
+"""
+
+
+def test_pages_still_in_the_wal_are_read_or_refused_clearly(tmp_path: Path, clock, cli) -> None:
+    import sys
+
+    with _small_disk(tmp_path / "ro") as mnt:
+        db = mnt / "desk.sqlite3"
+        saved = _book_with_tickets(db, clock)
+        subprocess.run([sys.executable, "-c", _HOLD_WAL, str(db)], check=False)
+        assert Path(f"{db}-wal").stat().st_size > 0
+        env = {"REPAIRDESK_DB": str(db)}
+        with _remounted_read_only(mnt):
+            r = cli("ticket", "list", env=env, lang="en")
+            if r.code == 0:  # SQLite read the -wal through the existing -shm
+                assert all(no in r.stdout for no in saved)
+            else:
+                _one_line(r.stderr)
+                assert "Traceback" not in r.stderr
+        desk = open_desk(str(db), clock=clock)  # writable again: the -wal row is there
+        with desk.store.read() as session:
+            assert session.connection().exec_driver_sql(
+                "SELECT value FROM meta WHERE key = 'in-the-wal'").scalar() == "yes"
+        desk.close()
+
+
+def test_no_room_for_the_shared_memory_file_says_disk_full(tmp_path: Path, clock, cli) -> None:
+    """A book closed cleanly on a disk that filled up since: SQLite cannot make its -shm and
+    says "disk I/O error"; the clerk reads "disk is full", once, and the book is intact."""
+    with _small_disk(tmp_path / "full") as mnt:
+        db = mnt / "desk.sqlite3"
+        saved = _book_with_tickets(db, clock)
+        filler = mnt / "filler"
+        fd = os.open(filler, os.O_CREAT | os.O_WRONLY, 0o600)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        env = {"REPAIRDESK_DB": str(db)}
+        for command in (("ticket", "list"), ("verify",), ("report", "month", "2026-11")):
+            r = cli(*command, env=env, lang="en")
+            assert r.code == 1 and "disk is full" in r.stderr, (command, r.stderr)
+            _one_line(r.stderr)
+        r = cli("doctor", "--json", env=env, lang="en")
+        book = [c for c in json.loads(r.stdout)["checks"] if c["name"] == "book"][0]
+        assert book["status"] == "fail" and "disk is full" in book["detail"], book
+        filler.unlink()
+        desk = open_desk(str(db), clock=clock)
+        assert [t.ticket_no for t in list_tickets(desk)][::-1] == saved
+        desk.close()
