@@ -1,0 +1,93 @@
+"""PINs (issue 15): six digits by default, ASCII digits only (full-width normalised), a lockout
+kept by an append-only table, and the slow argon2 work done outside the write transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import replace
+
+import pytest
+from argon2 import PasswordHasher
+
+from repairdesk.config import load_config, merge, parse_config
+from repairdesk.errors import ConfigError, PermissionDenied, ValidationError
+from repairdesk.services import signing
+
+pytestmark = pytest.mark.usefixtures("fast_pins")
+
+
+@pytest.mark.parametrize("pin", ["1234", "12345", "abcdef", "12 3456", "١٢٣٤٥٦", "一二三四五六",
+                                 "1234567890123"])
+def test_a_new_pin_is_six_to_twelve_ascii_digits(staffed, pin):
+    with pytest.raises(ValidationError) as err:
+        signing.set_pin_unchecked(staffed, "李静", pin)
+    assert "6" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_full_width_digits_are_the_same_pin(staffed):
+    signing.set_pin_unchecked(staffed, "李静", "１２３４５６")  # typed with a Chinese IME
+    assert signing.authenticate(staffed, "李静", "123456").name == "李静"
+    assert signing.authenticate(staffed, "李静", "１２３４５６").name == "李静"
+
+
+def test_the_shortest_pin_is_configurable(staffed):
+    staffed.config = replace(staffed.config, pin_min=8)
+    with pytest.raises(ValidationError, match="8"):
+        signing.set_pin_unchecked(staffed, "李静", "123456")
+    signing.set_pin_unchecked(staffed, "李静", "12345678")
+    raw = load_config(None).raw
+    assert parse_config(merge(raw, {"signing": {"pin_min": 4}})).pin_min == 4
+    with pytest.raises(ConfigError, match="pin_min"):
+        parse_config(merge(raw, {"signing": {"pin_min": 3}}))
+    assert load_config(None).pin_min == 6
+
+
+def test_a_lockout_is_not_lifted_by_deleting_the_attempts(staffed, db_path):
+    signing.set_pin_unchecked(staffed, "李静", "24682468")
+    for _ in range(signing.MAX_FAILURES):
+        with pytest.raises(PermissionDenied):
+            signing.authenticate(staffed, "李静", "00000000")
+    con = sqlite3.connect(db_path)
+    for stmt in ("DELETE FROM pin_attempt", "UPDATE pin_attempt SET ok = 1"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute(stmt)
+    con.close()
+    with pytest.raises(PermissionDenied, match="locked|锁"):
+        signing.authenticate(staffed, "李静", "24682468")
+
+
+def test_argon2_runs_outside_the_write_transaction(staffed, monkeypatch):
+    signing.set_pin_unchecked(staffed, "李静", "24682468")
+    store = staffed.store
+    in_write = []
+    original = store.write
+
+    @contextmanager
+    def watched_write():
+        in_write.append(True)
+        try:
+            with original() as session:
+                yield session
+        finally:
+            in_write.pop()
+
+    seen: list[bool] = []
+
+    class Watching(PasswordHasher):
+        def verify(self, hash, password):  # noqa: A002 - argon2's own names
+            seen.append(bool(in_write))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(store, "write", watched_write)
+    signing.use_hasher(Watching(time_cost=1, memory_cost=8, parallelism=1))
+    assert signing.authenticate(staffed, "李静", "24682468").name == "李静"
+    with pytest.raises(PermissionDenied):
+        signing.authenticate(staffed, "李静", "00000000")
+    assert seen == [False, False]
+
+
+def test_a_huge_name_is_one_short_line(staffed):
+    with pytest.raises(Exception) as err:
+        signing.authenticate(staffed, "甲" * 130_000, "123456")
+    assert len(str(err.value)) < 200
