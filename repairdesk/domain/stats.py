@@ -135,9 +135,9 @@ class MonthTable:
     assess: int
     fee_total: Decimal
     charged: int  # tickets with a recorded charge
-    completed: int
+    completed: int  # tickets completed at least once
     reworked: int
-    called_back: int
+    called_back: int  # callbacks made: one per completion cycle at most
     voided_count: int
     avg_dispatch_min: float | None
     avg_arrive_min: float | None
@@ -151,6 +151,9 @@ class MonthTable:
     clocks: tuple[ClockRate, ...] = ()
     clocks_available: bool = False  # False until the rates are added (with_clock_rates)
     targets: Targets = field(default_factory=Targets)
+    # completion cycles: a reworked job completed again is a second cycle needing its own
+    # callback (domain.md "Counting"); None: as many as tickets completed (older callers)
+    completions: int | None = None
 
     @property
     def rework(self) -> Ratio:
@@ -159,8 +162,10 @@ class MonthTable:
 
     @property
     def callback(self) -> Ratio:
-        """回访率: completed jobs whose owner was called back."""
-        return Ratio(self.called_back, self.completed)
+        """回访率: completion cycles called back, out of the completion cycles (a rework's
+        second completion needs its own callback)."""
+        cycles = self.completed if self.completions is None else self.completions
+        return Ratio(self.called_back, cycles)
 
     @property
     def ontime(self) -> Ratio:

@@ -188,13 +188,15 @@ class _Tally:
 
     def add(self, category: str, tech: str, building: str, n: int, home: int, paid: int,
             assess: int, voided: int) -> None:
+        self.voided += voided
+        if not n:
+            return  # only voided tickets in this group: counted in no other figure
         self.total += n
         self.home += home
         self.public += n - home
         self.paid += paid
         self.assess += assess
         self.free += n - paid - assess
-        self.voided += voided
         self.category[category] += n
         if tech:
             self.technician[tech] += n
@@ -244,11 +246,12 @@ def _sql_table(desk: Desk, key: str) -> MonthTable:
     for tech, bill in bills.values():
         fees_by_tech[tech] += bill.total
     done_by: dict[str, tuple[int, int]] = {}
-    counts = [0, 0, 0]  # completed, reworked, called back
+    counts = [0, 0, 0, 0]  # tickets completed, reworked; completion cycles, callbacks
     sums = [0, 0, 0]
     totals = [0.0, 0.0, 0.0]
-    for tech, done, rework, cb, nd, sd, na, sa, nc, sc in timing_rows:
-        counts = [counts[0] + int(done), counts[1] + int(rework or 0), counts[2] + int(cb)]
+    for tech, done, rework, _cb, nd, sd, na, sa, nc, sc, cycles, calls in timing_rows:
+        counts = [counts[0] + int(done), counts[1] + int(rework or 0),
+                  counts[2] + int(cycles or 0), counts[3] + int(calls or 0)]
         done_by[str(tech or "")] = (int(done), int(rework or 0))
         for i, (k, total) in enumerate(((nd, sd), (na, sa), (nc, sc))):
             sums[i] += int(k or 0)
@@ -262,8 +265,8 @@ def _sql_table(desk: Desk, key: str) -> MonthTable:
         last_no=nos[-1] if nos else "", gaps=gaps, home=tally.home, public=tally.public,
         free=tally.free, paid=tally.paid, assess=tally.assess,
         fee_total=sum((b.total for _t, b in bills.values()), Decimal("0.00")),
-        charged=len(bills), completed=counts[0], reworked=counts[1], called_back=counts[2],
-        voided_count=tally.voided,
+        charged=len(bills), completed=counts[0], reworked=counts[1], called_back=counts[3],
+        completions=counts[2], voided_count=tally.voided,
         avg_dispatch_min=_avg(totals[0], sums[0]), avg_arrive_min=_avg(totals[1], sums[1]),
         avg_complete_min=_avg(totals[2], sums[2]),
         by_category=tuple(sorted(tally.category.items(), key=lambda kv: (-kv[1], kv[0]))),

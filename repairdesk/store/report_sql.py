@@ -52,18 +52,22 @@ def _when(cond: str) -> str:
 
 def breakdown(conn: Connection, params: dict[str, Any]) -> list[Sequence[Any]]:
     """One pass over the month's tickets: per category, technician and building, the count and
-    how many are in-home, paid, out-of-scope and voided (a few thousand rows at most)."""
+    how many are in-home, paid, out-of-scope (voided tickets left out of all of these), then how
+    many are voided (listed apart: 003 4.10(7)) — a few thousand rows at most."""
+    live = "t.status <> 'voided'"
     sums = ", ".join(_when(c) for c in (
-        "t.scope = 'home'", "t.service_type = 'paid'", "t.service_type = 'assess'",
-        "t.status = 'voided'"))
-    sql = (f"SELECT t.category, t.technician, t.building, COUNT(*), {sums} "
+        live, f"{live} AND t.scope = 'home'", f"{live} AND t.service_type = 'paid'",
+        f"{live} AND t.service_type = 'assess'", "t.status = 'voided'"))
+    sql = (f"SELECT t.category, t.technician, t.building, {sums} "
            f"FROM ticket t WHERE {IN_MONTH} GROUP BY t.category, t.technician, t.building")
     return list(conn.execute(_q(sql), params))
 
 
 def per_hour(conn: Connection, params: dict[str, Any], dialect: str) -> list[tuple[str, int]]:
+    """Tickets per hour of registration, voided ones left out."""
     bucket = hour_bucket(dialect, "t.registered_at")
-    sql = f"SELECT {bucket}, COUNT(*) FROM ticket t WHERE {IN_MONTH} GROUP BY {bucket}"
+    sql = (f"SELECT {bucket}, COUNT(*) FROM ticket t WHERE {IN_MONTH} "
+           f"AND t.status <> 'voided' GROUP BY {bucket}")
     return [(str(h), int(n)) for h, n in conn.execute(_q(sql), params)]
 
 
@@ -99,8 +103,10 @@ def id_range(conn: Connection, params: dict[str, Any]) -> tuple[int, int] | None
 
 
 def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequence[Any]]:
-    """Per technician: completed, reworked, called back, and the count and sum of minutes from
-    the call to the first dispatch, arrival (appointments left out) and completion.
+    """Per technician: tickets completed, reworked, called back, the count and sum of minutes
+    from the call to the first dispatch, arrival (appointments left out) and completion, then
+    the completion cycles (complete steps) and the callbacks made (one per cycle at most: a
+    callback follows a completion). Voided tickets are left out.
 
     The events are grouped by ticket over the month's range of ticket ids (the event index is
     by ticket id; ids grow with registration), then joined back to the month's tickets."""
@@ -110,6 +116,9 @@ def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequ
     first = "MIN(CASE WHEN e.action = '{a}' THEN e.at END) AS {k}"
     firsts = ", ".join(first.format(a=a, k=k) for a, k in (
         ("dispatch", "d"), ("arrive", "a"), ("complete", "c"), ("callback", "cb")))
+    firsts += ", " + ", ".join(
+        f"SUM(CASE WHEN e.action = '{a}' THEN 1 ELSE 0 END) AS {k}"
+        for a, k in (("complete", "nc"), ("callback", "ncb")))
     d, a, c = (minutes(dialect, "t.received_at", f"x.{k}") for k in ("d", "a", "c"))
     not_appt = "t.urgency <> 'appointment'"
     sql = (
@@ -117,12 +126,12 @@ def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequ
         f"{_when('t.rework_count > 0 AND x.c IS NOT NULL')}, COUNT(x.cb), "
         f"COUNT(x.d), SUM({d}), "
         f"{_when(f'{not_appt} AND x.a IS NOT NULL')}, SUM(CASE WHEN {not_appt} THEN {a} END), "
-        f"COUNT(x.c), SUM({c}) "
+        f"COUNT(x.c), SUM({c}), SUM(x.nc), SUM(x.ncb) "
         f"FROM (SELECT e.ticket_id, {firsts} FROM ticket_event e "
         f"WHERE e.ticket_id BETWEEN :first_id AND :last_id "
         f"AND e.action IN ('dispatch', 'arrive', 'complete', 'callback') "
         f"GROUP BY e.ticket_id) x JOIN ticket t ON t.id = x.ticket_id "
-        f"WHERE {IN_MONTH} GROUP BY t.technician"
+        f"WHERE {IN_MONTH} AND t.status <> 'voided' GROUP BY t.technician"
     )
     return list(conn.execute(_q(sql), {**params, "first_id": ids[0], "last_id": ids[1]}))
 
