@@ -162,9 +162,9 @@ def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaCloc
     out = []
     clocks = evaluate(record, now, rules, desk.config.tz)
     for clock in clocks:
-        if clock.name is ClockName.COMPLETE and record.state.follow_up:
-            continue  # tracked as a follow-up (协调单) from here on
         steps = reached(clock, rules)
+        if clock.name is ClockName.COMPLETE and steps:
+            steps = _tracked(record, clock, steps)
         if steps:
             out.append((clock, steps))
     if len(cache) > 20_000:
@@ -172,6 +172,22 @@ def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaCloc
     cache[record.ticket_no] = (steps_seen, rules, now, next_change(record, clocks, rules, now),
                                out)
     return out
+
+
+def _tracked(record: TicketRecord, clock: SlaClock, steps: list[Reached]) -> list[Reached]:
+    """A completion breach stays on the board and in `sla check` (domain.md "Clock results":
+    a follow-up records the breach, it does not hide it). Once the late job has been turned
+    into a follow-up (an entry at or after the deadline), the chain above the breach is not
+    called again: the 协调单 has its own checks (004). An entry before the deadline changes
+    nothing."""
+    due = clock.due_at
+    if due is None or not record.state.follow_up:
+        return steps
+    converted = next((e.at for e in record.events
+                      if e.action is Action.FOLLOW_UP and e.at >= due), None)
+    if converted is None:
+        return steps
+    return [s for s in steps if s.level in (Level.WARNING, Level.BREACH) or s.at <= converted]
 
 
 def _left(clock: SlaClock, now: datetime) -> float:
@@ -202,7 +218,8 @@ def alerts(desk: Desk, now: datetime | None = None,
             roster = roster or _roster(desk)
             call = roster.contact(top.callee, record)
             out.append(Alert(record.ticket_no, record.intake.room, clock, top.level, call,
-                             action_text(clock.name, top.level, top.callee, call),
+                             action_text(clock.name, top.level, top.callee, call,
+                                         record.state.follow_up),
                              _follow_up_due(record, clock)))
     out.sort(key=lambda a: (_left(a.clock, now), a.ticket_no, a.clock.name.value))
     return out

@@ -190,12 +190,28 @@ def test_a_late_job_becomes_a_follow_up_when_the_clerk_agrees(staffed, clock):
     record = sla.convert_to_follow_up(staffed, no, "陈晓雯")
     assert record.state.follow_up and record.events[-1].action is Action.FOLLOW_UP
     assert not sla.follow_up_due(staffed, no)
-    assert ClockName.COMPLETE not in {a.clock.name for a in sla.alerts(staffed)}
+    # the follow-up records the breach, it does not hide it (domain.md "Clock results")
+    (still,) = [a for a in sla.alerts(staffed) if a.clock.name is ClockName.COMPLETE]
+    assert not still.follow_up_due and "吴主管" in still.action_text
     clock.advance(hours=2)  # no manager step for a job now tracked as a follow-up
     assert ClockName.COMPLETE not in {n.clock for n in sla.escalate(staffed)}
     assert any(no in e.text and "陈晓雯" in e.text for e in sla_log(staffed))
     with pytest.raises(IllegalTransition):
         sla.convert_to_follow_up(staffed, no, "陈晓雯")
+
+
+def test_a_follow_up_note_before_the_deadline_does_not_hide_the_breach(staffed, clock):
+    no = register(staffed)
+    tickets.dispatch_ticket(staffed, no, "张建国", "李静")
+    tickets.accept_ticket(staffed, no, "李静")
+    tickets.arrive_ticket(staffed, no, "李静")
+    tickets.follow_up_ticket(staffed, no, "等配件，明天再来", "李静")  # 10:00, long before 24:00
+    clock.set(clock.now().replace(hour=16, minute=1))  # 00:01 local: the day is over
+    assert (ClockName.COMPLETE, Level.BREACH) in {(n.clock, n.level) for n in
+                                                   sla.escalate(staffed)}
+    assert ClockName.COMPLETE in {a.clock.name for a in sla.alerts(staffed)}
+    clock.advance(hours=2)  # the chain goes on: the note recorded no breach
+    assert ClockName.COMPLETE in {n.clock for n in sla.escalate(staffed)}
 
 
 def test_supervisor_review_lists_breaches_not_warnings(staffed, clock):
