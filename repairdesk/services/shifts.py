@@ -109,7 +109,8 @@ def header_text(desk: Desk, now: datetime | None = None) -> str:
     waiting = unsigned_days(desk, now)
     if waiting:
         days = ", ".join(d.strftime("%m-%d") for d in waiting[-3:])
-        more = "..." if len(waiting) > 3 else ""
+        # the oldest stays in sight however long the backlog (%Y: it may be a year ago)
+        more = f"{waiting[0]:%Y-%m-%d}, ..., " if len(waiting) > 3 else ""
         text += "  " + _("⚑ not signed off: {days}").format(days=more + days)
     return text
 

@@ -22,8 +22,6 @@ from .dutylog import LogLine
 
 NOT_RETURNED = (Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.ON_SITE,
                 Status.COMPLETED, Status.PAUSED)
-# an unsigned backlog older than this is not worth a flag per day
-FLAG_HORIZON_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -90,12 +88,12 @@ def signed_days(desk: Desk) -> set[date]:
 
 
 def unsigned_days(desk: Desk, now: datetime | None = None) -> list[date]:
-    """Past duty days with activity in the book that the supervisor has not signed yet."""
+    """Past duty days with activity in the book that the supervisor has not signed yet, however
+    old: an unsigned day stays flagged until someone signs it (001 篇5 4.3)."""
     first = _first_day(desk)
     if first is None:
         return []
     today = _today(desk, now)
-    first = max(first, today - timedelta(days=FLAG_HORIZON_DAYS))
     done = signed_days(desk)
     return [d for d in past_days(first, today) if d not in done]
 

@@ -55,3 +55,13 @@ def test_wrong_pin_leaves_day_unsigned(night_logged):
     with pytest.raises(PermissionDenied):
         signoff.sign_off(night_logged, "吴主管", "00000000")
     assert signoff.unsigned_days(night_logged) == [date(2026, 11, 22)]
+
+
+def test_an_unsigned_day_stays_flagged_however_old(night_logged, clock):
+    """Issue 14 (7): days older than 31 days no longer drop off the flag and the header."""
+    from repairdesk.services import shifts
+
+    clock.advance(days=45)
+    days = signoff.unsigned_days(night_logged)
+    assert days[0] == date(2026, 11, 22) and len(days) == 46  # 11-22 .. 01-06
+    assert "2026-11-22" in shifts.header_text(night_logged)
