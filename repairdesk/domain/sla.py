@@ -85,9 +85,11 @@ class SlaClock:
             return self.verdict
         if self.state is ClockState.MET:
             return True
-        if self.state in (ClockState.MISSED, ClockState.BREACHED):
+        if self.state is ClockState.MISSED:
             return False
-        if self.state is ClockState.PAUSED and (self.remaining_s or 0.0) < 0:
+        # running or paused past the deadline (at the deadline itself a step is still in time)
+        if self.state in (ClockState.BREACHED, ClockState.PAUSED) and (
+                self.remaining_s or 0.0) < 0:
             return False
         return None
 

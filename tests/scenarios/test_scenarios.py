@@ -1,0 +1,157 @@
+"""The scenario book (issue 14): each tests/scenarios/*.toml is a short story of steps at local
+times (Asia/Shanghai) with the result of every clock and the month's figures worked out by hand
+from the seeds (shared/seeds 000-004) and domain.md. Played through the real services with a
+fixed clock, on SQLite and (when the server answers) PostgreSQL.
+
+A scenario file:
+    title = "..."            # one line
+    source = "..."           # where the rule comes from (seed section, domain.md heading)
+    [[step]]
+    at = "2026-11-10 10:00"  # local; "HH:MM" = the same day as the step before
+    do = "register"          # register dispatch accept arrive complete return callback close
+                             # rework-callback (= callback satisfied=false) void pause resume
+                             # reschedule follow_up note amend check month alerts
+    t = "A"                  # which ticket (default "A"); register names it
+    ...                      # the step's own fields (see STEP below)
+A `check` step lists clocks as name = "met" | "missed" | "pending" | "none" (not started or
+not applying); a `month` step lists the month's figures; `alerts` lists the clocks that must
+(`shown`) or must not (`hidden`) be in the alert strip for the ticket.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from repairdesk.services import reports, sla, tickets as T
+
+HERE = Path(__file__).parent
+FILES = sorted(HERE.glob("*.toml"))
+TZ = ZoneInfo("Asia/Shanghai")
+CLERK = "李静"
+TECH = "张建国"
+
+
+def _when(raw: str, last: datetime | None) -> datetime:
+    """'YYYY-MM-DD HH:MM[:SS]', or 'HH:MM[:SS]' on the day of the step before (local)."""
+    raw = raw.strip()
+    if " " not in raw:
+        assert last is not None, "the first step needs a full date"
+        raw = f"{last.astimezone(TZ).date().isoformat()} {raw}"
+    fmt = "%Y-%m-%d %H:%M:%S" if raw.count(":") == 2 else "%Y-%m-%d %H:%M"
+    return datetime.strptime(raw, fmt).replace(tzinfo=TZ).astimezone(timezone.utc)
+
+
+class Play:
+    def __init__(self, desk, clock) -> None:
+        self.desk, self.clock = desk, clock
+        self.nos: dict[str, str] = {}
+
+    def no(self, step: dict) -> str:
+        return self.nos[step.get("t", "A")]
+
+    def run(self, step: dict, at: datetime) -> None:
+        d, do = self.desk, step["do"]
+        self.clock.set(at)
+        if do == "register":
+            form = T.IntakeForm(
+                room=step.get("room", "3-2-1501"), caller=step.get("caller", "王先生"),
+                content=step.get("content", "卫生间漏水"), scope=step.get("scope", "home"),
+                category=step.get("category", "综合"), urgency=step.get("urgency", "normal"),
+                appointment=step.get("appointment", ""),
+                service_type=step.get("service_type", "free"),
+                received_at=step.get("received", ""))
+            self.nos[step.get("t", "A")] = T.register_ticket(d, form, CLERK).ticket_no
+        elif do == "dispatch":
+            T.dispatch_ticket(d, self.no(step), step.get("technician", TECH), CLERK)
+        elif do == "accept":
+            T.accept_ticket(d, self.no(step), TECH)
+        elif do == "arrive":
+            T.arrive_ticket(d, self.no(step), TECH)
+        elif do == "complete":
+            T.complete_ticket(d, self.no(step), step.get("result", "修好"), TECH)
+        elif do == "return":
+            T.return_ticket(d, self.no(step), CLERK)
+        elif do == "callback":
+            T.callback_ticket(d, self.no(step), step.get("satisfied", True), CLERK)
+        elif do == "close":
+            T.close_ticket(d, self.no(step), CLERK, verified=True)
+        elif do == "void":
+            T.void_ticket(d, self.no(step), step.get("reason", "重复登记"), CLERK)
+        elif do == "pause":
+            T.pause_ticket(d, self.no(step), step.get("reason", "待料"), CLERK)
+        elif do == "resume":
+            T.resume_ticket(d, self.no(step), CLERK)
+        elif do == "reschedule":
+            T.reschedule_ticket(d, self.no(step), _when(step["to"], at),
+                                step.get("reason", "业主要求改约"), CLERK)
+        elif do == "follow_up":
+            T.follow_up_ticket(d, self.no(step), step.get("note", "等配件"), CLERK)
+        elif do == "note":
+            T.add_note(d, self.no(step), step.get("note", "维修工电话反馈"), CLERK)
+        elif do == "amend":
+            form = {k: v for k, v in step.items() if k in ("urgency", "scope", "category")}
+            T.amend_ticket(d, self.no(step), form, CLERK, note="补录")
+        elif do == "check":
+            self.check(step)
+        elif do == "month":
+            self.month(step)
+        elif do == "alerts":
+            self.alerts(step)
+        else:
+            raise AssertionError(f"unknown step {do!r}")
+
+    def check(self, step: dict) -> None:
+        record = T.get_ticket(self.desk, self.no(step))
+        got = {c.name.value: c.result or "none" for c in sla.clocks_of(self.desk, record)}
+        for name, want in step.items():
+            if name in ("do", "at", "t", "why"):
+                continue
+            assert got.get(name, "none") == want, (
+                f"{self.no(step)} {name}: {got.get(name, 'none')} != {want} ({step.get('why')})")
+
+    def month(self, step: dict) -> None:
+        table = reports.month_table(self.desk, step["month"])
+        rates = {c.clock: [c.met, c.missed, c.pending] for c in table.clocks}
+        for key, want in step.items():
+            if key in ("do", "at", "month", "why"):
+                continue
+            if key in rates:
+                assert rates[key] == want, f"month {key}: {rates[key]} != {want}"
+            elif key == "voided_list":
+                assert [v.ticket_no for v in table.voided] == [self.nos[k] for k in want]
+            elif key in ("by_category", "by_building"):
+                assert [list(r) for r in getattr(table, key)] == want, key
+            else:
+                value = getattr(table, key)
+                if hasattr(value, "value"):  # a Ratio: [hit, total]
+                    value = [value.hit, value.total]
+                assert value == want, f"month {key}: {value} != {want}"
+
+    def alerts(self, step: dict) -> None:
+        no = self.no(step)
+        shown = {a.clock.name.value for a in sla.alerts(self.desk) if a.ticket_no == no}
+        for name in step.get("shown", []):
+            assert name in shown, f"{name} missing from the alert strip: {shown}"
+        for name in step.get("hidden", []):
+            assert name not in shown, f"{name} in the alert strip: {shown}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_scenario(path: Path, any_desk, clock) -> None:
+    story = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert story.get("title") and story.get("source"), "every scenario says what and why"
+    play = Play(any_desk, clock)
+    last: datetime | None = None
+    for step in story["step"]:
+        at = _when(step["at"], last)
+        play.run(step, at)
+        last = at
+
+
+def test_the_book_has_its_scenarios() -> None:
+    assert len(FILES) >= 20
