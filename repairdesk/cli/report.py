@@ -71,13 +71,29 @@ def _write(data: bytes, fmt: Any, target: Optional[str], default_name: str,
 @app.command("month", help=_("The monthly statistics table (YYYY-MM, default: this month)."))
 def month(ctx: typer.Context,
           key: Optional[str] = typer.Argument(None, metavar="YYYY-MM"),
-          fmt: str = FORMAT, target: Optional[str] = OUT, force: bool = FORCE) -> None:
+          fmt: str = FORMAT, target: Optional[str] = OUT, force: bool = FORCE,
+          as_json: bool = typer.Option(False, "--json", help=_(
+              "Machine-readable JSON: totals, met/missed/pending and rate per clock, callback "
+              "and rework rates, the voided list."))) -> None:
     from ..reports.export import export_month, parse_format
-    from ..services.reports import current_month, month_key, parse_month
+    from ..services.reports import current_month, month_key, month_table, parse_month
 
     desk = desk_of(ctx)
     kind = parse_format(fmt)
     key = month_key(*parse_month(key)) if key else current_month(desk)
+    if as_json:
+        from ..reports.json_out import month_json
+
+        data = month_json(month_table(desk, key))
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            from ..files import write_private
+
+            write_private(Path(target), data, replace=force)
+            out(target)
+        return
     bar = _Bar()
     try:
         data = export_month(desk, key, kind, progress=bar)

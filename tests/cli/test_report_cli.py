@@ -179,3 +179,25 @@ def test_pdf_draws_what_the_fonts_cannot_as_a_question_mark(tmp_path):
     target.write_bytes(pdf)
     text = pdf_text(target)
     assert "水龙头?" in text and "¥12.50" in text
+
+
+def test_month_json_for_scripts(month, cli):
+    """Issue 14: `report month --json` carries the table's figures with machine keys."""
+    r = cli("report", "month", "2026-11", "--json")
+    assert r.code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["month"] == "2026-11"
+    assert doc["totals"]["tickets"] == data.EXPECTED["total"]
+    assert doc["totals"]["voided"] == 1 and len(doc["voided"]) == 1
+    assert doc["voided"][0]["reason"] == "重复登记"
+    assert doc["totals"]["completions"] == 5 and doc["totals"]["called_back"] == 4
+    assert doc["callback_rate"] == {"hit": 4, "total": 5, "rate": 0.8}
+    assert doc["rework_rate"]["rate"] == 0.25
+    # the subprocess reads the real clock: D's and E's completion (due 11-22 24:00) may be
+    # pending or missed by now; every other figure is decided already
+    clocks = {k: (v["met"], v["missed"] + v["pending"]) for k, v in doc["clocks"].items()}
+    want = {k: (m, x + data.EXPECTED["pending"][k])
+            for k, (m, x) in data.EXPECTED["clocks"].items()}
+    assert clocks == want
+    assert doc["clocks"]["dispatch"]["rate"] == pytest.approx(4 / 6, abs=1e-6)
+    assert doc["totals"]["fee_total"] == "209.30"
