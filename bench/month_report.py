@@ -39,36 +39,40 @@ x AS (
          MIN(CASE WHEN e.action = 'dispatch' THEN e.at END) AS d,
          MIN(CASE WHEN e.action = 'arrive' THEN e.at END) AS a,
          MIN(CASE WHEN e.action = 'complete' THEN e.at END) AS c,
-         MIN(CASE WHEN e.action = 'callback' THEN e.at END) AS cb
+         MIN(CASE WHEN e.action = 'callback' THEN e.at END) AS cb,
+         SUM(e.action = 'callback') AS ncb
   FROM ticket_event e
   WHERE e.ticket_id BETWEEN (SELECT MIN(id) FROM m) AND (SELECT MAX(id) FROM m)
     AND e.action IN ('dispatch', 'arrive', 'complete', 'callback')
   GROUP BY e.ticket_id),
-t AS (SELECT m.*, x.d, x.a, x.c, x.cb FROM m JOIN x ON x.ticket_id = m.id)
+v AS (SELECT * FROM m WHERE status <> 'voided'),
+t AS (SELECT v.*, x.d, x.a, x.c, x.cb, x.ncb FROM v JOIN x ON x.ticket_id = v.id)
 SELECT
-  (SELECT COUNT(*) FROM m),
-  (SELECT SUM(scope = 'home') FROM m),
-  (SELECT SUM(service_type = 'paid') FROM m),
+  (SELECT COUNT(*) FROM v),
+  (SELECT SUM(scope = 'home') FROM v),
+  (SELECT SUM(service_type = 'paid') FROM v),
   (SELECT SUM(status = 'voided') FROM m),
   (SELECT ticket_no FROM m ORDER BY id LIMIT 1),
   (SELECT ticket_no FROM m ORDER BY id DESC LIMIT 1),
   (SELECT json_group_object(category, n) FROM
-     (SELECT category, COUNT(*) AS n FROM m GROUP BY category)),
+     (SELECT category, COUNT(*) AS n FROM v GROUP BY category)),
   (SELECT json_group_object(technician, n) FROM
-     (SELECT technician, COUNT(*) AS n FROM m WHERE technician <> '' GROUP BY technician)),
+     (SELECT technician, COUNT(*) AS n FROM v WHERE technician <> '' GROUP BY technician)),
   (SELECT json_group_object(building, n) FROM
-     (SELECT building, COUNT(*) AS n FROM m WHERE scope = 'home' AND building <> ''
+     (SELECT building, COUNT(*) AS n FROM v WHERE scope = 'home' AND building <> ''
       GROUP BY building)),
   (SELECT COUNT(c) FROM t),
   (SELECT SUM(rework_count > 0 AND c IS NOT NULL) FROM t),
-  (SELECT COUNT(cb) FROM t),
+  (SELECT COALESCE(SUM(ncb), 0) FROM t),
   (SELECT AVG((julianday(d) - julianday(received_at)) * 1440.0) FROM t),
   (SELECT AVG((julianday(a) - julianday(received_at)) * 1440.0) FROM t
      WHERE urgency <> 'appointment'),
   (SELECT AVG((julianday(c) - julianday(received_at)) * 1440.0) FROM t),
-  (SELECT json_group_array(json_array(met, missed, n)) FROM
-     (SELECT k.met, k.missed, COUNT(*) AS n FROM m JOIN ticket_clock k ON k.ticket_id = m.id
-      WHERE k.rules = :rules AND (k.met <> 0 OR k.missed <> 0) GROUP BY k.met, k.missed))
+  (SELECT json_group_array(json_array(met, missed, pending, n)) FROM
+     (SELECT k.met, k.missed, k.pending, COUNT(*) AS n FROM m
+      JOIN ticket_clock k ON k.ticket_id = m.id
+      WHERE k.rules = :rules AND (k.met <> 0 OR k.missed <> 0 OR k.pending <> 0)
+      GROUP BY k.met, k.missed, k.pending))
 """
 
 
@@ -141,8 +145,8 @@ def _agree(table, raw) -> bool:
         {r.name: r.tickets for r in table.by_technician} == json.loads(techs or "{}"),
         dict(table.by_building) == json.loads(blds or "{}"),
         table.completed == done, table.reworked == (rework or 0), table.called_back == cb,
-        {c.clock: (c.met, c.missed) for c in table.clocks}
-        == {k.value: (v.met, v.missed) for k, v in counts.items()},
+        {c.clock: (c.met, c.missed, c.pending) for c in table.clocks}
+        == {k.value: (v.met, v.missed, v.pending) for k, v in counts.items()},
     ]
     for ours, theirs in ((table.avg_dispatch_min, d), (table.avg_arrive_min, a),
                          (table.avg_complete_min, c)):
