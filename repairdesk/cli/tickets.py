@@ -203,42 +203,42 @@ def close(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO")
 @app.command("void", help=_("Void the ticket; the number stays in the book (作废)."))
 def void(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
          reason: str = typer.Option(..., "--reason", help=_("Why it is voided.")),
-         by: Optional[str] = BY) -> None:
+         by: Optional[str] = BY, at: Optional[str] = AT) -> None:
     from ..services.tickets import void_ticket
 
     desk = desk_of(ctx)
-    _done(void_ticket(desk, ticket_no, reason, default_clerk(desk, by)))
+    _done(void_ticket(desk, ticket_no, reason, default_clerk(desk, by), at=at))
 
 
 @app.command("reschedule", help=_("A new appointment agreed with the owner (改约)."))
 def reschedule(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
                to: str = typer.Option(..., "--to", help=_("The new appointment time.")),
                reason: str = typer.Option(..., "--reason", help=_("Why.")),
-               by: Optional[str] = BY) -> None:
+               by: Optional[str] = BY, at: Optional[str] = AT) -> None:
     from ..services.tickets import reschedule_ticket
 
     desk = desk_of(ctx)
-    _done(reschedule_ticket(desk, ticket_no, to, reason, default_clerk(desk, by)))
+    _done(reschedule_ticket(desk, ticket_no, to, reason, default_clerk(desk, by), at=at))
 
 
 @app.command("pause", help=_("Waiting for parts or the owner (待料)."))
 def pause(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
           reason: str = typer.Option(..., "--reason", help=_("Why.")),
-          by: Optional[str] = BY) -> None:
+          by: Optional[str] = BY, at: Optional[str] = AT) -> None:
     from ..services.tickets import pause_ticket
 
     desk = desk_of(ctx)
-    _done(pause_ticket(desk, ticket_no, reason, default_clerk(desk, by)))
+    _done(pause_ticket(desk, ticket_no, reason, default_clerk(desk, by), at=at))
 
 
 @app.command("resume", help=_("Work can go on again."))
 def resume(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
            reason: str = typer.Option("", "--reason", help=_("Why.")),
-           by: Optional[str] = BY) -> None:
+           by: Optional[str] = BY, at: Optional[str] = AT) -> None:
     from ..services.tickets import resume_ticket
 
     desk = desk_of(ctx)
-    _done(resume_ticket(desk, ticket_no, default_clerk(desk, by), reason=reason))
+    _done(resume_ticket(desk, ticket_no, default_clerk(desk, by), reason=reason, at=at))
 
 
 @app.command("follow-up", help=_("Add a follow-up (协调单) entry: contact and progress."))

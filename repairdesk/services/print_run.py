@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..domain.enums import Action
@@ -31,6 +30,8 @@ from .ticket_records import get_ticket
 
 # a job still `printing` this long after it started was cut off (the desk closed mid-print)
 STALE_AFTER = timedelta(minutes=10)
+# a step recorded this long after its time was entered from paper (as intake.register_ticket)
+BACK_ENTERED = timedelta(minutes=2)
 
 
 def _backend_for(backend: str, target: str, wait_seconds: float) -> SendsJobs:
@@ -108,19 +109,25 @@ def _note_in_history(session: Session, row: PrintJob, at: datetime) -> None:
                           .with_for_update()).first()
     if ticket is None:
         return
-    last = session.exec(select(func.max(TicketEvent.seq))
-                        .where(TicketEvent.ticket_id == ticket.id)).one() or 0
+    previous = session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                            .order_by(col(TicketEvent.seq).desc()).limit(1)).first()
+    last = previous.seq if previous is not None else 0
+    when = at
+    if previous is not None and previous.recorded_at - previous.at > BACK_ENTERED:
+        # the order of a step entered from paper: the note takes the step's time, so the
+        # next back-dated step still fits the history (recorded_at keeps the real time)
+        when = min(at, previous.at)
     names = "、".join(row.detail.get("copies", []))
     if row.reprint:
         note = _("Work order reprinted (reprint no. {n}): {copies}; print job {job}.").format(
             n=row.reprint, copies=names, job=row.id)
     else:
         note = _("Work order printed: {copies}; print job {job}.").format(copies=names, job=row.id)
-    session.add(TicketEvent(ticket_id=ticket.id, seq=last + 1, at=at, recorded_at=at,
+    session.add(TicketEvent(ticket_id=ticket.id, seq=last + 1, at=when, recorded_at=at,
                             action=Action.NOTE.value, by=row.requested_by, note=note,
                             data={"print_job": row.id, "reprint": row.reprint,
                                   "copies": row.detail.get("copies", [])}))
-    ticket.last_event_at = max(ticket.last_event_at, at)
+    ticket.last_event_at = max(ticket.last_event_at, when)
     session.add(ticket)
 
 

@@ -157,37 +157,45 @@ def close_ticket(desk: Desk, ticket_no: str, by: str, *, verified: bool = False,
                        step=Step({"verified": verified}))
 
 
-def void_ticket(desk: Desk, ticket_no: str, reason: str, by: str) -> TicketRecord:
-    """作废: the number and the record stay in the book; the duty log notes it."""
+def void_ticket(desk: Desk, ticket_no: str, reason: str, by: str, *,
+                at: str | datetime | None = None) -> TicketRecord:
+    """作废: the number and the record stay in the book; the duty log notes it. `at`: when it
+    was voided, for a step entered from paper."""
     text = v.validate_reason(reason)
-    return record_step(desk, ticket_no, Action.VOID, by, note=text, step=Step(
+    return record_step(desk, ticket_no, Action.VOID, by, note=text, at=at, step=Step(
         {"reason": text}, dutylog.LogKind.VOID,
         _("Ticket {no} voided: {reason}").format(no=clean_text(ticket_no).upper(), reason=text)))
 
 
 def reschedule_ticket(desk: Desk, ticket_no: str, to: str | datetime, reason: str,
-                      by: str) -> TicketRecord:
-    """改约: a new appointment agreed with the owner; the old one stays in the history."""
+                      by: str, *, at: str | datetime | None = None) -> TicketRecord:
+    """改约: a new appointment agreed with the owner; the old one stays in the history. `at`:
+    when it was agreed (a step entered from paper); the new time must come after that."""
     text = v.validate_reason(reason)
     now = desk.now()
-    when = to if isinstance(to, datetime) else parse_local(to, desk.config.tz, now, "to")
-    v.validate_future(when, now, "to")
+    agreed = now if at is None else (
+        at if isinstance(at, datetime) else parse_local(at, desk.config.tz, now, "at"))
+    when = to if isinstance(to, datetime) else parse_local(to, desk.config.tz, agreed, "to")
+    v.validate_future(when, agreed, "to")
     old = get_ticket(desk, ticket_no).state.appointment_at
-    return record_step(desk, ticket_no, Action.RESCHEDULE, by, note=text, step=Step(
+    return record_step(desk, ticket_no, Action.RESCHEDULE, by, note=text, at=agreed, step=Step(
         {"appointment_at": when, "previous_at": old, "reason": text},
         dutylog.LogKind.RESCHEDULE,
         _("Ticket {no} rescheduled to {when}: {reason}").format(
             no=clean_text(ticket_no).upper(), when=fmt_local(when, desk.config.tz), reason=text)))
 
 
-def pause_ticket(desk: Desk, ticket_no: str, reason: str, by: str) -> TicketRecord:
+def pause_ticket(desk: Desk, ticket_no: str, reason: str, by: str, *,
+                 at: str | datetime | None = None) -> TicketRecord:
     """待料: waiting for parts or for the owner; the clocks it affects stop."""
     text = v.validate_reason(reason)
-    return record_step(desk, ticket_no, Action.PAUSE, by, note=text, step=Step({"reason": text}))
+    return record_step(desk, ticket_no, Action.PAUSE, by, note=text, at=at,
+                       step=Step({"reason": text}))
 
 
-def resume_ticket(desk: Desk, ticket_no: str, by: str, *, reason: str = "") -> TicketRecord:
-    return record_step(desk, ticket_no, Action.RESUME, by, note=reason)
+def resume_ticket(desk: Desk, ticket_no: str, by: str, *, reason: str = "",
+                  at: str | datetime | None = None) -> TicketRecord:
+    return record_step(desk, ticket_no, Action.RESUME, by, note=reason, at=at)
 
 
 def follow_up_ticket(desk: Desk, ticket_no: str, note: str, by: str) -> TicketRecord:

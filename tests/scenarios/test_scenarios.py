@@ -9,9 +9,10 @@ A scenario file:
     [[step]]
     at = "2026-11-10 10:00"  # local; "HH:MM" = the same day as the step before
     do = "register"          # register dispatch accept arrive complete return callback close
-                             # rework-callback (= callback satisfied=false) void pause resume
-                             # reschedule follow_up note amend check month alerts
+                             # void pause resume reschedule follow_up note amend print
+                             # check month alerts
     t = "A"                  # which ticket (default "A"); register names it
+    entered = "08:40"        # optional: typed in later from paper (the step keeps `at`)
     ...                      # the step's own fields (see STEP below)
 A `check` step lists clocks as name = "met" | "missed" | "pending" | "none" (not started or
 not applying); a `month` step lists the month's figures; `alerts` lists the clocks that must
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from repairdesk.services import reports, sla, tickets as T
+from repairdesk.services.print_run import run_pending
 
 HERE = Path(__file__).parent
 FILES = sorted(HERE.glob("*.toml"))
@@ -56,7 +58,12 @@ class Play:
 
     def run(self, step: dict, at: datetime) -> None:
         d, do = self.desk, step["do"]
-        self.clock.set(at)
+        kw: dict = {}
+        if "entered" in step:  # entered from paper later: the step keeps its own time
+            self.clock.set(_when(step["entered"], at))
+            kw = {"at": at}
+        else:
+            self.clock.set(at)
         if do == "register":
             form = T.IntakeForm(
                 room=step.get("room", "3-2-1501"), caller=step.get("caller", "王先生"),
@@ -64,31 +71,33 @@ class Play:
                 category=step.get("category", "综合"), urgency=step.get("urgency", "normal"),
                 appointment=step.get("appointment", ""),
                 service_type=step.get("service_type", "free"),
-                received_at=step.get("received", ""))
+                received_at=at.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if kw else "")
             self.nos[step.get("t", "A")] = T.register_ticket(d, form, CLERK).ticket_no
         elif do == "dispatch":
-            T.dispatch_ticket(d, self.no(step), step.get("technician", TECH), CLERK)
+            T.dispatch_ticket(d, self.no(step), step.get("technician", TECH), CLERK, **kw)
+        elif do == "print":  # the print queue runs (auto_on_dispatch queued the order)
+            run_pending(d)
         elif do == "accept":
-            T.accept_ticket(d, self.no(step), TECH)
+            T.accept_ticket(d, self.no(step), TECH, **kw)
         elif do == "arrive":
-            T.arrive_ticket(d, self.no(step), TECH)
+            T.arrive_ticket(d, self.no(step), TECH, **kw)
         elif do == "complete":
-            T.complete_ticket(d, self.no(step), step.get("result", "修好"), TECH)
+            T.complete_ticket(d, self.no(step), step.get("result", "修好"), TECH, **kw)
         elif do == "return":
-            T.return_ticket(d, self.no(step), CLERK)
+            T.return_ticket(d, self.no(step), CLERK, **kw)
         elif do == "callback":
-            T.callback_ticket(d, self.no(step), step.get("satisfied", True), CLERK)
+            T.callback_ticket(d, self.no(step), step.get("satisfied", True), CLERK, **kw)
         elif do == "close":
-            T.close_ticket(d, self.no(step), CLERK, verified=True)
+            T.close_ticket(d, self.no(step), CLERK, verified=True, **kw)
         elif do == "void":
-            T.void_ticket(d, self.no(step), step.get("reason", "重复登记"), CLERK)
+            T.void_ticket(d, self.no(step), step.get("reason", "重复登记"), CLERK, **kw)
         elif do == "pause":
-            T.pause_ticket(d, self.no(step), step.get("reason", "待料"), CLERK)
+            T.pause_ticket(d, self.no(step), step.get("reason", "待料"), CLERK, **kw)
         elif do == "resume":
-            T.resume_ticket(d, self.no(step), CLERK)
+            T.resume_ticket(d, self.no(step), CLERK, **kw)
         elif do == "reschedule":
             T.reschedule_ticket(d, self.no(step), _when(step["to"], at),
-                                step.get("reason", "业主要求改约"), CLERK)
+                                step.get("reason", "业主要求改约"), CLERK, **kw)
         elif do == "follow_up":
             T.follow_up_ticket(d, self.no(step), step.get("note", "等配件"), CLERK)
         elif do == "note":
