@@ -9,10 +9,17 @@ written as typed values and are not touched."""
 
 from __future__ import annotations
 
+import re
+
 # = + - @ start a formula; a tab or carriage return in front of them does too in some readers
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+_HARMLESS = re.compile(r"-+|[-+]?\d+(\.\d+)?%?")  # "-" for none, a signed number
+
+
 def neutral(text: str) -> str:
     """`text`, with an apostrophe in front when a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if not text.startswith(FORMULA_START) or _HARMLESS.fullmatch(text):
+        return text
+    return "'" + text

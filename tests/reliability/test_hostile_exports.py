@@ -25,6 +25,8 @@ HOSTILE = ('=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "
 def test_neutral_marks_formula_starts(text: str):
     assert neutral(text) == "'" + text
     assert neutral("3-2-1501") == "3-2-1501" and neutral("水管漏水") == "水管漏水"
+    for harmless in ("-", "-12.50", "+3", "-5%"):  # "none" and signed numbers stay as they are
+        assert neutral(harmless) == harmless
 
 
 def _section() -> Section:
