@@ -70,21 +70,28 @@ def build_intake(desk: Desk, form: IntakeForm) -> Intake:
             "category",
         )
     urgency = _enum(Urgency, form.urgency, "urgency", _("Urgency"))
+    received_at = now
+    if clean_text(form.received_at):
+        received_at = parse_local(form.received_at, cfg.tz, now, "received_at")
+        if received_at > now:
+            raise ValidationError(_("The call cannot have come in the future."), "received_at")
     appointment_at = None
     if clean_text(form.appointment):
+        if urgency is Urgency.URGENT:
+            # an urgent job is attended at once (003 4.1(2)); an agreed time makes it an
+            # appointment: the clerk decides which, the desk does not guess
+            raise ValidationError(_(
+                "An urgent job is attended at once: leave out the appointment time, or "
+                "register it as an appointment."), "appointment")
+        # after the call came in (a call entered from paper may have its appointment passed)
         appointment_at = v.validate_future(
-            parse_local(form.appointment, cfg.tz, now, "appointment"), now)
+            parse_local(form.appointment, cfg.tz, now, "appointment"), received_at)
         if urgency is Urgency.NORMAL:
             urgency = Urgency.APPOINTMENT
     elif urgency is Urgency.APPOINTMENT:
         raise ValidationError(_("An appointment needs the agreed time."), "appointment")
     channel = _enum(Channel, form.channel, "channel", _("Channel"))
     service = _enum(ServiceType, form.service_type, "service_type", _("Service type"))
-    received_at = now
-    if clean_text(form.received_at):
-        received_at = parse_local(form.received_at, cfg.tz, now, "received_at")
-        if received_at > now:
-            raise ValidationError(_("The call cannot have come in the future."), "received_at")
     verify_code = clean_text(form.verify_code)
     if len(verify_code) > 12:
         raise ValidationError(_("Verification code is too long."), "verify_code")

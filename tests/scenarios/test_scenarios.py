@@ -14,6 +14,7 @@ A scenario file:
     t = "A"                  # which ticket (default "A"); register names it
     entered = "08:40"        # optional: typed in later from paper (the step keeps `at`)
     ...                      # the step's own fields (see STEP below)
+A step with `refused = "<field>"` must be refused with a ValidationError naming that field.
 A `check` step lists clocks as name = "met" | "missed" | "pending" | "none" (not started or
 not applying); a `month` step lists the month's figures; `alerts` lists the clocks that must
 (`shown`) or must not (`hidden`) be in the alert strip for the ticket.
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from repairdesk.errors import ValidationError
 from repairdesk.services import reports, sla, tickets as T
 from repairdesk.services.print_run import run_pending
 
@@ -158,7 +160,12 @@ def test_scenario(path: Path, any_desk, clock) -> None:
     last: datetime | None = None
     for step in story["step"]:
         at = _when(step["at"], last)
-        play.run(step, at)
+        if "refused" in step:  # the desk must refuse this step, naming the field
+            with pytest.raises(ValidationError) as refused:
+                play.run(step, at)
+            assert refused.value.field == step["refused"], str(refused.value)
+        else:
+            play.run(step, at)
         last = at
 
 
