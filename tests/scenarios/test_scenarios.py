@@ -170,4 +170,4 @@ def test_scenario(path: Path, any_desk, clock) -> None:
 
 
 def test_the_book_has_its_scenarios() -> None:
-    assert len(FILES) >= 20
+    assert len(FILES) >= 33
