@@ -1,18 +1,21 @@
-"""Stored SLA outcomes: the clocks each ticket has met and missed (table ticket_clock), judged
-by the SLA engine (domain.sla.outcome_bits), so the monthly on-time rates and the live board
-never disagree and a month of 100,000 tickets is added up by the database.
+"""Stored SLA outcomes: the clocks each ticket has met, missed and still has pending (table
+ticket_clock), judged by the SLA engine (domain.sla.outcome), so the monthly on-time rates and
+the live board never disagree and a month of 100,000 tickets is added up by the database.
 
-- `store_outcome` runs in the transaction of every step that can stop a clock (register and
-  the lifecycle steps in tickets.py), so the row moves with the ticket. A printed-work-order
-  note stops no clock and leaves it alone.
+- `store_outcome` runs in the transaction of every step (register and the lifecycle steps in
+  ticket_steps.py), so the row moves with the ticket. With it goes `stale_at`: the first
+  deadline of a clock still pending. A clock is missed as soon as its deadline passes without
+  its step (domain.md "Clock results"), so after `stale_at` the row is out of date although
+  no step came.
 - `month_clock_rates` first judges the month's tickets that have no row yet (a book from before
-  this table, or tickets written by another tool) or one judged under other rules (the site
-  changed data/sla.toml, or a new engine), in short write transactions of CHUNK tickets so a
-  desk's own steps never wait long; then it adds up met/missed per clock and per hour of
-  registration in one GROUP BY.
+  this table, or tickets written by another tool), one judged under other rules (the site
+  changed data/sla.toml, or a new engine) or one gone stale (open work past a deadline: a few
+  tickets, each judged again at most once per clock), in short write transactions of CHUNK
+  tickets so a desk's own steps never wait long; then it adds up met/missed/pending per clock
+  and met/missed per hour of registration in one GROUP BY.
 
-Judging never overwrites a row written under the same rules: a step that commits while a report
-is judging its month keeps its newer answer.
+Judging never overwrites a current row written under the same rules: a step that commits while
+a report is judging its month keeps its newer answer.
 """
 
 from __future__ import annotations
