@@ -65,8 +65,19 @@ def desk(db_path: Path, clock: FixedClock):
 
 
 @pytest.fixture
-def staffed(desk):
-    """A desk with a small roster: two clerks, two technicians, a leader, a supervisor."""
+def staffed(roster):
+    """The small roster, and 李静 holding the desk (as if signed on): what registering and
+    the desk's other acts need (services/authority.py)."""
+    from holding import hold_desk
+
+    hold_desk(roster, "李静")
+    return roster
+
+
+@pytest.fixture
+def roster(desk):
+    """A desk with a small roster: two clerks, two technicians, a leader, a supervisor, a
+    manager; nobody has signed on yet."""
     from repairdesk.services.staff import add_staff_unchecked
 
     add_staff_unchecked(desk, "李静", Role.CLERK, "13800000001")
@@ -114,6 +125,9 @@ def any_desk(db_url: str, clock):
     d = open_desk(db_url, clock=clock, config=load_config(None))
     add_staff_unchecked(d, "张建国", Role.TECHNICIAN, "13900000011")
     add_staff_unchecked(d, "吴主管", Role.SUPERVISOR, "13600000031")
+    from holding import hold_desk
+
+    hold_desk(d, "李静")  # 李静 holds the desk (services/authority.py)
     yield d
     d.close()
 
@@ -147,4 +161,5 @@ def cli(db_path: Path):
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
+    run.db_path = db_path  # type: ignore[attr-defined]  # for holding.hold_book
     return run

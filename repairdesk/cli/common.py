@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
@@ -42,23 +41,16 @@ def desk_of(ctx: typer.Context) -> Any:
 
 
 def default_clerk(desk: Any, given: str | None) -> str:
-    """--by, else $REPAIRDESK_CLERK, else the clerk holding the shift, else the login name."""
+    """--by, else $REPAIRDESK_CLERK, else the clerk holding the shift, else "" (the service
+    refuses with one line). Never the OS login name: every act names a staff member, whom
+    the services check (services/authority.py)."""
     if given:
         return given
     if os.environ.get("REPAIRDESK_CLERK"):
         return os.environ["REPAIRDESK_CLERK"]
-    try:
-        from ..services import shifts  # added with the handover issue
+    from ..services import shifts
 
-        holder = shifts.current_holder(desk)  # type: ignore[attr-defined]
-        if holder:
-            return str(holder)
-    except (ImportError, AttributeError):
-        pass
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "desk"
+    return shifts.current_holder(desk) or ""
 
 
 def echo_json(data: Any) -> None:

@@ -137,6 +137,7 @@ def build_demo(path: Path, config: Config, clock: Clock, seed: int = 20261122) -
                 at = end - timedelta(seconds=FRESH_S[n - idx])
             walk.set(at)
             clerk = clerks[0] if at.astimezone(config.tz).hour in range(8, 18) else clerks[1]
+            _take_desk(desk, clerk)
             _one(desk, rng, walk, target, idx, clerk, techs, end)
             # warnings, breaches and escalations land in the duty log when they happened
             sla.escalate(desk)
@@ -146,11 +147,27 @@ def build_demo(path: Path, config: Config, clock: Clock, seed: int = 20261122) -
         count = len(PLAN)
         # known PINs for the demo staff (README lists them) and a clerk holding the desk now
         now_desk = Desk(store=store, config=config, clock=clock)
+        _take_desk(now_desk, clerks[1])
         prepare_demo(now_desk)
         _print_latest(now_desk, clerks[1])
     finally:
         store.dispose()
     return DemoResult(path, count)
+
+
+def _take_desk(desk: Desk, clerk: str) -> None:
+    """Demo books only: the shift's clerk holds the desk when the day's calls come in (a clerk
+    acts as the holder; services/authority.py), without the PIN ceremony of a real sign-on."""
+    from ..store.tables import ShiftTurn
+    from .shifts import current_window, last_turn
+
+    with desk.store.write() as session:
+        turn = last_turn(session)
+        if turn is not None and turn.holder == clerk:
+            return
+        window = current_window(desk)
+        session.add(ShiftTurn(site=desk.config.site_code, at=desk.now(), holder=clerk,
+                              via="sign_on", window_from=window.start if window else desk.now()))
 
 
 def _print_latest(desk: Desk, clerk: str, n: int = 2) -> None:

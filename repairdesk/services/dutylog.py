@@ -109,12 +109,20 @@ def _line(e: DutyLogEntry) -> LogLine:
     return LogLine(e.seq, e.at, e.kind, e.author, e.text, e.ticket_no, e.corrects_id, e.id or 0)
 
 
+def _writer(session: Session, by: str) -> str:
+    """Who writes the entry: a desk role, a clerk as the holder (services/authority.py)."""
+    from .authority import Act, require_desk_actor
+
+    return require_desk_actor(session, by, Act.LOG).name
+
+
 def add_entry(desk: "Desk", text: str, by: str) -> LogLine:
     """The clerk's own entry (`l` key, `repairdesk log add`)."""
     text = clean_text(text, multiline=True)
     if not text:
         raise ValidationError(_("The log entry is empty."), "text")
     with desk.store.write() as session:
+        by = _writer(session, by)
         e = append(session, site=desk.config.site_code, at=desk.now(), kind=LogKind.CLERK,
                    author=by, text=text)
         assert e is not None
@@ -127,6 +135,7 @@ def correct_entry(desk: "Desk", entry_id: int, text: str, by: str) -> LogLine:
     if not text:
         raise ValidationError(_("The correction is empty."), "text")
     with desk.store.write() as session:
+        by = _writer(session, by)
         old = session.get(DutyLogEntry, entry_id)
         if old is None:
             raise NotFound(_("No duty-log entry {id}.").format(id=entry_id))

@@ -19,6 +19,7 @@ from ..errors import ValidationError
 from ..i18n import _
 from ..store.db import next_in_sequence
 from ..store.tables import Ticket, TicketEvent
+from .authority import Act, require_desk_actor
 from .desk import Desk
 from .sla_outcomes import store_outcome
 from .ticket_records import index_row, records_of
@@ -128,6 +129,7 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
     day = now.astimezone(cfg.tz).date()
     back_entered = (now - intake.received_at) > timedelta(minutes=2)
     with desk.store.write() as session:
+        by = require_desk_actor(session, by, Act.REGISTER).name
         seq = next_in_sequence(session, cfg.numbering.period_key(day, cfg.site_code))
         ticket_no = cfg.numbering.format(day, seq, cfg.site_code)
         repeat_of = _find_repeat(session, intake, cfg.repeat_window_days)

@@ -100,14 +100,14 @@ def unsigned_days(desk: Desk, now: datetime | None = None) -> list[date]:
 
 def sign_off(desk: Desk, supervisor: str, pin: str, day: date | None = None,
              comment: str = "") -> SignoffRecord:
-    """The supervisor signs a past duty day; only role supervisor may; once per day."""
+    """The supervisor (or the manager) signs a past duty day with the PIN; once per day."""
     day = day or previous_day(desk)
     if day >= _today(desk):
         raise ValidationError(_("Only a finished duty day can be signed off."), "day")
     if day in signed_days(desk):
         raise PermissionDenied(_("Duty day {day} is already signed off and locked.").format(
             day=day.isoformat()))
-    signer = signing.authenticate(desk, supervisor, pin, (Role.SUPERVISOR,))
+    signer = signing.authenticate(desk, supervisor, pin, (Role.SUPERVISOR, Role.MANAGER))
     r = review(desk, day)
     start, end = duty_day_bounds(day, desk.config.tz, desk.config.duty_day_start)
     with desk.store.read() as session:

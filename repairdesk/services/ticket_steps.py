@@ -14,15 +14,16 @@ from typing import Any
 from sqlmodel import select
 
 from ..domain import validation as v
-from ..domain.enums import Action, Scope
+from ..domain.enums import Action, Role, Scope
 from ..domain.text import clean_text
 from ..domain.ticket import AMENDABLE, Event, TicketRecord, apply, check_step
 from ..domain.timeparse import fmt_local, parse_local
-from ..errors import ValidationError
+from ..errors import PermissionDenied, ValidationError
 from ..i18n import _
 from ..printing.settings import print_settings
 from ..store.tables import TicketEvent
 from . import dutylog
+from .authority import FIELD_ROLES, Act, require_actor, require_desk_actor
 from .desk import Desk
 from .intake import IntakeForm, build_intake
 from .print_queue import queue_work_order
@@ -40,6 +41,28 @@ class Step:
     log_text: str = ""
 
 
+# the technician's own word; the assessment is the team leader's own step (000 十A)
+TECH_STEPS = (Action.ACCEPT, Action.ARRIVE, Action.COMPLETE, Action.ASSESS)
+SIDE_STEPS = (Action.VOID, Action.RESCHEDULE, Action.FOLLOW_UP, Action.AMEND)
+
+
+def _actor(session: Any, by: str, action: Action, ticket_no: str) -> str:
+    """Who may record this step (domain.md, "Who may do what"): the desk's roles, a clerk as
+    the holder; a technician or team leader only his own accept, arrival and completion on a
+    job he was sent to, and a team leader his fee assessment."""
+    act = (Act.TECH_STEP if action in TECH_STEPS else Act.SIDE if action in SIDE_STEPS
+           else Act.DESK_STEP)
+    staff = require_actor(session, by, act)
+    if Role(staff.role) in FIELD_ROLES:
+        if action is Action.ASSESS and Role(staff.role) is Role.TEAM_LEADER:
+            return staff.name
+        if action is Action.ASSESS or ticket_row(session, ticket_no).technician != staff.name:
+            raise PermissionDenied(_("{name} records only his own steps on the jobs he was "
+                                     "sent to.").format(name=staff.name))
+        return staff.name
+    return require_desk_actor(session, staff.name, act).name
+
+
 def record_step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: str = "",
                 at: str | datetime | None = None, step: Step | None = None,
                 follow: tuple[Action, dict[str, Any], str] | None = None) -> TicketRecord:
@@ -52,6 +75,7 @@ def record_step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: st
     note = v.validate_note(note)
     now = desk.now()
     with desk.store.write() as session:
+        by = _actor(session, by, action, ticket_no)
         row = ticket_row(session, ticket_no, lock=True)
         events = list(session.exec(
             select(TicketEvent).where(TicketEvent.ticket_id == row.id).order_by(TicketEvent.seq)))

@@ -20,6 +20,9 @@ def setup_staff(cli) -> None:
 
 
 def test_log_add_show_correct_json(cli):
+    from holding import hold_book
+
+    hold_book(cli.db_path)
     r = cli("log", "add", "夜间巡查正常", "--by", "李静")
     assert r.code == 0, r.stderr
     assert cli("log", "correct", "1", "补充：3号楼", "--by", "李静").code == 0

@@ -27,6 +27,9 @@ def late_ticket(db_path) -> str:
         staff.add_staff_unchecked(desk, "周班长", Role.TEAM_LEADER, "13700000021")
         staff.add_staff_unchecked(desk, "吴主管", Role.SUPERVISOR, "13600000031")
         staff.add_staff_unchecked(desk, "郑经理", Role.MANAGER, "13500000041")
+        from holding import hold_desk
+
+        hold_desk(desk)
         no = tickets.register_ticket(desk, tickets.IntakeForm(
             room="3-2-1501", caller="王先生", content="厨房水管漏水", category="水",
             phone="13800138000"), "李静").ticket_no

@@ -6,8 +6,11 @@ import json
 
 
 def setup_staff(cli):
+    from holding import hold_book
+
     for name, role in (("李静", "clerk"), ("张建国", "technician")):
         assert cli("staff", "add", name, "--role", role).code == 0
+    hold_book(cli.db_path)  # 李静 holds the desk, as if signed on
 
 
 def test_add_prints_only_the_number(cli):

@@ -57,6 +57,9 @@ def register(desk, **kw) -> str:
     base = dict(room="3-2-1501", caller="王女士", phone="13812345678",
                 content="厨房水槽下水管漏水，地面积水", category="水", urgency="urgent")
     base.update(kw)
+    from holding import hold_desk
+
+    hold_desk(desk, CLERK)
     return register_ticket(desk, IntakeForm(**base), CLERK).ticket_no
 
 

@@ -9,7 +9,10 @@ from .conftest import arrived, pdf_info, pdf_pages
 
 
 def setup(cli, **kw) -> str:
+    from holding import hold_book
+
     assert cli("staff", "add", "张建国", "--role", "technician").code == 0
+    hold_book(cli.db_path)  # 李静 holds the desk, as if signed on
     args = ["ticket", "add", "--room", "3-2-1501", "--caller", "王女士", "--content", "卫生间漏水",
             "--category", "水", "--phone", "13812345678", "--by", "李静"]
     if kw.get("paid"):

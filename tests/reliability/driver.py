@@ -56,11 +56,21 @@ def ensure_roster(db: str) -> None:
 
     desk = open_work_desk(db)
     try:
-        for name in TECHS:
+        # the desk's clerk holds the desk (nothing is registered before someone signs on); the
+        # second worker is a supervisor, who may act at a desk held by someone else
+        for name, role in [(t, Role.TECHNICIAN) for t in TECHS] + [
+                ("李静", Role.CLERK), ("陈晓雯", Role.SUPERVISOR)]:
             try:
-                add_staff_unchecked(desk, name, Role.TECHNICIAN)
+                add_staff_unchecked(desk, name, role)
             except RepairdeskError:
                 pass  # already on the roster
+        from repairdesk.services.shifts import last_turn
+        from repairdesk.store.tables import ShiftTurn
+
+        with desk.store.write() as session:
+            if last_turn(session) is None:
+                session.add(ShiftTurn(site=desk.config.site_code, at=desk.now(), holder="李静",
+                                      via="sign_on", window_from=desk.now()))
     finally:
         desk.close()
 

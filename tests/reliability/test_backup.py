@@ -22,6 +22,9 @@ DRIVER = Path(driver_module.__file__)
 
 
 def _fill(desk, n: int = 3) -> list[str]:
+    from holding import hold_desk
+
+    hold_desk(desk)  # nothing is registered before someone signs on
     return [register_ticket(desk, IntakeForm(room=f"3-2-150{i}", caller="王先生",
                                              content="厨房水管漏水"), "李静").ticket_no
             for i in range(n)]

@@ -14,8 +14,18 @@ from sqlalchemy import event, text
 
 from repairdesk.errors import StoreError
 from repairdesk.services.desk import open_desk
-from repairdesk.services.tickets import IntakeForm, get_ticket, list_tickets, register_ticket
+from repairdesk.services.tickets import IntakeForm, get_ticket, list_tickets
+from repairdesk.services.tickets import register_ticket as _register_ticket
 from repairdesk.store.tables import SCHEMA_VERSION
+
+
+def register_ticket(desk, form, by):
+    """Registering needs someone on duty (services/authority.py): 李静 holds the desk first."""
+    from holding import hold_desk
+
+    hold_desk(desk, by)
+    return _register_ticket(desk, form, by)
+
 
 FORM = IntakeForm(room="3-2-1501", caller="王先生", content="厨房水管漏水" * 20)
 

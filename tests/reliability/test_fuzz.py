@@ -99,6 +99,9 @@ def fuzz_desk(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite3"
     desk = open_desk(str(db), clock=FixedClock(T0_FUZZ), config=load_config(None))
     add_staff_unchecked(desk, "张建国", Role.TECHNICIAN)
+    from holding import hold_desk
+
+    hold_desk(desk)  # 李静 holds the desk; other names are refused with one line
     yield desk
     desk.close()
     print(f"\nfuzz: {COUNTS['saved']} saved, {COUNTS['refused']} refused with one clear line", REASONS)

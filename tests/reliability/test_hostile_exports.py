@@ -62,8 +62,11 @@ def test_xlsx_has_no_formula_cell():
 def test_report_month_xlsx_from_the_cli(cli, tmp_path):
     from openpyxl import load_workbook
 
+    from holding import hold_book
+
     for name, role in (("李静", "clerk"), ("张建国", "technician")):
         assert cli("staff", "add", name, "--role", role).code == 0
+    hold_book(cli.db_path)
     r = cli("ticket", "add", "--room", "3-2-1501", "--caller", "@王先生",
             "--content", '=HYPERLINK("http://evil.example","点我")', "--category", "水",
             "--by", "李静")

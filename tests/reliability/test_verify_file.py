@@ -8,7 +8,10 @@ from pathlib import Path
 
 
 def _book(cli) -> None:
+    from holding import hold_book
+
     assert cli("staff", "add", "李静", "--role", "clerk").code == 0
+    hold_book(cli.db_path)
     for i in range(3):
         r = cli("ticket", "add", "--room", f"3-2-{1500 + i}", "--caller", "王先生",
                 "--content", "水管漏水" * 20, "--category", "水", "--by", "李静")

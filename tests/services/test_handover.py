@@ -18,19 +18,19 @@ pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 @pytest.fixture
-def on_duty(staffed, clock):
+def on_duty(roster, clock):
     for name, pin in ((OUT, "11111111"), (IN, "22222222"), ("吴主管", "99999999")):
-        signing.set_pin_unchecked(staffed, name, pin)
-    shifts.sign_on(staffed, OUT, "11111111")
-    T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+        signing.set_pin_unchecked(roster, name, pin)
+    shifts.sign_on(roster, OUT, "11111111")
+    T.register_ticket(roster, T.IntakeForm(room="3-2-1501", caller="王先生",
                                             content="厨房水龙头滴水", category="水"), OUT)
-    T.register_ticket(staffed, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
+    T.register_ticket(roster, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
                                             category="电梯", urgency="urgent"), OUT)
-    v = T.register_ticket(staffed, T.IntakeForm(room="1-1-102", caller="赵", content="门锁坏",
+    v = T.register_ticket(roster, T.IntakeForm(room="1-1-102", caller="赵", content="门锁坏",
                                                 category="门窗"), OUT)
-    T.void_ticket(staffed, v.ticket_no, "重复登记", OUT)
+    T.void_ticket(roster, v.ticket_no, "重复登记", OUT)
     clock.advance(hours=7)
-    return staffed
+    return roster
 
 
 def confirm_all(c, **overrides):

@@ -265,6 +265,9 @@ def any_month(request, tmp_path, clock):
         for name, role in (("张建国", Role.TECHNICIAN), ("王师傅", Role.TECHNICIAN),
                            ("周班长", Role.TEAM_LEADER)):
             add_staff_unchecked(desk, name, role)
+        from holding import hold_desk
+
+        hold_desk(desk, data.CLERK)
         try:
             yield desk, data.build(desk, clock)
         finally:

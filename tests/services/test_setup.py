@@ -53,6 +53,9 @@ def test_an_empty_book_needs_setup_and_a_supervisor_ends_it(book) -> None:
 
 
 def test_a_book_with_tickets_is_not_offered_setup(desk) -> None:
+    from holding import hold_desk
+
+    hold_desk(desk)
     register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生", content="漏水"), "李静")
     assert not setup.needs_setup(desk)
 

@@ -55,6 +55,9 @@ def test_first_release_book_opens_upgraded(db_url: str, clock) -> None:
     _first_release(db_url)
     desk = open_desk(db_url, clock=clock, config=load_config(None))
     try:
+        from holding import hold_desk
+
+        hold_desk(desk)
         rec = register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生",
                                                content="厨房水管漏水"), "李静")
         assert get_ticket(desk, rec.ticket_no).ticket_no.endswith("-0001")
@@ -112,6 +115,9 @@ def test_an_upgrade_runs_on_a_book_with_data(db_url: str, clock, tmp_path: Path,
     """A second release adds a column: the first release's book is upgraded in place, its
     tickets and duty-log chain intact."""
     desk = open_desk(db_url, clock=clock, config=load_config(None))
+    from holding import hold_desk
+
+    hold_desk(desk)
     nos = [register_ticket(desk, IntakeForm(room=f"3-2-150{i}", caller="王先生",
                                             content="厨房水管漏水"), "李静").ticket_no
            for i in range(3)]

@@ -15,6 +15,9 @@ PHONE = "13812345678"
 def _register(desk, phone: str = PHONE, room: str = "3-2-1501") -> str:
     form = IntakeForm(room=room, caller="王先生", phone=phone, content="厨房水龙头关不住",
                       category="水")
+    from holding import hold_desk
+
+    hold_desk(desk)
     return register_ticket(desk, form, "李静").ticket_no
 
 
@@ -61,8 +64,11 @@ def test_an_older_index_is_rebuilt_without_plain_phone_digits(db_path, clock):
 
 
 @pytest.mark.parametrize("query", ["138", "5678"])
-def test_cli_search_follows_the_same_rule(cli, query):
+def test_cli_search_follows_the_same_rule(cli, db_path, query):
+    from holding import hold_book
+
     assert cli("staff", "add", "李静", "--role", "clerk").code == 0
+    hold_book(db_path)
     r = cli("ticket", "add", "--room", "3-2-1501", "--caller", "王先生", "--phone", PHONE,
             "--content", "水管漏水", "--category", "水", "--by", "李静")
     assert r.code == 0, r.stderr

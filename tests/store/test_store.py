@@ -17,6 +17,9 @@ from repairdesk.store.tables import SCHEMA_VERSION
 
 
 def _ticket(desk):
+    from holding import hold_desk
+
+    hold_desk(desk)
     return register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生",
                                             content="厨房水管漏水"), "李静")
 

@@ -31,16 +31,16 @@ class Host(App):
 
 
 @pytest.fixture
-def night(staffed, clock):
+def night(roster, clock):
     for name, pin in ((OUT, "11111111"), (IN, "22222222")):
-        signing.set_pin_unchecked(staffed, name, pin)
-    shifts.sign_on(staffed, OUT, "11111111")
-    T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+        signing.set_pin_unchecked(roster, name, pin)
+    shifts.sign_on(roster, OUT, "11111111")
+    T.register_ticket(roster, T.IntakeForm(room="3-2-1501", caller="王先生",
                                             content="厨房水龙头滴水", category="水"), OUT)
-    T.register_ticket(staffed, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
+    T.register_ticket(roster, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
                                             category="电梯", urgency="urgent"), OUT)
     clock.advance(hours=7)
-    return staffed
+    return roster
 
 
 async def type_text(pilot, text: str) -> None:

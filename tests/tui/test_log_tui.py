@@ -18,7 +18,8 @@ class Host(App):
         self.push_screen(self.factory())
 
 
-async def test_entry_and_correction(desk):
+async def test_entry_and_correction(staffed):
+    desk = staffed  # 李静 holds the desk: a clerk writes the log as the holder
     dutylog.add_entry(desk, "地下车库积水", "李静")
     app = Host(lambda: LogViewScreen(desk))
     async with app.run_test(size=(120, 30)) as pilot:

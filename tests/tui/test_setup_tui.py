@@ -187,10 +187,10 @@ async def test_an_empty_board_says_what_to_do(empty_book):
         await _until(pilot, lambda: _screen_name(app) == "SetupScreen")
 
 
-async def test_sign_on_with_an_unknown_name_says_to_add_staff(staffed, fast_pins, desk_app):
+async def test_sign_on_with_an_unknown_name_says_to_add_staff(roster, fast_pins, desk_app):
     from repairdesk.services.signing import set_pin_unchecked as set_pin
 
-    set_pin(staffed, "李静", "11111111")
+    set_pin(roster, "李静", "11111111")
     app = desk_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
