@@ -9,7 +9,7 @@ A scenario file:
     [[step]]
     at = "2026-11-10 10:00"  # local; "HH:MM" = the same day as the step before
     do = "register"          # register dispatch accept arrive complete return callback close
-                             # void pause resume reschedule follow_up note amend print
+                             # void pause resume reschedule follow_up convert note amend print
                              # check month alerts
     t = "A"                  # which ticket (default "A"); register names it
     entered = "08:40"        # optional: typed in later from paper (the step keeps `at`)
@@ -100,6 +100,8 @@ class Play:
         elif do == "reschedule":
             T.reschedule_ticket(d, self.no(step), _when(step["to"], at),
                                 step.get("reason", "业主要求改约"), CLERK, **kw)
+        elif do == "convert":  # the clerk turns the late job into a follow-up (协调单)
+            sla.convert_to_follow_up(d, self.no(step), CLERK, step.get("note", ""))
         elif do == "follow_up":
             T.follow_up_ticket(d, self.no(step), step.get("note", "等配件"), CLERK)
         elif do == "note":
@@ -170,4 +172,4 @@ def test_scenario(path: Path, any_desk, clock) -> None:
 
 
 def test_the_book_has_its_scenarios() -> None:
-    assert len(FILES) >= 33
+    assert len(FILES) >= 40
