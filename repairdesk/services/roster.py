@@ -234,7 +234,7 @@ def change_own_pin(desk: Desk, name: str, old_pin: str, new_pin: str) -> StaffMe
     """Someone changes their own PIN: the old PIN proves it is them (a wrong one is recorded
     and counts towards the lockout); logged."""
     hashed = signing.hash_pin(new_pin, signing.pin_min(desk))
-    signer = signing.authenticate(desk, name, old_pin)
+    signer = signing.authenticate(desk, name, old_pin, SIGNING_ROLES)
     with desk.store.write() as session:
         row = signing.set_pin_hash(session, signer.name, hashed)
         _log_change(session, desk, signer.name, _("{name} changed their own PIN.").format(
