@@ -221,6 +221,12 @@ ROSTER_KEYS: tuple[DeskKey, ...] = (
     DeskKey("delete", "remove", N_("Remove"),
             N_("Remove the person selected in the list (shift+Tab to the list): only while the "
                "book is empty and they have never signed")),
+    DeskKey("f2", "change_role", N_("Role"),
+            N_("Give the person selected in the list the role chosen in the form")),
+    DeskKey("f3", "reset_pin", N_("Reset PIN"),
+            N_("Give the person selected in the list the PIN typed twice in the form")),
+    DeskKey("f4", "toggle_active", N_("(De)activate"),
+            N_("Deactivate the person selected in the list, or activate them again")),
     DeskKey("ctrl+n", "next_step", N_("Next: sign on"),
             N_("Setup: the roster is done, go on to signing on")),
     DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),

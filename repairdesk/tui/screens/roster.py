@@ -1,7 +1,10 @@
 """The staff roster (`S` after a supervisor's or manager's name and PIN; step 3 of the
 first-night setup): the list — name, role, masked phone, active, PIN, categories — and a form
 to add a person. Enter moves on and adds the person on the last field, ctrl+s adds, shift+Tab
-goes to the list where Delete removes a mistaken entry, Esc closes."""
+goes to the list where Delete removes a mistaken entry; for the person selected in the list F2
+gives the role chosen in the form, F3 the PIN typed twice in the form, F4 deactivates or
+activates. Every change goes through services/roster.py with the supervisor's name and PIN
+(asked when the screen opened) and is a duty-log entry. Esc closes."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...domain.enums import Role
 from ...domain.validation import mask_phone
+from ...errors import ValidationError
 from ...i18n import _
 from ..keys import ROSTER_KEYS, bindings
 from ..text import cells
@@ -39,6 +43,7 @@ class RosterScreen(Screen[bool | None]):
         self.setup = setup
         self.saving = False
         self.names: list[str] = []
+        self.members: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         if self.setup:
@@ -104,6 +109,7 @@ class RosterScreen(Screen[bool | None]):
         table = self.query_one("#roster-list", DataTable)
         table.clear()
         self.names = []
+        self.members = {m.name: m for m in members}
         for m in members:
             table.add_row(*cells(m.name, m.role.label, mask_phone(m.phone),
                                  _("active") if m.active else _("inactive"),
@@ -187,6 +193,61 @@ class RosterScreen(Screen[bool | None]):
 
         self.app.run_service(remove_person, self.desk, name, self.by,  # type: ignore
                              self.pin, done=removed, failed=self._failed)
+
+    def _selected_or_say(self) -> str | None:
+        name = self.selected_name()
+        if name is None:
+            self.query_one("#roster-error", Static).update(
+                _("Go to the list (shift+Tab) and select the person first."))
+        return name
+
+    def _changed(self, member: Any) -> None:
+        """A roster change went through (each is a duty-log entry by self.by)."""
+        self.query_one("#roster-error", Static).update("")
+        state = _("active") if member.active else _("inactive")
+        self.query_one("#roster-hint", Static).update(
+            _("{name}: {role}, {state}.").format(name=member.name, role=member.role.label,
+                                                 state=state))
+        self.reload()
+
+    def action_change_role(self) -> None:
+        from ...services.roster import set_role
+
+        name = self._selected_or_say()
+        if name is not None:
+            role = Role(self.query_one("#role", Choice).value)
+            self.app.run_service(set_role, self.desk, name, role, self.by,  # type: ignore
+                                 self.pin, done=self._changed, failed=self._failed)
+
+    def action_toggle_active(self) -> None:
+        from ...services.roster import set_active
+
+        name = self._selected_or_say()
+        if name is not None and name in self.members:
+            self.app.run_service(set_active, self.desk, name,  # type: ignore[attr-defined]
+                                 not self.members[name].active, self.by, self.pin,
+                                 done=self._changed, failed=self._failed)
+
+    def action_reset_pin(self) -> None:
+        from ...services.roster import reset_pin
+
+        name = self._selected_or_say()
+        if name is None:
+            return
+        pin = self.query_one("#pin", Input).value
+        if pin != self.query_one("#pin_again", Input).value:
+            self._failed(ValidationError(_("The two PINs differ; nothing was saved."), "pin"))
+            return
+
+        def done(member: Any) -> None:
+            for key in ("pin", "pin_again"):
+                self.query_one(f"#{key}", Input).value = ""
+            self._changed(member)
+            self.query_one("#roster-hint", Static).update(
+                _("PIN set for {name}.").format(name=member.name))
+
+        self.app.run_service(reset_pin, self.desk, name, pin, self.by,  # type: ignore
+                             self.pin, done=done, failed=self._failed)
 
     def action_next_step(self) -> None:
         if self.setup:
