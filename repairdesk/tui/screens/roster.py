@@ -72,7 +72,9 @@ class RosterScreen(Screen[bool | None]):
                              placeholder=_("for escalation calls; optional"))
             yield Label(_("PIN"), markup=False)
             yield FieldInput(id="pin", password=True, max_length=12,
-                             placeholder=_("4 to 12 digits; clerks, supervisors, managers"))
+                             placeholder=_("{lo} to {hi} digits; clerks, supervisors, "
+                                           "managers").format(lo=self.desk.config.pin_min,
+                                                              hi=12))
             yield Label(_("PIN again"), markup=False)
             yield FieldInput(id="pin_again", password=True, max_length=12)
             yield Label(_("Categories"), markup=False)
