@@ -34,7 +34,7 @@ def add(
     approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
     pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
     skills: str = typer.Option("", "--skills", help=_(
-        "Categories a technician handles, from the configured list, e.g. 水,电.")),
+        "Categories a technician handles, from the configured list, comma-separated.")),
 ) -> None:
     from ..services.roster import NewPerson, add_person
     from ..services.staff import parse_role
