@@ -172,6 +172,9 @@ def authenticate(desk: Desk, name: str, pin: str, roles: tuple[Role, ...] | None
     if len(name) > NAME_MAX:
         raise NotFound(_("No staff member by that name (the name is {n} characters long).")
                        .format(n=len(name)))
+    if not (pin or "").strip():
+        # an Enter on an empty PIN field is a slip, not a guess: it costs no attempt
+        raise ValidationError(_("A PIN is required."), "pin")
     now = desk.now()
     with desk.store.read() as session:
         row = _signer_row(session, name, roles)

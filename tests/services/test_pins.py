@@ -91,3 +91,17 @@ def test_a_huge_name_is_one_short_line(staffed):
     with pytest.raises(Exception) as err:
         signing.authenticate(staffed, "甲" * 130_000, "123456")
     assert len(str(err.value)) < 200
+
+
+def test_an_empty_pin_is_a_slip_not_a_wrong_attempt(staffed, db_path):
+    """Enter on an empty PIN field (the desk's sign-on, a dialog) says a PIN is needed and
+    costs no attempt towards the lockout."""
+    signing.set_pin_unchecked(staffed, "李静", "24682468")
+    for _ in range(signing.MAX_FAILURES + 1):
+        with pytest.raises(ValidationError) as err:
+            signing.authenticate(staffed, "李静", "  ")
+        assert err.value.field == "pin"
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT count(*) FROM pin_attempt").fetchone()[0] == 0
+    con.close()
+    assert signing.authenticate(staffed, "李静", "24682468").name == "李静"

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from repairdesk.config import load_config
 from repairdesk.domain.enums import Role
+from repairdesk.i18n import _
 from repairdesk.services import dutylog, roster, setup, shifts
 from repairdesk.services import tickets as T
 from repairdesk.services.desk import open_desk
@@ -81,7 +82,8 @@ async def test_the_whole_first_night_by_keys(empty_book, site_file: Path):
         await _enter(pilot, "99999999")
         await _enter(pilot, "99989998")
         await settle(pilot)
-        assert "PIN" in _text(app.screen.query_one("#setup-error"))
+        assert _("The two PINs differ; nothing was saved.") in _text(
+            app.screen.query_one("#setup-error"))
         assert list_staff(desk) == []
         assert app.screen.focused.id == "boss-pin"
         await _enter(pilot, "99999999")
