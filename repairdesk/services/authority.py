@@ -10,7 +10,7 @@ from enum import Enum
 from sqlmodel import Session, col, select
 
 from ..domain.enums import Role
-from ..domain.text import clean_text
+from ..domain.text import clean_name
 from ..domain.validation import NAME_MAX
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..i18n import _
@@ -57,7 +57,7 @@ def _shown(name: str) -> str:
 def require_actor(session: Session, by: str, act: Act) -> Staff:
     """The staff row of whoever does `act`: on the roster, active, of a role allowed to do it.
     One clear line for each refusal."""
-    name = clean_text(by or "")
+    name = clean_name(by or "")
     if not name:
         raise ValidationError(_("Who is doing this? Give a staff member's name (--by)."), "by")
     row = None

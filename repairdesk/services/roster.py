@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from ..domain.enums import Role
-from ..domain.text import clean_text
+from ..domain.text import clean_name, clean_text
 from ..domain.validation import NAME_MAX, normalise_phone
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..i18n import _
@@ -54,7 +54,7 @@ class CheckedPerson:
 def check_person(desk: Desk, person: NewPerson) -> CheckedPerson:
     """Every field's rule, before anything is written: one clear message for the first
     field at fault."""
-    name = clean_text(person.name)
+    name = clean_name(person.name)
     if not name:
         raise ValidationError(_("A name is required."), "name")
     if len(name) > NAME_MAX:

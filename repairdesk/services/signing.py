@@ -18,7 +18,7 @@ from argon2.exceptions import Argon2Error
 from sqlmodel import Session, col, select
 
 from ..domain.enums import Role
-from ..domain.text import clean_text
+from ..domain.text import clean_name
 from ..domain.validation import NAME_MAX
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..i18n import N_, _
@@ -91,7 +91,7 @@ def hash_pin(pin: str, min_len: int = PIN_MIN) -> str:
 
 def set_pin_hash(session: Session, name: str, hashed: str) -> Staff:
     """Store a new PIN hash inside the caller's transaction (the roster logs why)."""
-    row = session.exec(select(Staff).where(Staff.name == clean_text(name))).first()
+    row = session.exec(select(Staff).where(Staff.name == clean_name(name))).first()
     if row is None:
         raise NotFound(_("No staff member named {name}.").format(name=name))
     row.pin_hash = hashed
@@ -166,7 +166,7 @@ def authenticate(desk: Desk, name: str, pin: str, roles: tuple[Role, ...] | None
 
     The slow argon2 verification runs between a read transaction (the hash, the lockout) and
     a short write (the attempt row, re-checking the lockout): no other desk waits on it."""
-    name = clean_text(name)
+    name = clean_name(name)
     if not name:
         raise ValidationError(_("Who is signing? Give a name."), "name")
     if len(name) > NAME_MAX:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from ..domain.enums import Role
-from ..domain.text import clean_text
+from ..domain.text import clean_name, clean_text
 from ..domain.validation import NAME_MAX, normalise_phone
 from ..errors import NotFound, ValidationError
 from ..i18n import _
@@ -80,7 +80,7 @@ def insert_staff(session: Session, desk: Desk, name: str, role: Role, phone: str
                  pin_hash: str | None = None, skills: str | Sequence[str] = ()) -> Staff:
     """Add one person inside the caller's transaction (the roster writes its log entry in
     the same one)."""
-    name = clean_text(name)
+    name = clean_name(name)
     if not name:
         raise ValidationError(_("A name is required."), "name")
     if len(name) > NAME_MAX:
@@ -106,7 +106,7 @@ def list_staff(desk: Desk, active_only: bool = False) -> list[StaffMember]:
 
 
 def find_staff(session: Session, name: str) -> Staff | None:
-    return session.exec(select(Staff).where(Staff.name == clean_text(name))).first()
+    return session.exec(select(Staff).where(Staff.name == clean_name(name))).first()
 
 
 def get_staff(desk: Desk, name: str) -> StaffMember:

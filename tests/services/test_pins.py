@@ -105,3 +105,22 @@ def test_an_empty_pin_is_a_slip_not_a_wrong_attempt(staffed, db_path):
     assert con.execute("SELECT count(*) FROM pin_attempt").fetchone()[0] == 0
     con.close()
     assert signing.authenticate(staffed, "李静", "24682468").name == "李静"
+
+
+@pytest.mark.parametrize("look_alike", ["吴主管\u200b", "\u200e吴主管", "吴\u2060主管", "吴主管\ufeff"])
+def test_a_look_alike_name_is_the_same_person(roster, look_alike):
+    """Invisible characters and compatibility forms cannot make a second 吴主管."""
+    from repairdesk.domain.enums import Role
+    from repairdesk.errors import RepairdeskError
+    from repairdesk.services.staff import add_staff_unchecked, find_staff
+
+    with pytest.raises(RepairdeskError):
+        add_staff_unchecked(roster, look_alike, Role.SUPERVISOR, "13600000099")
+    with roster.store.read() as session:
+        assert find_staff(session, look_alike).name == "吴主管"
+
+
+def test_full_width_latin_names_fold_to_one():
+    from repairdesk.domain.text import clean_name
+
+    assert clean_name("Ｌｉ Ｊｉｎｇ") == clean_name("Li Jing") == "Li Jing"
