@@ -9,12 +9,22 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import fmt
 from ..i18n import _
+from .sla_rules import ClockName, ClockState
+
+# Breached clocks that block signing until explained (001 篇5 4.2.2 d: important unfinished
+# work). These are the promises to a waiting owner or technician: nobody dispatched, nobody
+# took the order, nobody on site, no fee assessment. Not the others: a late completion has its
+# own path, the follow-up (协调单, 004); feedback is the leader's chase; a callback is owed on
+# finished work the night shift hands back each morning anyway (003 4.7(3)).
+BLOCKING_CLOCKS = (ClockName.DISPATCH, ClockName.ACCEPT, ClockName.ARRIVE, ClockName.ASSESS)
 
 
 @dataclass(frozen=True)
 class OpenItem:
-    """An unfinished ticket as the outgoing clerk hands it over."""
+    """An unfinished ticket as the outgoing clerk hands it over: `deadline` is the deadline
+    of its next clock (`clock`), `breaches` the blocking clocks past their deadline."""
 
     ticket_no: str
     status: str
@@ -24,6 +34,26 @@ class OpenItem:
     technician: str
     deadline: datetime | None
     breached: bool
+    clock: str = ""
+    breaches: tuple[str, ...] = ()
+
+
+def next_deadline(clocks: Any) -> tuple[datetime | None, str, tuple[str, ...]]:
+    """From a ticket's clocks (domain.sla.evaluate): the deadline and name of the running
+    clock with the least time left, and the blocking clocks now running past their deadline."""
+    live = [c for c in clocks if c.is_live and c.due_at is not None]
+    nxt = min(live, key=lambda c: c.due_at) if live else None
+    breaches = tuple(c.name.value for c in live
+                     if c.state is ClockState.BREACHED and c.name in BLOCKING_CLOCKS)
+    return (nxt.due_at if nxt else None), (nxt.name.value if nxt else ""), breaches
+
+
+def deadline_text(item: OpenItem, tz: ZoneInfo) -> str:
+    """'arrive 2026/11/22 10:15' (the one time format, fmt.py); '-' without a running clock."""
+    if item.deadline is None:
+        return "-"
+    label = ClockName(item.clock).label if item.clock else ""
+    return f"{label} {fmt.datetime(item.deadline, tz)}".strip()
 
 
 @dataclass(frozen=True)
@@ -101,8 +131,9 @@ def blockers(items: list[OpenItem], explanations: dict[str, str]) -> list[Blocke
             continue
         if item.urgency == "urgent" and not item.technician:
             out.append(Blocker(item.ticket_no, _("urgent ticket with no technician")))
-        elif item.breached:
-            out.append(Blocker(item.ticket_no, _("deadline breached")))
+        elif item.breaches:
+            out.append(Blocker(item.ticket_no, _("{clocks} deadline breached").format(
+                clocks=", ".join(ClockName(c).label for c in item.breaches))))
     return out
 
 
@@ -117,7 +148,7 @@ def lines(c: Checklist) -> list[Line]:
     tz = ZoneInfo(c.tz)
     for item in c.open_items:
         # plain ASCII separators: ambiguous-width arrows misalign CJK terminals
-        deadline = item.deadline.astimezone(tz).strftime("%m-%d %H:%M") if item.deadline else "-"
+        deadline = deadline_text(item, tz)
         text = f"{item.status_label} > {item.next_step or '-'} | {deadline}"
         if c.explanations.get(item.ticket_no):
             text += f" | {c.explanations[item.ticket_no]}"

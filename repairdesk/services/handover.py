@@ -23,6 +23,8 @@ from ..store.tables import HandoverRecord, ShiftTurn, Ticket, TicketEvent
 from . import dutylog, signing
 from .desk import Desk
 from .shifts import DESK_ROLES, current_window, last_turn
+from .sla import clocks_of
+from .ticket_records import get_ticket, working_set
 
 COUNTED = {Action.COMPLETE.value: "completed", Action.RETURN.value: "returned",
            Action.VOID.value: "voided"}
@@ -47,10 +49,6 @@ def _window_start(desk: Desk, session: Session, now: datetime) -> datetime:
         return turn.window_from
     window = current_window(desk, now)
     return window.start if window else now - timedelta(hours=12)
-
-
-def _deadline(t: Ticket) -> datetime | None:
-    return t.appointment_at
 
 
 def build_checklist(desk: Desk, abnormal: str = "", explanations: dict[str, str] | None = None,
@@ -91,15 +89,16 @@ def build_checklist(desk: Desk, abnormal: str = "", explanations: dict[str, str]
         day, site = days[key]
         gaps += [cfg.numbering.format(day, n, site) for n in find_gaps(seqs)]
     items = []
+    records = {r.ticket_no: r for r in working_set(desk)}
     for t in open_rows:
         status = Status(t.status)
         step = next_step(status)
-        deadline = _deadline(t)
-        breached = deadline is not None and deadline < now and status in (
-            Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED)
+        record = records.get(t.ticket_no) or get_ticket(desk, t.ticket_no)
+        # the SLA engine's clocks, as the alert strip sees them (domain.md "SLA clocks")
+        deadline, clock, breaches = rules.next_deadline(clocks_of(desk, record, now))
         items.append(OpenItem(t.ticket_no, status.value, status.label,
                               step.label if step else "", t.urgency, t.technician, deadline,
-                              breached))
+                              bool(breaches), clock, breaches))
     # a handover is often signed a little before the shift boundary: name the window by the
     # shift it mostly covers
     window = current_window(desk, start + timedelta(minutes=45))
@@ -175,6 +174,11 @@ def complete_handover(desk: Desk, checklist: Checklist, answers: dict[str, ReadB
     content = checklist_content(checklist)
     content["readback"] = [asdict(a) for a in answers.values()]
     content["discrepancies"] = found
+    # what would have blocked, and why the outgoing clerk handed it over anyway (4.2.2 d)
+    explained = [{"ticket_no": b.ticket_no, "reason": b.reason,
+                  "explanation": checklist.explanations[b.ticket_no]}
+                 for b in rules.blockers(checklist.open_items, {})]
+    content["explained"] = explained
     content["outgoing"], content["incoming"] = out_signer.name, in_signer.name
     digest = signing.content_hash(content)
     now = desk.now()
@@ -198,6 +202,9 @@ def complete_handover(desk: Desk, checklist: Checklist, answers: dict[str, ReadB
                  "{d} discrepancies.").format(id=rec.id, out=out_signer.name, inc=in_signer.name,
                                               n=checklist.counts["issued"],
                                               open=checklist.counts["open"], d=len(found))
+        for e in explained:
+            text += "\n" + _("Handed over blocked: {no} {reason}; explanation: {text}").format(
+                no=e["ticket_no"], reason=e["reason"], text=e["explanation"])
         for d in found:
             text += "\n" + _("Discrepancy: {label}: expected {expected}, found {actual}.").format(
                 label=d["label"], expected=d["expected"], actual=d["actual"] or "—")
@@ -271,8 +278,15 @@ def handover_text(desk: Desk, data: dict[str, Any]) -> str:
     rows.append("  ".join(f"{rules.count_label(k)} {v}" for k, v in c["counts"].items()))
     for i in c["open_items"]:
         expl = c["explanations"].get(i["ticket_no"], "")
+        due = rules.deadline_text(OpenItem(
+            i["ticket_no"], i["status"], i["status_label"], i["next_step"], i["urgency"],
+            i["technician"], datetime.fromisoformat(i["deadline"]) if i["deadline"] else None,
+            i["breached"], i.get("clock", "")), tz)
         rows.append(f"  {i['ticket_no']}  {i['status_label']} > {i['next_step'] or '-'}"
-                    f"  {when(i['deadline']) if i['deadline'] else '-'}  {expl}".rstrip())
+                    f"  {due}  {expl}".rstrip())
+    for e in c.get("explained", []):
+        rows.append(_("Handed over blocked: {no} {reason}; explanation: {text}").format(
+            no=e["ticket_no"], reason=e["reason"], text=e["explanation"]))
     for p in c["public_items"]:
         rows.append(f"  {p['name']}: {p['expected']}")
     if c.get("abnormal"):

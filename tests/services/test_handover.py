@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from repairdesk.domain import handover as rules
 from repairdesk.domain.handover import ReadBack, lines
 from repairdesk.errors import PermissionDenied, ValidationError
 from repairdesk.services import dutylog, handover, shifts, signing
@@ -24,6 +25,10 @@ def on_duty(roster, clock):
     shifts.sign_on(roster, OUT, "11111111")
     T.register_ticket(roster, T.IntakeForm(room="3-2-1501", caller="王先生",
                                             content="厨房水龙头滴水", category="水"), OUT)
+    # dispatched, taken and on site at once: only its completion clock still runs
+    T.dispatch_ticket(roster, "BX-20261122-0001", "张建国", OUT)
+    T.accept_ticket(roster, "BX-20261122-0001", "张建国")
+    T.arrive_ticket(roster, "BX-20261122-0001", "张建国")
     T.register_ticket(roster, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
                                             category="电梯", urgency="urgent"), OUT)
     v = T.register_ticket(roster, T.IntakeForm(room="1-1-102", caller="赵", content="门锁坏",
@@ -154,3 +159,53 @@ def test_config_item_names_are_cleaned(on_duty):
     finally:
         del on_duty.config.raw["handover"]
     assert [(i.key, i.name) for i in items] == [("keys", "前台钥匙")]
+
+
+def test_open_items_carry_the_deadline_of_their_next_clock(on_duty):
+    """The SLA engine's next deadline, in site time, on the line, in the JSON and the CLI text
+    (issue 14 item 13). 0001 is on site: only completion runs (in-home, by the day's cut-off)."""
+    from repairdesk.domain.sla import evaluate
+
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
+    first = c.open_items[0]
+    record = T.get_ticket(on_duty, "BX-20261122-0001")
+    due = next(k.due_at for k in evaluate(record, on_duty.now(), on_duty.config.sla,
+                                          on_duty.config.tz) if k.name.value == "complete")
+    assert first.clock == "complete" and first.deadline == due and not first.breaches
+    line = next(ln for ln in lines(c) if ln.key == "ticket:BX-20261122-0001")
+    local = due.astimezone(on_duty.config.tz).strftime("%Y/%m/%d %H:%M")
+    assert local in line.expected and "| -" not in line.expected
+    content = handover.checklist_content(c)
+    assert content["open_items"][0]["deadline"] == due.isoformat()
+    assert content["open_items"][0]["clock"] == "complete"
+
+
+def test_a_breached_arrival_blocks_until_explained_and_the_reason_is_signed(on_duty, clock):
+    """A lift rescue taken at once, nobody on site 2 h later (arrive breached): signing is
+    refused naming the clock; explained, it is signed and the record and the log keep why."""
+    T.dispatch_ticket(on_duty, "BX-20261122-0002", "王师傅", OUT)
+    T.accept_ticket(on_duty, "BX-20261122-0002", "王师傅")
+    clock.advance(hours=2)
+    c = handover.build_checklist(on_duty)
+    item = next(i for i in c.open_items if i.ticket_no == "BX-20261122-0002")
+    assert item.breaches == ("arrive",) and item.breached
+    assert [b.ticket_no for b in rules.blockers(c.open_items, {})] == ["BX-20261122-0002"]
+    with pytest.raises(ValidationError, match="BX-20261122-0002"):
+        handover.complete_handover(on_duty, c, confirm_all(c), OUT, "11111111", IN, "22222222")
+    assert shifts.current_holder(on_duty) == OUT
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "维修工堵车,已致歉"})
+    rec = handover.complete_handover(on_duty, c, confirm_all(c), OUT, "11111111", IN, "22222222")
+    assert rec.content["explained"] == [{"ticket_no": "BX-20261122-0002",
+                                         "reason": rules.blockers(c.open_items, {})[0].reason,
+                                         "explanation": "维修工堵车,已致歉"}]
+    assert "维修工堵车,已致歉" in dutylog.list_entries(on_duty)[-1].text
+
+
+def test_late_completion_and_callback_do_not_block(on_duty, clock):
+    """Only promises someone is waiting on block (dispatch, accept, arrive, assess): a late
+    completion becomes a follow-up (004), it does not hold the clerk at the desk."""
+    clock.advance(hours=8)  # 01:00: past the in-home cut-off (midnight) for 0001
+    c = handover.build_checklist(on_duty, explanations={"BX-20261122-0002": "已通知"})
+    first = c.open_items[0]
+    assert first.clock == "complete" and first.deadline < on_duty.now()
+    assert not first.breaches and rules.blockers(c.open_items, c.explanations) == []

@@ -7,6 +7,7 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, Input
 
+from repairdesk.domain.sla_rules import ClockName
 from repairdesk.services import handover, shifts, signing
 from repairdesk.services import tickets as T
 from repairdesk.tui.screens.handover import HandoverScreen
@@ -37,6 +38,10 @@ def night(roster, clock):
     shifts.sign_on(roster, OUT, "11111111")
     T.register_ticket(roster, T.IntakeForm(room="3-2-1501", caller="王先生",
                                             content="厨房水龙头滴水", category="水"), OUT)
+    # dispatched, taken and on site at once: only its completion clock still runs
+    T.dispatch_ticket(roster, "BX-20261122-0001", "张建国", OUT)
+    T.accept_ticket(roster, "BX-20261122-0001", "张建国")
+    T.arrive_ticket(roster, "BX-20261122-0001", "张建国")
     T.register_ticket(roster, T.IntakeForm(room="1-1-101", caller="李女士", content="电梯困人",
                                             category="电梯", urgency="urgent"), OUT)
     clock.advance(hours=7)
@@ -60,10 +65,8 @@ async def test_full_handover_by_keyboard(night):
         for _ in range(len(keys)):
             await pilot.press("space")
         await pilot.press("g")
-        await pilot.press(*"11111111", "enter")
-        await pilot.press("enter")
-        await pilot.press(*"22222222", "enter")
         await pilot.pause()
+        assert screen.focused is screen.query_one("#lines", DataTable)  # no PIN asked
         assert screen.locked_id is None
         assert "BX-20261122-0002" in str(screen.query_one("#status").render())
         assert shifts.current_holder(night) == OUT
@@ -117,3 +120,41 @@ async def test_history_shows_signed_record(night):
         await pilot.pause()
         text = str(app.screen.query_one("#record").render())
         assert IN in text and "已通知班长" in text
+
+
+async def test_a_breached_arrival_shows_its_deadline_and_blocks_g(night, clock):
+    """A lift rescue dispatched and taken at once, nobody on site 2 h later: the arrival
+    deadline (10 min for urgent, from the call at 17:00) is on its line and `g` is refused
+    until the outgoing clerk explains it."""
+    no = T.register_ticket(night, T.IntakeForm(room="2-1-301", caller="孙女士", content="电梯困人",
+                                               category="电梯", urgency="urgent"), OUT).ticket_no
+    T.dispatch_ticket(night, no, "张建国", OUT)
+    T.accept_ticket(night, no, "张建国")
+    T.dispatch_ticket(night, "BX-20261122-0002", "王师傅", OUT)
+    T.accept_ticket(night, "BX-20261122-0002", "王师傅")
+    T.arrive_ticket(night, "BX-20261122-0002", "王师傅")
+    clock.advance(hours=2)
+    app = Host(lambda: HandoverScreen(night))
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#lines", DataTable)
+        row = [ln.key for ln in screen.lines].index(f"ticket:{no}")
+        stated = str(table.get_row_at(row)[1])
+        assert "2026/11/22 17:10" in stated, stated  # 17:00 + 10 min, site time
+        for _ in screen.lines:
+            await pilot.press("space")
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.focused is table
+        status = str(screen.query_one("#status").render())
+        assert no in status and ClockName.ARRIVE.label in status, status
+        table.move_cursor(row=row)
+        await pilot.press("e")
+        screen.query_one("#prompt", Input).value = "电梯公司维保人员堵车,已告知业主"
+        await pilot.press("enter")
+        await pilot.pause()
+        table.move_cursor(row=row)
+        await pilot.press("space", "g")
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#out-pin", Input)

@@ -202,6 +202,15 @@ class HandoverScreen(Screen[int | None]):
     def action_sign(self) -> None:
         if self.locked_id is not None:
             return
+        assert self.checklist is not None
+        blocking = blockers(self.checklist.open_items, self.checklist.explanations)
+        if blocking:  # the service would refuse too: say so before the PINs are typed
+            b = blocking[0]
+            message = _("Ticket {no}: {reason} — write an explanation before signing.").format(
+                no=b.ticket_no, reason=b.reason)
+            self._show_status(message)
+            self.notify(message, severity="warning")
+            return
         target = "#out-pin" if self.query_one("#out-name", Input).value else "#out-name"
         self.query_one(target, Input).focus()
 
