@@ -39,13 +39,17 @@ def verify(
         # damaged, foreign, empty or too new: the book itself cannot be trusted to open
         raise StoreError(_("{path} does not verify: {problem}").format(
             path=file, problem=check.problem))
-    desk = open_desk(str(file.resolve()), g.config) if file else g.desk()
+    # guard=False: the checks above see the book as it was found, and verify writes nothing
+    desk = open_desk(str(file.resolve()), g.config, guard=False) if file else g.desk()
     report = verify_book(desk)
     if check is not None and not check.ok and not report.problem:
         raise StoreError(_("{path} does not verify: {problem}").format(
             path=file, problem=check.problem))
     if report.problem:
-        raise StoreError(_("Altered outside the app: {problem}").format(problem=report.problem))
+        problem = report.problem
+        if check is not None and check.schema:
+            problem = f"{problem}; {check.schema}"
+        raise StoreError(_("Altered outside the app: {problem}").format(problem=problem))
     out(_("Verified: {n} duty-log entries and {s} signatures match.").format(
         n=report.entries, s=report.signatures))
 

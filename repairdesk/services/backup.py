@@ -47,6 +47,7 @@ class BookCheck:
     log_entries: int
     schema_version: int
     problem: str | None
+    schema: str | None = None  # the first schema difference (also part of `problem`)
 
     @property
     def ok(self) -> bool:
@@ -138,7 +139,8 @@ def backup_file(db_file: Path, target: Path, *, force: bool = False) -> Path:
 
 
 def verify_file(path: Path) -> BookCheck:
-    """Integrity check, schema version and duty-log chain of a book file, read-only."""
+    """Integrity check, schema version, schema objects and duty-log chain of a book file,
+    read-only."""
     if not path.is_file():
         raise StoreError(_("There is no database at {path}.").format(path=path))
     try:
@@ -174,10 +176,30 @@ def _verify(con: sqlite3.Connection, path: Path) -> BookCheck:
     if version > SCHEMA_VERSION:
         return BookCheck(path, 0, 0, version, _("written by a newer repairdesk (schema {v})")
                          .format(v=version))
-    tickets = int(con.execute("SELECT count(*) FROM ticket").fetchone()[0])
-    problem = chain_problem(con)
-    logs = int(con.execute("SELECT count(*) FROM duty_log").fetchone()[0])
-    return BookCheck(path, tickets, logs, version, problem)
+    difference = schema_problem(con, version)
+    try:
+        tickets = int(con.execute("SELECT count(*) FROM ticket").fetchone()[0])
+        problem = chain_problem(con)
+        logs = int(con.execute("SELECT count(*) FROM duty_log").fetchone()[0])
+    except sqlite3.OperationalError:
+        if difference:  # a table is missing: the difference says which
+            return BookCheck(path, 0, 0, version, difference, difference)
+        raise
+    # a dropped trigger usually comes with the edit it allowed: name both
+    problem = "; ".join(p for p in (problem, difference) if p) or None
+    return BookCheck(path, tickets, logs, version, problem, difference)
+
+
+def schema_problem(con: sqlite3.Connection, version: int) -> str | None:
+    """The first difference between the book's tables, indexes, triggers and views and what
+    this version expects. An older book (upgraded when opened) is held only to what no
+    version ever had: a trigger or view of someone else's."""
+    from ..store.schema_check import UNEXPECTED, schema_differences
+
+    diffs = schema_differences(con)
+    if version != SCHEMA_VERSION:
+        diffs = [d for d in diffs if d.change == UNEXPECTED and d.kind in ("trigger", "view")]
+    return diffs[0].describe() if diffs else None
 
 
 def chain_problem(con: sqlite3.Connection) -> str | None:
@@ -262,6 +284,20 @@ def signatures_problem(path: Path, config: Config) -> str | None:
             store.dispose()
 
 
+def _install_triggers(con: sqlite3.Connection) -> None:
+    """The append-only triggers of this version, whatever the copy held (idempotent)."""
+    from ..store.db import _append_only_sql
+
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for stmt in _append_only_sql("sqlite"):
+            con.execute(stmt)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def restore_file(source: Path, url: str, now: datetime, *, yes: bool,
                  config: Config | None = None) -> tuple[BookCheck, Path | None]:
     """Verify `source` (file, chain, signatures), set the current book aside, and copy
@@ -293,6 +329,8 @@ def restore_file(source: Path, url: str, now: datetime, *, yes: bool,
         try:
             # through the backup API, so desks that still have the file open see a whole book
             src.backup(dst)
+            if check.schema_version == SCHEMA_VERSION:
+                _install_triggers(dst)
         finally:
             dst.close()
             src.close()

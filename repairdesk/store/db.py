@@ -92,6 +92,7 @@ class Store:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(write_txn=True)
+        self.read_only = False  # a SQLite book nobody here may write (readonly.py)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -203,6 +204,7 @@ def open_store(db: str | None = None, *, create: bool = True,
     a foreign file, and — with `must_exist` — a missing or empty one."""
     url = resolve_url(db)
     is_sqlite = url.startswith("sqlite")
+    read_only = False
     if is_sqlite:
         _check_sqlite_file(url, must_exist)
         _prepare_sqlite_file(url)
@@ -223,6 +225,7 @@ def open_store(db: str | None = None, *, create: bool = True,
     else:
         engine = create_engine(url, pool_pre_ping=True)
     store = Store(url, engine)
+    store.read_only = read_only
     try:
         _ensure_schema(store, create)
     except (OperationalError, DBAPIError) as exc:
@@ -289,16 +292,22 @@ def _ensure_schema(store: Store, create: bool) -> None:
             migrate.upgrade(conn, revision)
             # safety net for a table added to tables.py without its migration (additive only)
             SQLModel.metadata.create_all(conn, tables=[t.__table__ for t in _all_tables()])
-        search.install(conn, store.dialect)  # full-text index (issue 9)
-        for stmt in _append_only_sql(store.dialect):
-            # text(): psycopg would read the '%' of RAISE EXCEPTION as a placeholder
-            conn.execute(text(stmt))
+        _install_objects(conn, store.dialect)
         if version is None:
             conn.execute(text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"),
                          {"v": str(SCHEMA_VERSION)})
         else:
             conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                          {"v": str(SCHEMA_VERSION)})
+
+
+def _install_objects(conn: Connection, dialect: str) -> None:
+    """What a book holds besides the tables: the search index and the append-only triggers
+    (schema_check.expected_schema builds what a book should hold with this too)."""
+    search.install(conn, dialect)  # full-text index (issue 9)
+    for stmt in _append_only_sql(dialect):
+        # text(): psycopg would read the '%' of RAISE EXCEPTION as a placeholder
+        conn.execute(text(stmt))
 
 
 def _all_tables() -> list[type[SQLModel]]:

@@ -161,7 +161,9 @@ def test_restore_refuses_a_backup_with_a_forged_signature(desk, tmp_path: Path) 
     con.execute("UPDATE signature SET name = '冒名'")
     con.commit()
     con.close()
-    assert svc.verify_file(copy).ok  # the file and the chain are fine …
-    with pytest.raises(StoreError):  # … but the signature no longer matches
+    check = svc.verify_file(copy)  # the chain is fine, the dropped trigger is named …
+    assert check.problem == check.schema and "signature_no_update" in check.schema
+    assert svc.signatures_problem(copy, desk.config)  # … and the signature no longer matches
+    with pytest.raises(StoreError):
         svc.restore_file(copy, _url(tmp_path / "new.sqlite3"), desk.now(), yes=True,
                          config=desk.config)
