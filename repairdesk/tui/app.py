@@ -165,6 +165,8 @@ class RepairDeskApp(App[None]):
         board, printing = result
         self.marker = board.marker
         screen = self.desk_screen
+        if self._exit or self._closing or not screen.is_mounted:
+            return  # the desk is quitting: a board read just before has nowhere to go
         screen.show_board(board)
         if printing is not None:
             screen.show_print(*printing)
@@ -209,7 +211,10 @@ class RepairDeskApp(App[None]):
         def run() -> Any:
             from ..services.tickets import working_set
 
+            from ..services.shifts import note_overdue
+
             now, records = desk.now(), working_set(desk)  # one read for both passes
+            note_overdue(desk, now)  # "handover overdue" in the duty log, once per shift
             return sla.escalate(desk, now, records), sla.alerts(desk, now, records)
 
         self.run_service(run, done=self._escalated, group="sla", exclusive=True)

@@ -92,10 +92,10 @@ async def test_escape_stays_and_enter_quits(desk_app):
         await settle(pilot)
         await type_text(pilot, "停电")
         await pilot.press("ctrl+q")
-        await pilot.pause()
+        await settle(pilot)
         assert type(app.screen).__name__ == "QuitPrompt"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert type(app.screen).__name__ == "LogEntryScreen"
         await pilot.press("ctrl+q")
         await pilot.pause()

@@ -116,7 +116,8 @@ class ShiftPanel(VerticalScroll, can_focus=True):
             lines.append(_("GAP in numbers: {gaps}").format(gaps=", ".join(summary.gaps)))
         lines.append("  ".join(f"{count_label(k)} {c.get(k, 0)}" for k in
                                ("issued", "completed", "returned", "open", "voided")))
-        self.query_one("#shift-text", Static).update("\n".join(lines))
+        for text in self.query("#shift-text").results(Static):  # none while the desk quits
+            text.update("\n".join(lines))
 
 
 class PrintPanel(DataTable[Any]):
