@@ -54,6 +54,7 @@ class Config:
     reports: Targets = field(default_factory=Targets)
     sla: SlaRules = field(default_factory=lambda: _sla_rules({}, ["水", "电"], None))
     pin_min: int = 6  # [signing] pin_min: the shortest new PIN (digits)
+    handover_grace_min: int = 30  # [shifts] handover_grace_min: then "handover overdue"
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     source: Path | None = None
 
@@ -129,6 +130,10 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
     from .printing.settings import parse_printing
 
     parse_printing(raw.get("printing", {}))  # checked here: a bad [printing] key stops the start
+    grace = shifts_raw.get("handover_grace_min", int, 30)
+    if not 0 <= grace <= 720:
+        raise shifts_raw.bad("handover_grace_min", _("must be between {lo} and {hi}").format(
+            lo=0, hi=720))
     signing = Reader(raw.get("signing", {}), "signing")
     pin_min = signing.get("pin_min", int, 6)
     if not 4 <= pin_min <= 12:
@@ -149,6 +154,7 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
         fees=parse_schedule(raw.get("fees", {})),
         reports=parse_targets(raw.get("reports", {})),
         pin_min=pin_min,
+        handover_grace_min=grace,
         sla=_sla_rules(raw.get("sla", {}), categories, source.parent if source else None),
         raw=raw,
         source=source,

@@ -158,12 +158,18 @@ def sign_on(
 
 @shift_app.command("status", help=_("The current shift and who holds the desk."))
 def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
-    from ..services.shifts import current_turn, current_window
+    from ..services.shifts import current_turn, current_window, overdue_shifts, overdue_text
 
     desk = desk_of(ctx)
     w, t = current_window(desk), current_turn(desk)
+    missed = overdue_shifts(desk, turn=t) if t else []
     if as_json:
-        echo_json({"shift": w.code if w else None, "holder": t.holder if t else None})
+        echo_json({"shift": w.code if w else None, "holder": t.holder if t else None,
+                   "handover_overdue": bool(missed),
+                   "overdue_since": missed[0].end.isoformat() if missed else None,
+                   "overdue_shifts": len(missed)})
         return
     out(_("Shift: {shift}; holder: {holder}").format(
         shift=w.label if w else "-", holder=t.holder if t else _("nobody signed on")))
+    if t and missed:
+        out(overdue_text(desk, missed, t.holder))

@@ -48,6 +48,9 @@ def check(
     records = working_set(desk)
     if log:
         sla.escalate(desk, now, records)
+        from ..services.shifts import note_overdue
+
+        note_overdue(desk, now)  # "handover overdue", once per shift (README)
     found = sla.alerts(desk, now, records)
     tz = desk.config.tz
     if as_json:

@@ -4,7 +4,7 @@ book is opened by a clerk signing on with the PIN."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +17,10 @@ from . import dutylog, signing
 from .desk import Desk
 
 DESK_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.MANAGER)
+
+# a handover is often signed a little before the boundary (the incoming clerk comes 5 min
+# early, 001 篇5 4.2.1): a turn belongs to the shift that starts within this margin
+EARLY = timedelta(minutes=45)
 
 
 @dataclass(frozen=True)
@@ -89,15 +93,87 @@ def sign_on(desk: Desk, name: str, pin: str) -> Turn:
         return Turn(turn.holder, turn.at, turn.via, turn.window_from, None)
 
 
+def overdue_shifts(desk: Desk, now: datetime | None = None,
+                   turn: Turn | None = None) -> list[ShiftWindow]:
+    """The shifts whose end (+ [shifts] handover_grace_min) has passed while the same clerk
+    still holds the desk, oldest first: empty when the handover is not overdue."""
+    now = now or desk.now()
+    turn = turn or current_turn(desk)
+    if turn is None:
+        return []
+    grace = timedelta(minutes=desk.config.handover_grace_min)
+    w = current_window(desk, turn.at + EARLY)
+    out: list[ShiftWindow] = []
+    while w is not None and w.end + grace <= now and len(out) < 62:  # a month of shifts
+        out.append(w)
+        w = current_window(desk, w.end)
+    return out
+
+
+def overdue_text(desk: Desk, missed: list[ShiftWindow], holder: str) -> str:
+    """'handover overdue: 李静 still holds the desk; the day shift ended 2026/11/22 17:30'."""
+    from .. import fmt
+
+    first = missed[0]
+    text = _("handover overdue: {holder} still holds the desk; the {shift} shift ended "
+             "{end}").format(holder=holder, shift=first.label,
+                            end=fmt.datetime(first.end, desk.config.tz))
+    if len(missed) > 1:
+        text += " " + _("({n} shifts without a handover)").format(n=len(missed))
+    return text
+
+
+def note_overdue(desk: Desk, now: datetime | None = None) -> int:
+    """Write "handover overdue" to the duty log once per overdue shift (the entry's dedup key
+    names the turn and the shift's end, so a restart or a second desk never writes it again);
+    returns how many entries this call wrote."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .. import fmt
+
+    now = now or desk.now()
+    turn = current_turn(desk)
+    missed = overdue_shifts(desk, now, turn) if turn else []
+    if turn is None or not missed:
+        return 0
+    written = 0
+    with desk.store.write() as session:
+        for w in missed:
+            key = f"handover_overdue:{turn.at.isoformat()}:{w.end.isoformat()}"
+            text = _("Handover overdue: {holder} still holds the desk {grace} min after the end "
+                     "of the {shift} shift ({end}).").format(
+                holder=turn.holder, grace=desk.config.handover_grace_min, shift=w.label,
+                end=fmt.datetime(w.end, desk.config.tz))
+            try:
+                with session.begin_nested():
+                    entry = dutylog.append(
+                        session, site=desk.config.site_code, at=now, kind=dutylog.LogKind.SHIFT,
+                        author=_("Shift monitor"), text=text, dedup_key=key,
+                        data={"holder": turn.holder, "shift": w.code,
+                              "shift_end": w.end.isoformat(),
+                              "grace_min": desk.config.handover_grace_min})
+            except IntegrityError:
+                continue  # another desk wrote it first
+            written += entry is not None
+    return written
+
+
 def header_text(desk: Desk, now: datetime | None = None) -> str:
     """One line for the header: the shift, who holds it, and past days not yet signed off."""
     from .signoff import unsigned_days
 
     now = now or desk.now()
     w = current_window(desk, now)
-    holder = current_holder(desk)
+    turn = current_turn(desk)
+    holder = turn.holder if turn else None
     text = _("{shift} · {holder}").format(
         shift=w.label if w else "-", holder=holder or _("nobody signed on"))
+    missed = overdue_shifts(desk, now, turn) if turn else []
+    if turn and missed:
+        from .. import fmt
+
+        text += "  " + _("⚑ handover overdue since {end}").format(
+            end=fmt.datetime(missed[0].end, desk.config.tz))
     waiting = unsigned_days(desk, now)
     if waiting:
         days = ", ".join(d.strftime("%m-%d") for d in waiting[-3:])
