@@ -139,6 +139,16 @@ def list_(
         out(f"{m.name}\t{m.role.label}\t{mask_phone(m.phone)}\t{state}\t{'、'.join(m.skills)}")
 
 
+def _set_active(ctx: typer.Context, name: str, active: bool, approve_by: Optional[str],
+                pin_stdin: bool) -> None:
+    from ..services.roster import set_active
+
+    desk = desk_of(ctx)
+    m = set_active(desk, name, active, approve_by or "", _approver_pin(approve_by, pin_stdin))
+    out((_("{name} is now active.") if active else _("{name} is now inactive.")).format(
+        name=m.name))
+
+
 @app.command("deactivate", help=_("Mark a staff member inactive (kept in the records)."))
 def deactivate(
     ctx: typer.Context,
@@ -146,11 +156,7 @@ def deactivate(
     approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
     pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
 ) -> None:
-    from ..services.roster import set_active
-
-    desk = desk_of(ctx)
-    m = set_active(desk, name, False, approve_by or "", _approver_pin(approve_by, pin_stdin))
-    out(_("{name} is now inactive.").format(name=m.name))
+    _set_active(ctx, name, False, approve_by, pin_stdin)
 
 
 @app.command("activate", help=_("Mark a staff member active again."))
@@ -160,8 +166,4 @@ def activate(
     approve_by: Optional[str] = typer.Option(None, "--approve-by", help=APPROVE_HELP),
     pin_stdin: bool = typer.Option(False, "--pin-stdin", help=PIN_STDIN_HELP),
 ) -> None:
-    from ..services.roster import set_active
-
-    desk = desk_of(ctx)
-    m = set_active(desk, name, True, approve_by or "", _approver_pin(approve_by, pin_stdin))
-    out(_("{name} is now active.").format(name=m.name))
+    _set_active(ctx, name, True, approve_by, pin_stdin)
