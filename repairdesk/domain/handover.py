@@ -43,8 +43,10 @@ def next_deadline(clocks: Any) -> tuple[datetime | None, str, tuple[str, ...]]:
     clock with the least time left, and the blocking clocks now running past their deadline."""
     live = [c for c in clocks if c.is_live and c.due_at is not None]
     nxt = min(live, key=lambda c: c.due_at) if live else None
+    # past the deadline, not at it: at the deadline itself a step is still in time
     breaches = tuple(c.name.value for c in live
-                     if c.state is ClockState.BREACHED and c.name in BLOCKING_CLOCKS)
+                     if c.state is ClockState.BREACHED and (c.remaining_s or 0.0) < 0
+                     and c.name in BLOCKING_CLOCKS)
     return (nxt.due_at if nxt else None), (nxt.name.value if nxt else ""), breaches
 
 

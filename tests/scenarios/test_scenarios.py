@@ -10,14 +10,16 @@ A scenario file:
     at = "2026-11-10 10:00"  # local; "HH:MM" = the same day as the step before
     do = "register"          # register dispatch accept arrive complete return callback close
                              # void pause resume reschedule follow_up convert note amend print
-                             # check month alerts
+                             # check month alerts handover shift
     t = "A"                  # which ticket (default "A"); register names it
     entered = "08:40"        # optional: typed in later from paper (the step keeps `at`)
     ...                      # the step's own fields (see STEP below)
 A step with `refused = "<field>"` must be refused with a ValidationError naming that field.
 A `check` step lists clocks as name = "met" | "missed" | "pending" | "none" (not started or
 not applying); a `month` step lists the month's figures; `alerts` lists the clocks that must
-(`shown`) or must not (`hidden`) be in the alert strip for the ticket.
+(`shown`) or must not (`hidden`) be in the alert strip for the ticket; `handover` checks
+the checklist's deadlines and blocked tickets, `shift` whether the handover is overdue
+(the desk is held by 李静 from 2026-11-22 10:00, the day shift).
 """
 
 from __future__ import annotations
@@ -115,6 +117,10 @@ class Play:
             self.month(step)
         elif do == "alerts":
             self.alerts(step)
+        elif do == "handover":
+            self.handover(step)
+        elif do == "shift":
+            self.shift(step)
         else:
             raise AssertionError(f"unknown step {do!r}")
 
@@ -152,6 +158,34 @@ class Play:
             assert name in shown, f"{name} missing from the alert strip: {shown}"
         for name in step.get("hidden", []):
             assert name not in shown, f"{name} in the alert strip: {shown}"
+
+    def handover(self, step: dict) -> None:
+        """The handover checklist now: `deadline` (local HH:MM or full) and `clock` per ticket
+        ({A = "17:10"}), `blocked` the tickets that block signing until explained."""
+        from repairdesk.domain.handover import blockers
+        from repairdesk.services.handover import build_checklist
+
+        c = build_checklist(self.desk)
+        items = {i.ticket_no: i for i in c.open_items}
+        last = self.clock.now()
+        for t, want in step.get("deadline", {}).items():
+            got = items[self.nos[t]].deadline
+            assert got == _when(want, last), f"{t} deadline {got} != {want}"
+        for t, want in step.get("clock", {}).items():
+            assert items[self.nos[t]].clock == want, f"{t} clock {items[self.nos[t]].clock}"
+        if "blocked" in step:
+            got = sorted(b.ticket_no for b in blockers(c.open_items, {}))
+            assert got == sorted(self.nos[t] for t in step["blocked"]), f"blocked {got}"
+
+    def shift(self, step: dict) -> None:
+        """`overdue`: is the handover overdue now; `logged`: how many "handover overdue"
+        entries this pass writes to the duty log (0 when already written)."""
+        from repairdesk.services import shifts
+
+        if "overdue" in step:
+            assert bool(shifts.overdue_shifts(self.desk)) is step["overdue"]
+        if "logged" in step:
+            assert shifts.note_overdue(self.desk) == step["logged"]
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
