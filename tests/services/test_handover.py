@@ -175,6 +175,9 @@ def test_open_items_carry_the_deadline_of_their_next_clock(on_duty):
     line = next(ln for ln in lines(c) if ln.key == "ticket:BX-20261122-0001")
     local = due.astimezone(on_duty.config.tz).strftime("%Y/%m/%d %H:%M")
     assert local in line.expected and "| -" not in line.expected
+    from repairdesk.cli.handover import checklist_text
+
+    assert local in checklist_text(on_duty, c)  # `repairdesk handover checklist`
     content = handover.checklist_content(c)
     assert content["open_items"][0]["deadline"] == due.isoformat()
     assert content["open_items"][0]["clock"] == "complete"
