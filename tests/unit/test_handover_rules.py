@@ -33,7 +33,8 @@ def test_shift_windows_and_duty_day():
 
 
 def item(no, urgency="normal", tech="", breached=False):
-    return OpenItem(no, "registered", "已登记", "派工", urgency, tech, None, breached)
+    return OpenItem(no, "registered", "已登记", "派工", urgency, tech, None, breached,
+                    breaches=("dispatch",) if breached else ())
 
 
 def test_blockers_need_an_explanation():
@@ -55,3 +56,25 @@ def test_lines_and_discrepancies():
     answers["count:open"] = ReadBack("count:open", True, "1")  # same value: no discrepancy
     found = discrepancies(lines(c), answers)
     assert [(d["key"], d["expected"], d["actual"]) for d in found] == [("item:radios", "4", "3")]
+
+
+def test_next_deadline_and_which_breaches_block():
+    """The next deadline is the running clock due first; only dispatch, accept, arrive and
+    assess block, and only past their deadline (at it a step is still in time)."""
+    from repairdesk.domain.handover import next_deadline
+    from repairdesk.domain.sla import ClockName, ClockState, SlaClock
+
+    t = local(2026, 11, 22, 17, 10)
+
+    def clock(name, state, due, left):
+        return SlaClock(name, t, due, state, left)
+
+    arrive = clock(ClockName.ARRIVE, ClockState.BREACHED, t, -1.0)
+    complete = clock(ClockName.COMPLETE, ClockState.BREACHED, local(2026, 11, 22, 9, 0), -60.0)
+    callback = clock(ClockName.CALLBACK, ClockState.MET, local(2026, 11, 22, 8, 0), 5.0)
+    assert next_deadline([arrive, complete, callback]) == (
+        local(2026, 11, 22, 9, 0), "complete", ("arrive",))
+    at_deadline = clock(ClockName.ARRIVE, ClockState.BREACHED, t, 0.0)
+    assert next_deadline([at_deadline])[2] == ()
+    paused = clock(ClockName.ARRIVE, ClockState.PAUSED, t, -30.0)
+    assert next_deadline([paused]) == (None, "", ())
