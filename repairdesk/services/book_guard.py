@@ -17,7 +17,7 @@ from ..store.schema_check import (ALTERED, MISSING, UNEXPECTED, SchemaDifference
 from . import dutylog
 
 if TYPE_CHECKING:
-    from .desk import Desk
+    from .context import Desk
 
 
 def restore_triggers(desk: "Desk") -> list[SchemaDifference]:

@@ -1,29 +1,14 @@
-"""The context every use case needs: the store, the configuration and the clock."""
+"""Opening the desk: the context every use case needs (`Desk`, in context.py) on a book, with
+its triggers checked (book_guard.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
 from ..clock import Clock, SystemClock
 from ..config import Config, load_config
-from ..store.db import Store, open_store
+from ..store.db import open_store
+from .context import Desk
 
-
-@dataclass
-class Desk:
-    store: Store
-    config: Config
-    clock: Clock
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def local_today(self) -> date:
-        return self.clock.now().astimezone(self.config.tz).date()
-
-    def close(self) -> None:
-        self.store.dispose()
+__all__ = ["Desk", "open_desk"]
 
 
 def open_desk(db: str | None = None, config_path: str | None = None,

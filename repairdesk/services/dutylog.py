@@ -21,7 +21,7 @@ from ..store.tables import DutyLogEntry
 from ..store.types import dump_json
 
 if TYPE_CHECKING:
-    from .desk import Desk
+    from .context import Desk
 
 GENESIS = "0" * 64
 CHAIN = "#duty_log"

@@ -17,7 +17,7 @@ from ..domain.numbering import find_gaps
 from ..domain.text import clean_text
 from ..domain.validation import CONTENT_MAX, NAME_MAX
 from ..domain.ticket import next_step
-from ..errors import NotFound, PermissionDenied, ValidationError
+from ..errors import PermissionDenied, ValidationError
 from ..i18n import _, current_language
 from ..store.tables import HandoverRecord, ShiftTurn, Ticket, TicketEvent
 from . import dutylog, signing
@@ -25,6 +25,12 @@ from .desk import Desk
 from .shifts import DESK_ROLES, current_window, last_turn
 from .sla import clocks_of
 from .ticket_records import get_ticket, working_set
+# the signed records, read and shown (kept below the checklist's SLA imports: the print queue
+# reads them too)
+from .handover_records import get_handover, handover_json, handover_text, list_handovers
+
+__all__ = ["build_checklist", "checklist_content", "complete_handover", "explain_lines",
+           "get_handover", "handover_json", "handover_text", "list_handovers", "public_items"]
 
 COUNTED = {Action.COMPLETE.value: "completed", Action.RETURN.value: "returned",
            Action.VOID.value: "voided"}
@@ -216,86 +222,5 @@ def complete_handover(desk: Desk, checklist: Checklist, answers: dict[str, ReadB
         return rec
 
 
-def list_handovers(desk: Desk, since: datetime | None = None,
-                   until: datetime | None = None) -> list[HandoverRecord]:
-    with desk.store.read() as session:
-        q = select(HandoverRecord)
-        if since is not None:
-            q = q.where(HandoverRecord.at >= since)
-        if until is not None:
-            q = q.where(HandoverRecord.at < until)
-        return list(session.exec(q.order_by(col(HandoverRecord.id))))
-
-
-def get_handover(desk: Desk, handover_id: int | None = None) -> HandoverRecord:
-    """One handover by id, or the last one."""
-    with desk.store.read() as session:
-        if handover_id is None:
-            rec = session.exec(select(HandoverRecord)
-                               .order_by(col(HandoverRecord.id).desc())).first()
-        else:
-            rec = session.get(HandoverRecord, handover_id)
-        if rec is None:
-            raise NotFound(_("No handover record found."))
-        return rec
-
-
-def handover_json(desk: Desk, rec: HandoverRecord) -> dict[str, Any]:
-    with desk.store.read() as session:
-        sigs = signing.signatures_of(session, f"handover:{rec.id}")
-    return {"id": rec.id, "at": rec.at.isoformat(), "shift": rec.shift_code,
-            "outgoing": rec.outgoing, "incoming": rec.incoming,
-            "discrepancies": rec.discrepancies, "content_hash": rec.content_hash,
-            "signatures": [{"name": s.name, "role": s.role, "at": s.at.isoformat(),
-                            "meaning": s.meaning} for s in sigs],
-            "content": rec.content}
-
-
 def explain_lines(checklist: Checklist) -> list[Line]:
     return rules.lines(checklist)
-
-
-def handover_text(desk: Desk, data: dict[str, Any]) -> str:
-    """A signed handover as plain text (the history view, the CLI, a printout)."""
-    from ..domain.enums import Role
-    from ..domain.timeparse import fmt_full
-    from .signing import meaning_label
-
-    tz = desk.config.tz
-
-    def when(iso: str | None) -> str:
-        return fmt_full(datetime.fromisoformat(iso), tz) if iso else "-"
-
-    c = data["content"]
-    rows = [_("Handover {id} | {at}").format(id=data["id"], at=when(data["at"])),
-            _("Outgoing: {out}  Incoming: {inc}").format(out=data["outgoing"],
-                                                        inc=data["incoming"]),
-            _("Window: {start} - {end}").format(start=when(c["window_start"]),
-                                                end=when(c["window_end"])),
-            _("Ticket numbers issued: {nos}").format(nos=", ".join(c["issued"]) or "-")]
-    if c["gaps"]:
-        rows.append(_("Missing numbers (gap): {nos}").format(nos=", ".join(c["gaps"])))
-    rows.append("  ".join(f"{rules.count_label(k)} {v}" for k, v in c["counts"].items()))
-    for i in c["open_items"]:
-        expl = c["explanations"].get(i["ticket_no"], "")
-        due = rules.deadline_text(OpenItem(
-            i["ticket_no"], i["status"], i["status_label"], i["next_step"], i["urgency"],
-            i["technician"], datetime.fromisoformat(i["deadline"]) if i["deadline"] else None,
-            i["breached"], i.get("clock", "")), tz)
-        rows.append(f"  {i['ticket_no']}  {i['status_label']} > {i['next_step'] or '-'}"
-                    f"  {due}  {expl}".rstrip())
-    for e in c.get("explained", []):
-        rows.append(_("Handed over blocked: {no} {reason}; explanation: {text}").format(
-            no=e["ticket_no"], reason=e["reason"], text=e["explanation"]))
-    for p in c["public_items"]:
-        rows.append(f"  {p['name']}: {p['expected']}")
-    if c.get("abnormal"):
-        rows.append(_("Abnormal situations: {text}").format(text=c["abnormal"]))
-    for d in c.get("discrepancies", []):
-        rows.append(_("Discrepancy: {label}: expected {expected}, found {actual}.").format(
-            label=d["label"], expected=d["expected"], actual=d["actual"] or "-"))
-    for s in data["signatures"]:
-        rows.append(_("Signed: {name} ({role}) {meaning} {at}").format(
-            name=s["name"], role=Role(s["role"]).label, meaning=meaning_label(s["meaning"]),
-            at=when(s["at"])))
-    return "\n".join(rows)

@@ -80,7 +80,7 @@ def queue_work_order(desk: Desk, ticket_no: str, by: str, *, copies: int | None 
 
 def queue_handover(desk: Desk, handover_id: int, by: str, *, fmt: str | None = None) -> JobView:
     """Queue a signed handover record (one copy) to the configured printer or folder."""
-    from .handover import get_handover
+    from .handover_records import get_handover
 
     who = _by(by)
     settings = print_settings(desk.config)

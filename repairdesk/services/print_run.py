@@ -68,7 +68,7 @@ def preview_text(desk: Desk, ticket_no: str, job_id: int | None = None) -> str:
 
 def _render_handover(desk: Desk, row: PrintJob) -> Any:
     from ..printing.plain import plain_document
-    from .handover import get_handover, handover_json, handover_text
+    from .handover_records import get_handover, handover_json, handover_text
 
     settings = print_settings(desk.config)
     rec = get_handover(desk, int(row.subject))

@@ -33,7 +33,10 @@ def signed(make_desk, tmp_path: Path, clock):
     T.register_ticket(desk, T.IntakeForm(room="3-2-1501", caller="王先生",
                                          content="厨房水龙头滴水", category="水"), OUT)
     clock.advance(hours=7)
-    c = handover.build_checklist(desk, abnormal="3号楼停水一小时")
+    # 7 h on, the call was never dispatched: a breach the outgoing clerk must explain
+    c = handover.build_checklist(desk, abnormal="3号楼停水一小时",
+                                 explanations={c.ticket_no: "业主改约明早"
+                                               for c in handover.build_checklist(desk).open_items})
     answers = {ln.key: ReadBack(ln.key, True) for ln in lines(c)}
     rec = handover.complete_handover(desk, c, answers, OUT, "11111111", IN, "22222222")
     return desk, rec.id
