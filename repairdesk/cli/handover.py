@@ -79,6 +79,7 @@ def sign(
 ) -> None:
     from ..domain.handover import ReadBack, lines
     from ..errors import ValidationError
+    from ..services.anchors import handover_anchor
     from ..services.handover import build_checklist, complete_handover
 
     desk = desk_of(ctx)
@@ -94,6 +95,8 @@ def sign(
     rec = complete_handover(desk, c, answers, outgoing, out_pin, incoming, in_pin)
     out(_("Handover {id} signed: {inc} now holds the desk ({n} discrepancies).").format(
         id=rec.id, inc=rec.incoming, n=rec.discrepancies))
+    out(_("Anchor (write it down; repairdesk verify --anchor checks it): {anchor}").format(
+        anchor=handover_anchor(desk, rec.id or 0)))
 
 
 @app.command("show", help=_("Show a signed handover (default: the last one)."))

@@ -60,6 +60,8 @@ def show(ctx: typer.Context, day: Optional[str] = typer.Option(None, "--day", me
     if r.signed:
         out(_("Signed by {name} at {at}.").format(name=r.signed.supervisor,
                                                  at=fmt_full(r.signed.at, tz)))
+    if r.anchor:
+        out(_("Anchor: {anchor}").format(anchor=r.anchor))
 
 
 @app.command("sign", help=_("Sign a past duty day as supervisor (PIN)."))
@@ -70,7 +72,11 @@ def sign(
     comment: str = typer.Option("", "--comment", help=_("Optional comment.")),
     pin_stdin: bool = typer.Option(False, "--pin-stdin", help=_("Read the PIN from standard input.")),
 ) -> None:
+    from ..services.anchors import signoff_anchor
     from ..services.signoff import sign_off
 
-    rec = sign_off(desk_of(ctx), by, read_pin(pin_stdin, _("PIN: ")), _day(day), comment)
+    desk = desk_of(ctx)
+    rec = sign_off(desk, by, read_pin(pin_stdin, _("PIN: ")), _day(day), comment)
     out(_("Duty day {day} signed off by {name}.").format(day=rec.duty_day, name=rec.supervisor))
+    out(_("Anchor (write it down; repairdesk verify --anchor checks it): {anchor}").format(
+        anchor=signoff_anchor(desk, rec.site, rec.duty_day)))

@@ -19,15 +19,30 @@ def verify(
     ctx: typer.Context,
     file: Optional[Path] = typer.Argument(None, metavar="FILE", help=_(
         "A book or backup file (default: the current database).")),
+    anchor: list[str] = typer.Option([], "--anchor", metavar="DIGEST", help=_(
+        "An anchor printed on a handover or sign-off: the book must still hold that history "
+        "(repeatable).")),
+    anchors_file: Optional[Path] = typer.Option(None, "--anchors", metavar="FILE", help=_(
+        "A file of anchors, one a line (# starts a comment).")),
 ) -> None:
     """Walk the duty-log chain and the signatures; exit 1 at the first thing that does not match."""
     from ..errors import StoreError
+    from ..services.anchors import parse_anchor, read_anchor_lines
     from ..services.desk import open_desk
     from ..services.signing import verify_book
 
     from ..services import backup as svc
     from ..store.location import resolve_url
 
+    # anchors are read first: a mistyped one is one line, before the book is opened
+    wanted = [parse_anchor(a) for a in anchor]
+    if anchors_file is not None:
+        try:
+            text = anchors_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(_("Cannot read the anchors file {path}: {error}").format(
+                path=anchors_file, error=exc)) from None
+        wanted += read_anchor_lines(text.splitlines())
     g = globals_of(ctx)
     url = resolve_url(g.db)
     if file is None and url.startswith("sqlite:///"):
@@ -50,8 +65,17 @@ def verify(
         if check is not None and check.schema:
             problem = f"{problem}; {check.schema}"
         raise StoreError(_("Altered outside the app: {problem}").format(problem=problem))
+    if wanted:
+        from ..services.anchors import check_anchors
+
+        with desk.store.read() as session:
+            failed = check_anchors(session, wanted)
+        if failed is not None:
+            raise StoreError(_("Altered outside the app: {problem}").format(problem=failed))
     out(_("Verified: {n} duty-log entries and {s} signatures match.").format(
         n=report.entries, s=report.signatures))
+    if wanted:
+        out(_("{n} anchors match: the book still holds that history.").format(n=len(wanted)))
 
 
 def register(app: typer.Typer) -> None:

@@ -43,9 +43,11 @@ def get_handover(desk: Desk, handover_id: int | None = None) -> HandoverRecord:
 
 
 def handover_json(desk: Desk, rec: HandoverRecord) -> dict[str, Any]:
+    from .anchors import handover_anchor
+
     with desk.store.read() as session:
         sigs = signing.signatures_of(session, f"handover:{rec.id}")
-    return {"id": rec.id, "at": rec.at.isoformat(), "shift": rec.shift_code,
+    return {"id": rec.id, "anchor": handover_anchor(desk, rec.id or 0), "at": rec.at.isoformat(), "shift": rec.shift_code,
             "outgoing": rec.outgoing, "incoming": rec.incoming,
             "discrepancies": rec.discrepancies, "content_hash": rec.content_hash,
             "signatures": [{"name": s.name, "role": s.role, "at": s.at.isoformat(),
@@ -96,4 +98,8 @@ def handover_text(desk: Desk, data: dict[str, Any]) -> str:
         rows.append(_("Signed: {name} ({role}) {meaning} {at}").format(
             name=s["name"], role=Role(s["role"]).label, meaning=meaning_label(s["meaning"]),
             at=when(s["at"])))
+    if data.get("anchor"):
+        # kept on paper, outside the file: `repairdesk verify --anchor` checks the book against it
+        rows.append(_("Anchor (write it down; repairdesk verify --anchor checks it): {anchor}")
+                    .format(anchor=data["anchor"]))
     return "\n".join(rows)

@@ -17,6 +17,7 @@ from ..errors import PermissionDenied, ValidationError
 from ..i18n import _
 from ..store.tables import DutyLogEntry, HandoverRecord, SignoffRecord, Ticket
 from . import dutylog, signing
+from .anchors import signoff_anchor
 from .desk import Desk
 from .dutylog import LogLine
 
@@ -32,6 +33,7 @@ class DayReview:
     breaches: list[LogLine]
     not_returned: list[tuple[str, str]]
     signed: SignoffRecord | None
+    anchor: str | None = None  # the signed day's anchor (services/anchors.py), once signed
 
 
 def _today(desk: Desk, now: datetime | None = None) -> date:
@@ -64,6 +66,7 @@ def review(desk: Desk, day: date | None = None) -> DayReview:
         breaches=[e for e in entries if e.kind == dutylog.LogKind.SLA],
         not_returned=[(t.ticket_no, Status(t.status).label) for t in tickets],
         signed=signed,
+        anchor=signoff_anchor(desk, signed.site, signed.duty_day) if signed else None,
     )
 
 

@@ -114,7 +114,11 @@ class HandoverScreen(Screen[int | None]):
         if left:
             parts.append(_("{n} lines still to read back.").format(n=len(left)))
         if self.locked_id is not None:
-            parts = [_("Handover {id} signed and locked.").format(id=self.locked_id)]
+            from ...services.anchors import handover_anchor
+
+            parts = [_("Handover {id} signed and locked.").format(id=self.locked_id),
+                     _("Anchor (write it down; repairdesk verify --anchor checks it): {anchor}")
+                     .format(anchor=handover_anchor(self.desk, self.locked_id))]
         status = self.query_one("#status", Static)
         status.update("\n".join(parts) or _("All lines read back. Press g to sign."))
         status.set_class(self.locked_id is not None or not parts, "ok")
