@@ -200,3 +200,19 @@ def test_anchor_round_trip_and_current_anchor(staffed) -> None:
     head = anchors.current_anchor(staffed)
     last = dutylog.list_entries(staffed)[-1]
     assert head == anchors.anchor_of(staffed, last.seq) and anchors.anchor_of(staffed, 10**6) is None
+
+
+def test_cli_handover_sign_prints_the_anchor_that_verifies(cli) -> None:
+    from holding import hold_book
+
+    assert cli("staff", "add", "李静", "--role", "clerk", "--pin-stdin",
+               input="11111111\n").code == 0
+    assert cli("staff", "add", "陈晓雯", "--role", "clerk", "--pin-stdin",
+               input="22222222\n").code == 0
+    hold_book(cli.db_path)
+    r = cli("handover", "sign", "--from", "李静", "--to", "陈晓雯", "--confirm-all",
+            "--pin-stdin", input="11111111\n22222222\n", lang="en")
+    assert r.code == 0, r.stderr
+    printed = r.stdout.strip().splitlines()[-1].rsplit(" ", 1)[-1]
+    assert printed.startswith("A-") and printed in cli("handover", "show", lang="en").stdout
+    assert cli("verify", "--anchor", printed, lang="en").code == 0

@@ -93,6 +93,11 @@ async def test_full_handover_by_keyboard(night):
         await pilot.press("enter", *"22222222", "enter")
         await pilot.pause()
         assert screen.locked_id is not None
+        # the confirmation carries the anchor to write down (services/anchors.py)
+        from repairdesk.services.anchors import handover_anchor
+
+        anchor = handover_anchor(night, screen.locked_id)
+        assert anchor and anchor in str(screen.query_one("#status").render())
         assert screen.query_one("#in-pin", Input).value == ""
         assert screen.query_one("#in-pin", Input).disabled
         # locked: further keys change nothing

@@ -51,6 +51,8 @@ async def test_supervisor_signs_by_keyboard(morning):
         await pilot.pause()
         assert s.signed_day == "2026-11-22"
         assert s.query_one("#sup-pin", Input).disabled  # locked
+        anchor = signoff.review(morning, s.day).anchor
+        assert anchor and anchor in str(s.query_one("#status").render())
         await pilot.press("escape")
         await pilot.pause()
     assert signoff.unsigned_days(morning) == []
