@@ -81,10 +81,11 @@ class SignoffScreen(Screen[str | None]):
         for sel in ("#comment", "#sup-name", "#sup-pin"):
             self.query_one(sel, Input).disabled = locked
         if locked:
-            status.update(_("Signed by {name} at {at}; the day is locked.").format(
-                name=r.signed.supervisor, at=fmt_full(r.signed.at, tz)) + "\n" + _(
-                "Anchor (write it down; repairdesk verify --anchor checks it): {anchor}").format(
-                anchor=r.anchor))
+            anchor = _("Anchor (write it down; repairdesk verify --anchor checks it): {anchor}"
+                       ).format(anchor=r.anchor) if r.anchor else ""
+            status.update("\n".join(filter(None, [_(
+                "Signed by {name} at {at}; the day is locked.").format(
+                name=r.signed.supervisor, at=fmt_full(r.signed.at, tz)), anchor])))
         else:
             status.update(_("Not signed yet. Comment, then the supervisor's name and PIN."))
         status.set_class(locked, "ok")
