@@ -3,7 +3,8 @@
 Everything follows the language chosen with repairdesk.i18n.set_language: zh_CN shows
 2026/11/22, 11月22日周日, ¥1,234.50; en shows 11/22/2026, Sun, Nov 22, ¥1,234.50. Times are
 24-hour in both languages (the desk works round the clock). Babel's own duration formatting
-rounds ("5 minutes"), so SLA clocks use our countdown(): mm:ss under an hour, h:mm above.
+rounds ("5 minutes"), so SLA clocks use our countdown(): 12分08秒 / 1时05分 / 2天03时, with
+units, so it never reads as a time of day; overdue 超时 2时08分 (late 2h08m in English).
 
 Pass the site time zone (desk.config.tz) for datetimes: they are stored in UTC.
 """
@@ -11,6 +12,7 @@ Pass the site time zone (desk.config.tz) for datetimes: they are stored in UTC.
 from __future__ import annotations
 
 import datetime as _dt
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
@@ -19,6 +21,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from . import i18n
+from .i18n import _
 
 # CLDR puts narrow/thin no-break spaces in some patterns (en "10:05 AM", "¥ 1"); a terminal
 # cell grid lines up better with plain spaces.
@@ -110,19 +113,48 @@ def money(amount: int | float | Decimal | str) -> str:
     return _clean(text).replace("CN¥", "¥")
 
 
-def countdown(seconds: float) -> str:
-    """SLA clock: 04:59 under an hour, 1:05 (h:mm) from an hour on, 12h from ten hours on;
-    '-' prefix when overdue.
+def countdown(seconds: float, pad: bool = False) -> str:
+    """SLA clock, one shape per size and never a time of day: 12分08秒 / 12m08s under an
+    hour, 1时05分 / 1h05m under a day, 2天03时 / 2d03h beyond; overdue the same with one
+    marker in front: 超时 2时08分 / late 2h08m. With pad=True, right-aligned to
+    countdown_width() display cells, so a column of them never jumps as the seconds run.
 
     Our own format: Babel's format_timedelta rounds to "5 minutes", useless for a clock.
     """
-    sign = "-" if seconds < 0 else ""
     total = int(abs(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours >= 10:  # "10:01" would read as ten minutes: whole hours from here on
-        return f"{sign}{hours}h"
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}"
-    return f"{sign}{minutes:02d}:{secs:02d}"
+    minutes, secs = divmod(total, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        text = _("{days}d{hours}h").format(days=days, hours=f"{hours:02d}")
+    elif hours:
+        text = _("{hours}h{minutes}m").format(hours=hours, minutes=f"{minutes:02d}")
+    else:
+        text = _("{minutes}m{seconds}s").format(minutes=minutes, seconds=f"{secs:02d}")
+    if seconds < 0:
+        text = _("late {time}").format(time=text)
+    return pad_left(text, countdown_width()) if pad else text
 
+
+# the widest countdowns of each shape (2-digit days: a month overdue still fits)
+_WIDEST = (-(59 * 60 + 59), -(23 * 3600 + 59 * 60), -(99 * 86400 + 23 * 3600))
+
+
+def countdown_width() -> int:
+    """Display cells of the widest countdown in the language in use (the column width)."""
+    return _countdown_width(i18n.babel_locale())
+
+
+@lru_cache(maxsize=4)
+def _countdown_width(_language: str) -> int:  # per language: the tick pads every visible cell
+    return max(display_width(countdown(s)) for s in _WIDEST)
+
+
+def display_width(text: str) -> int:
+    """Terminal cells: 2 for a wide (CJK) character, 1 otherwise."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad_left(text: str, width: int) -> str:
+    """`text` right-aligned in `width` display cells."""
+    return " " * max(0, width - display_width(text)) + text

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain import sla
 from ..domain.ticket import TicketRecord
-from ..fmt import countdown
+from ..fmt import countdown, countdown_width, pad_left
 
 # Rich styles of the countdown column and the alert panel (the one place they are chosen).
 STYLE_NORMAL = "green"
@@ -88,15 +88,13 @@ def alerting(c: UrgentClock | None) -> list[UrgentClock]:
 
 
 def countdown_text(c: UrgentClock | None, now: datetime) -> str:
-    """mm:ss or h:mm; counting up with a '+' once breached; blank when no clock runs."""
+    """fmt.countdown, right-aligned to the column's fixed width (late ... once breached);
+    blank when no clock runs."""
     if c is None:
         return ""
     if c.state is sla.ClockState.PAUSED:
-        return "||"
-    left = c.remaining_at(now)
-    if left < 0:
-        return "+" + countdown(-left)
-    return countdown(left)
+        return pad_left("||", countdown_width())
+    return countdown(c.remaining_at(now), pad=True)
 
 
 def clock_style(c: UrgentClock | None, text: str = "") -> str:

@@ -126,7 +126,7 @@ class TicketScreen(TicketActions, Screen[None]):
         from ...fmt import countdown
 
         for c in sla.evaluate(self.record, now, rules, tz):
-            left = "" if c.remaining_s is None else countdown(c.remaining_s)
+            left = "" if c.remaining_s is None else countdown(c.remaining_s, pad=True)
             # a deadline moved twice within a minute reads the same: show it once
             earlier = ", ".join(dict.fromkeys(when(d) for d in c.previous_due))
             table.add_row(c.name.label, Text(c.state.label, style=style.get(c.state, "")),

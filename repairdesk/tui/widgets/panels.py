@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from ...fmt import countdown_width
 from ...i18n import _
 from ..text import cells
 from ..live import UrgentClock, clock_style, countdown_text
@@ -31,7 +33,7 @@ class AlertsPanel(LiveTable):
         self.now: datetime | None = None
 
     def on_mount(self) -> None:
-        self.add_column(_("Left"), key="left", width=7)
+        self.add_column(_("Left"), key="left", width=max(countdown_width(), cell_len(_("Left"))))
         self.add_column(_("Ticket no."), key="no", width=17)
         self.add_column(_("Clock"), key="clock", width=8)
         self.add_column(_("Room/place"), key="place", width=12)

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ...domain.enums import Status, Urgency
 from ...domain.ticket import TicketRecord
+from ...fmt import countdown_width
 from ...i18n import _
 from ..text import cells
 from ..live import RowClocks, UrgentClock, clock_style, countdown_text, row_clocks, sort_key
@@ -66,7 +67,7 @@ class TicketTable(LiveTable):
 
     # content last: it takes what is left and is the one column that may be cut. Widths of
     # columns holding words are measured (display width) in the language on screen.
-    COLUMNS = (("no", 16), ("left", 6), ("status", 0), ("urgency", 0), ("received", 5),
+    COLUMNS = (("no", 16), ("left", 0), ("status", 0), ("urgency", 0), ("received", 5),
                ("place", 14), ("category", 4), ("technician", 6), ("content", None))
 
     def __init__(self, **kwargs: Any) -> None:
@@ -85,7 +86,8 @@ class TicketTable(LiveTable):
                   "urgency": _("Urg."), "place": _("Room/place"), "category": _("Cat."),
                   "content": _("Content"), "technician": _("Tech."), "received": _("Rcvd")}
         words = {"status": [s.label + _("(f/u)") for s in Status],
-                 "urgency": [u.label for u in Urgency]}
+                 "urgency": [u.label for u in Urgency],
+                 "left": [" " * countdown_width()]}  # every countdown is padded to this
         self.labels = labels
         self.widths = {key: max([width, cell_len(labels[key])]
                                 + [cell_len(w) for w in words.get(key, [])])
