@@ -198,6 +198,13 @@ QUIT_PROMPT_KEYS: tuple[DeskKey, ...] = (
     DeskKey("n,escape", "stay", N_("Stay"), N_("Back to the form")),
 )
 
+# Asked before a step that cannot be undone from the desk (k: close/archive, which a vim
+# hand presses for "up"): only y goes ahead; Enter does not, so a stray Enter is no yes.
+CONFIRM_PROMPT_KEYS: tuple[DeskKey, ...] = (
+    DeskKey("y", "yes", N_("Yes"), N_("Go ahead")),
+    DeskKey("n,escape", "no", N_("No"), N_("Back; nothing changes")),
+)
+
 HELP_SCREEN_KEYS: tuple[DeskKey, ...] = (
     HELP_KEY,
     DeskKey("escape", "close", N_("Close"), _CLOSE_HELP),

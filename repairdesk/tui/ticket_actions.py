@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain.enums import Role, Scope, Status
 from ..i18n import _
-from .screens.prompts import Field, FormPrompt, PickPrompt
+from .screens.prompts import ConfirmPrompt, Field, FormPrompt, PickPrompt
 
 
 def _by(desk: Any) -> str:
@@ -231,7 +231,15 @@ class TicketActions:
                 _("A public-area job is closed only after the clerk has verified it."),
                 options), callback=picked)
             return
-        self._step(no, lambda by: T.close_ticket(self.desk, no, by), _("{no}: closed."))
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._step(no, lambda by: T.close_ticket(self.desk, no, by), _("{no}: closed."))
+
+        self.app.push_screen(ConfirmPrompt(
+            _("Close {no}?").format(no=no),
+            _("Closing archives the ticket: it leaves the open work for good.")),
+            callback=confirmed)
 
     def action_pause(self) -> None:
         from ..services import tickets as T

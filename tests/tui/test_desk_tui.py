@@ -126,7 +126,19 @@ async def test_dispatch_and_follow_to_closed_by_keys(desk_app, staffed):
         await pilot.press("enter")  # satisfied (the first choice)
         await pilot.press("enter")  # no note
         await settle(pilot)
+        # k is a vim hand's "up": it asks first, and n (or Esc) leaves the ticket as it is
+        for no_key in ("n", "escape"):
+            await pilot.press("k")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "ConfirmPrompt"
+            await pilot.press("enter")  # Enter is no yes
+            await pilot.press(no_key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == "DeskScreen"
+            assert T.get_ticket(staffed, no).status is Status.CALLBACK
         await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         done = T.get_ticket(staffed, no)
         assert done.status is Status.CLOSED

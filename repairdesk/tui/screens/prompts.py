@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...i18n import _
-from ..keys import PROMPT_KEYS, QUIT_PROMPT_KEYS, bindings
+from ..keys import CONFIRM_PROMPT_KEYS, PROMPT_KEYS, QUIT_PROMPT_KEYS, bindings
 from ..widgets.choice import Choice
 from ..widgets.fields import FieldInput
 
@@ -147,4 +147,28 @@ class QuitPrompt(ModalScreen[bool]):
         self.dismiss(True)
 
     def action_stay(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmPrompt(ModalScreen[bool]):
+    """A yes/no question before a step that cannot be undone: y goes ahead, n/Esc stays."""
+
+    KEYS = CONFIRM_PROMPT_KEYS
+    BINDINGS = bindings(KEYS)
+
+    def __init__(self, title: str, explanation: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.explanation = explanation
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.explanation, markup=False)
+            yield Static(_("y: yes    n / Esc: no"), classes="dialog-hint", markup=False)
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
         self.dismiss(False)
