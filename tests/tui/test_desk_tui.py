@@ -316,3 +316,30 @@ async def test_fast_typing_lands_in_the_right_fields(desk_app, staffed):
         voided = T.get_ticket(staffed, r.ticket_no)
         assert voided.status.value == "voided", _message(app)
         assert voided.events[-1].note == "重复登记"
+
+
+async def test_print_keys_act_only_from_the_print_queue(desk_app, staffed):
+    """^x/^r from the ticket table would act on the print queue's invisible selection: they
+    say where to go instead; from the focused print queue they act."""
+    from repairdesk.i18n import _
+    from repairdesk.services.print_jobs import list_jobs
+    from repairdesk.tui.widgets.panels import PrintPanel
+
+    r = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                                content="漏水"), "李静")
+    T.dispatch_ticket(staffed, r.ticket_no, "张建国", "李静")  # queues the work order
+    (job,) = list_jobs(staffed)
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert app.screen.focused is _table(app)
+        for key in ("ctrl+x", "ctrl+r"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert _message(app) == _("Select a print job in the print queue first (tab).")
+            assert list_jobs(staffed)[0].state == job.state
+        app.screen.set_focus(app.screen.query_one(PrintPanel))
+        await settle(pilot)
+        await pilot.press("ctrl+x")
+        await settle(pilot)
+        assert list_jobs(staffed)[0].state == "cancelled"

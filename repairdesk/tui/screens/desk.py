@@ -226,19 +226,27 @@ class DeskScreen(TicketActions, Screen[None]):
         self.app.push_screen(PrintPreviewScreen(self.desk, no),
                              callback=lambda go: go and self.action_print_order())
 
-    def action_print_cancel(self) -> None:
-        job = self.query_one(PrintPanel).selected_job()
+    def _print_job(self) -> int | None:
+        """The job under the print queue's cursor, only while that panel has focus: its
+        selection is invisible from the ticket table (^x there once cancelled a job)."""
+        panel = self.query_one(PrintPanel)
+        if self.focused is not panel:
+            self.app.say(_("Select a print job in the print queue first (tab)."), error=True)
+            return None
+        job = panel.selected_job()
         if job is None:
             self.app.say(_("No print job selected."), error=True)
-            return
-        self.app.cancel_print(job)
+        return job
+
+    def action_print_cancel(self) -> None:
+        job = self._print_job()
+        if job is not None:
+            self.app.cancel_print(job)
 
     def action_print_retry(self) -> None:
-        job = self.query_one(PrintPanel).selected_job()
-        if job is None:
-            self.app.say(_("No print job selected."), error=True)
-            return
-        self.app.retry_print(job)
+        job = self._print_job()
+        if job is not None:
+            self.app.retry_print(job)
 
     def action_sign_on(self) -> None:
         from ...errors import NotFound
