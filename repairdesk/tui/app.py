@@ -165,8 +165,11 @@ class RepairDeskApp(App[None]):
         board, printing = result
         self.marker = board.marker
         screen = self.desk_screen
-        if self._exit or self._closing or not screen.is_mounted:
+        if self._exit or self._closing:
             return  # the desk is quitting: a board read just before has nowhere to go
+        if not screen.is_mounted:  # read faster than the desk's first mount: show it after
+            self.call_after_refresh(self._show_board, result)
+            return
         screen.show_board(board)
         if printing is not None:
             screen.show_print(*printing)
