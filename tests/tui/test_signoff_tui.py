@@ -38,6 +38,8 @@ async def test_supervisor_signs_by_keyboard(morning):
         await pilot.pause()
         s = app.screen
         assert "水泵" in "\n".join(str(line) for line in s.query_one("#review").lines)
+        await pilot.press("tab")  # the cursor starts in the review; tab reaches the comment
+        assert s.focused is s.query_one("#comment", Input)
         s.query_one("#comment", Input).value = "已阅，水泵需复查"
         await pilot.press("enter")
         # a clerk cannot sign
@@ -57,3 +59,23 @@ async def test_supervisor_signs_by_keyboard(morning):
         await pilot.pause()
     assert signoff.unsigned_days(morning) == []
     assert app.result == "2026-11-22"
+
+
+async def test_brackets_change_the_day_at_once(morning):
+    """The cursor starts in the review, so [ and ] page the days instead of being typed into
+    the comment."""
+    from datetime import timedelta
+
+    app = Host(lambda: SignoffScreen(morning))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        s = app.screen
+        first = s.day
+        assert s.focused is s.query_one("#review")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert s.day == first - timedelta(days=1)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert s.day == first
+        assert s.query_one("#comment", Input).value == ""

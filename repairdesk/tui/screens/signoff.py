@@ -1,7 +1,7 @@
 """主管签字 screen (`s`): the previous duty day for the supervisor — log entries, handovers,
 breaches, tickets not yet returned — an optional comment, and the supervisor's PIN.
 
-Keys: tab moves to comment, name and PIN · enter on the PIN signs · [ ] earlier/later day ·
+Keys: the cursor starts in the review; tab moves to comment, name and PIN · enter on the PIN signs · [ ] earlier/later day ·
 esc close."""
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class SignoffScreen(Screen[str | None]):
             waiting = unsigned_days(self.desk)
             self.day = waiting[0] if waiting else previous_day(self.desk)
         self.show_day()
-        self.query_one("#comment", Input).focus()
+        # the review first: [ and ] (earlier/later day) work at once; tab reaches the comment
+        self.query_one("#review", RichLog).focus()
 
     def show_day(self) -> None:
         from ...domain.timeparse import fmt_full
