@@ -1,8 +1,8 @@
 """主管签字 screen (`s`): the previous duty day for the supervisor — log entries, handovers,
 breaches, tickets not yet returned — an optional comment, and the supervisor's PIN.
 
-Keys: the cursor starts in the review; tab moves to comment, name and PIN · enter on the PIN signs · [ ] earlier/later day ·
-esc close."""
+Keys: the cursor starts in the review, so [ ] (earlier/later day) work at once · tab moves
+to comment, name and PIN · enter on the PIN signs · esc close."""
 
 from __future__ import annotations
 
