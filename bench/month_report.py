@@ -133,7 +133,7 @@ def run(db: Path, key: str, repeat: int) -> dict[str, object]:
 
 
 def _agree(table, raw) -> bool:
-    from repairdesk.domain.sla import bits_to_counts
+    from repairdesk.domain.sla_results import bits_to_counts
 
     (total, home, paid, voided, first, last, cats, techs, blds, done, rework, cb, d, a, c,
      clocks) = raw

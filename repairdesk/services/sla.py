@@ -18,9 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from ..domain.enums import Action
-from ..domain.sla import (
-    Callee, ClockName, ClockState, Level, Reached, SlaClock, evaluate, next_change, reached,
-)
+from ..domain.sla import Callee, ClockName, ClockState, Level, SlaClock, evaluate
+from ..domain.sla_results import Reached, next_change, reached
 from ..domain.text import clean_text
 from ..domain.ticket import TicketRecord
 from ..domain.timeparse import fmt_local

@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from ..domain import sla
+from ..domain import sla_results as sla
 from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
 from ..domain.sla_rules import ClockName
 from ..domain.stats import ClockRate

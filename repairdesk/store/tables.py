@@ -90,7 +90,7 @@ class TicketEvent(SQLModel, table=True):
 
 
 class TicketClock(SQLModel, table=True):
-    """The SLA clocks a ticket has stopped, met or missed (bit sets, domain.sla.CLOCK_BITS):
+    """The SLA clocks a ticket has stopped, met or missed (bit sets, domain.sla_results.CLOCK_BITS):
     a projection of its events, rewritten in the transaction of each new step like the ticket
     row, so a month's on-time rates are one GROUP BY. `rules` fingerprints the SLA rules and
     engine that judged them; a ticket without a row, judged under other rules, or whose

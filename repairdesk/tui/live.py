@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..domain import sla
+from ..domain import sla, sla_results
 from ..domain.ticket import TicketRecord
 from ..fmt import countdown, countdown_width, pad_left
 
@@ -68,7 +68,7 @@ def row_clocks(record: TicketRecord, now: datetime, rules: Any, tz: Any) -> RowC
     clocks = sla.evaluate(record, now, rules, tz)
     c = _urgent(clocks, now)
     alerts = tuple(UrgentClock(x, now) for x in c.alerting_clocks) if c else ()
-    return RowClocks(now, c, alerts, sla.next_change(record, clocks, rules, now))
+    return RowClocks(now, c, alerts, sla_results.next_change(record, clocks, rules, now))
 
 
 def _urgent(clocks: list[sla.SlaClock], now: datetime) -> UrgentClock | None:

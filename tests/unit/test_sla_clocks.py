@@ -10,9 +10,8 @@ import pytest
 
 from repairdesk.config import load_config
 from repairdesk.domain.enums import Action, Scope, ServiceType, Urgency
-from repairdesk.domain.sla import (
-    Callee, ClockName, ClockState, Level, evaluate, most_urgent, on_time_counts, reached,
-)
+from repairdesk.domain.sla import Callee, ClockName, ClockState, Level, evaluate, most_urgent
+from repairdesk.domain.sla_results import on_time_counts, reached
 from repairdesk.domain.ticket import Event, Intake, TicketRecord, fold
 
 TZ = ZoneInfo("Asia/Shanghai")

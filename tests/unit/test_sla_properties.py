@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from repairdesk.config import load_config
 from repairdesk.domain.enums import Action, Scope, Urgency
-from repairdesk.domain.sla import ClockName, ClockState, evaluate, reached
+from repairdesk.domain.sla import ClockName, ClockState, evaluate
+from repairdesk.domain.sla_results import reached
 from repairdesk.domain.sla_time import active_s, complete_due, instant
 from repairdesk.domain.ticket import Event, Intake, TicketRecord, fold
 
