@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime, timezone
@@ -221,8 +222,15 @@ def run_cli(args: list[str]) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def cli_db(fuzz_desk) -> str:
-    return fuzz_desk.store.url
+def cli_db(fuzz_desk, tmp_path_factory: pytest.TempPathFactory):
+    """The book, with the working directory moved to a scratch folder: a report written
+    under its default name lands there, not in the checkout."""
+    old = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    try:
+        yield fuzz_desk.store.url
+    finally:
+        os.chdir(old)
 
 
 CLI_TEMPLATES = [
