@@ -12,7 +12,7 @@ from ..domain.enums import Role
 from ..domain.shifts import ShiftWindow, duty_day, shift_at
 from ..errors import PermissionDenied
 from ..i18n import _
-from ..store.tables import ShiftTurn
+from ..store.tables import DutyLogEntry, ShiftTurn
 from . import dutylog, signing
 from .desk import Desk
 
@@ -136,10 +136,18 @@ def note_overdue(desk: Desk, now: datetime | None = None) -> int:
     missed = overdue_shifts(desk, now, turn) if turn else []
     if turn is None or not missed:
         return 0
+    keys = {f"handover_overdue:{turn.at.isoformat()}:{w.end.isoformat()}": w for w in missed}
+    # the desk asks every pass while the shift stays overdue: a read answers "already written"
+    # without taking the write lock each time
+    with desk.store.read() as session:
+        done = set(session.exec(select(DutyLogEntry.dedup_key)
+                                .where(col(DutyLogEntry.dedup_key).in_(list(keys)))))
+    todo = {k: w for k, w in keys.items() if k not in done}
+    if not todo:
+        return 0
     written = 0
     with desk.store.write() as session:
-        for w in missed:
-            key = f"handover_overdue:{turn.at.isoformat()}:{w.end.isoformat()}"
+        for key, w in todo.items():
             text = _("Handover overdue: {holder} still holds the desk {grace} min after the end "
                      "of the {shift} shift ({end}).").format(
                 holder=turn.holder, grace=desk.config.handover_grace_min, shift=w.label,

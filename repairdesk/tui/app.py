@@ -212,9 +212,8 @@ class RepairDeskApp(App[None]):
             return
 
         def run() -> Any:
-            from ..services.tickets import working_set
-
             from ..services.shifts import note_overdue
+            from ..services.tickets import working_set
 
             now, records = desk.now(), working_set(desk)  # one read for both passes
             note_overdue(desk, now)  # "handover overdue" in the duty log, once per shift
