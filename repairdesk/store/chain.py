@@ -1,0 +1,178 @@
+"""Hash chains over the ticket events and the print jobs (issue 15): each row carries the hash of
+the row before it (in id order, book-wide) and of its own content, and a counter counts the
+rows, so an edited, inserted, removed or truncated row shows when `verify` walks the chain.
+
+The hashes are sealed as the row is inserted (a mapper `before_insert` hook), whichever service
+writes it: one counter upsert (which also queues a second desk's writer on PostgreSQL, so the
+chain never forks), one index read of the previous hash and one sha256 per row. The duty log
+keeps its own chain (services/dutylog.py); its handover and sign-off entries carry the heads of
+these two chains (`heads`), so an anchor printed on them pins these histories too."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, object_session
+
+from .tables import PrintJob, TicketEvent
+from .types import dump_json
+
+GENESIS = "0" * 64
+EVENT_CHAIN = "#ticket_event"
+JOB_CHAIN = "#print_job"
+_SEALED = "repairdesk_sealed"  # Session.info: the last hash sealed per table in this flush
+# the print job's columns that never change after it is queued (reprint, state, history do)
+JOB_FIXED = ("site", "kind", "subject", "fmt", "backend", "printer", "requested_by",
+             "requested_at")
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _digest(body: list[Any]) -> str:
+    canon = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def _get(row: Any, key: str) -> Any:
+    return row[key] if isinstance(row, dict) else getattr(row, key)
+
+
+def _data(value: Any) -> Any:
+    """A JSON column as its canonical text reads back (dicts or their stored text)."""
+    if isinstance(value, str):
+        return json.loads(value) if value else {}
+    return json.loads(dump_json(value))
+
+
+def event_hash(row: Any, ticket_no: str, prev_hash: str) -> str:
+    """The hash of a ticket event (a TicketEvent or a dict of its columns) and its ticket's
+    number, chained to `prev_hash`."""
+    body = [ticket_no, _get(row, "seq"), _iso(_get(row, "at")), _iso(_get(row, "recorded_at")),
+            _get(row, "action"), _get(row, "by"), _get(row, "note"), _data(_get(row, "data")),
+            prev_hash]
+    return _digest(body)
+
+
+def job_hash(row: Any, prev_hash: str) -> str:
+    """The hash of a print job's fixed columns and its copies, chained to `prev_hash`."""
+    copies = _data(_get(row, "detail")).get("copies", [])
+    return _digest([*(_iso(_get(row, k)) for k in JOB_FIXED), copies, prev_hash])
+
+
+def take_position(conn: Connection, chain: str) -> int:
+    """The next position of a chain's counter, inside the caller's transaction."""
+    row = conn.execute(text(
+        "INSERT INTO counter(name, last) VALUES (:n, 1) "
+        "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1 RETURNING last"),
+        {"n": chain}).first()
+    assert row is not None
+    return int(row[0])
+
+
+def _last_hash(conn: Connection, table: str) -> str:
+    row = conn.execute(text(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")).first()
+    return str(row[0]) if row is not None and row[0] else GENESIS
+
+
+def _previous(target: Any, conn: Connection, table: str) -> str:
+    """The hash the next row chains to. The rows of one flush are all sealed before any is
+    inserted, so the session remembers the last hash it sealed until the flush is done."""
+    sess = object_session(target)
+    seen = sess.info.get(_SEALED, {}) if sess is not None else {}
+    return str(seen[table]) if table in seen else _last_hash(conn, table)
+
+
+def _remember(target: Any, table: str, value: str) -> None:
+    sess = object_session(target)
+    if sess is not None:
+        sess.info.setdefault(_SEALED, {})[table] = value
+
+
+@event.listens_for(Session, "after_flush_postexec")
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_SEALED, None)
+
+
+@event.listens_for(TicketEvent, "before_insert")
+def _seal_event(_mapper: Any, conn: Connection, target: TicketEvent) -> None:
+    take_position(conn, EVENT_CHAIN)
+    no = conn.execute(text("SELECT ticket_no FROM ticket WHERE id = :i"),
+                      {"i": target.ticket_id}).scalar()
+    prev = _previous(target, conn, "ticket_event")
+    target.prev_hash = prev
+    target.hash = event_hash(target, str(no or ""), prev)
+    _remember(target, "ticket_event", target.hash)
+
+
+@event.listens_for(PrintJob, "before_insert")
+def _seal_job(_mapper: Any, conn: Connection, target: PrintJob) -> None:
+    take_position(conn, JOB_CHAIN)
+    prev = _previous(target, conn, "print_job")
+    target.prev_hash = prev
+    target.hash = job_hash(target, prev)
+    _remember(target, "print_job", target.hash)
+
+
+def heads(conn: Connection) -> dict[str, list[Any]]:
+    """Where the ticket-event and print-job chains stand: {table: [rows counted, last hash]},
+    written into the duty-log entries of handovers and sign-offs."""
+    out: dict[str, list[Any]] = {}
+    for table, chain in (("ticket_event", EVENT_CHAIN), ("print_job", JOB_CHAIN)):
+        n = conn.execute(text("SELECT last FROM counter WHERE name = :n"), {"n": chain}).scalar()
+        out[table] = [int(n or 0), _last_hash(conn, table)]
+    return out
+
+
+def backfill(conn: Connection) -> None:
+    """Chain the rows an older book already holds (migration 0006), in id order, and set the
+    counters to their number."""
+    from .types import load_json
+
+    prev, n = GENESIS, 0
+    numbers = dict(conn.execute(text("SELECT id, ticket_no FROM ticket")).all())
+    rows = conn.execute(text("SELECT id, ticket_id, seq, at, recorded_at, action, by, note, "
+                             "data FROM ticket_event ORDER BY id")).mappings().all()
+    for r in rows:
+        row = dict(r)
+        row["at"], row["recorded_at"] = _when(row["at"]), _when(row["recorded_at"])
+        row["data"] = load_json(row["data"])
+        h = event_hash(row, str(numbers.get(row["ticket_id"], "")), prev)
+        conn.execute(text("UPDATE ticket_event SET prev_hash = :p, hash = :h WHERE id = :i"),
+                     {"p": prev, "h": h, "i": row["id"]})
+        prev, n = h, n + 1
+    _set_counter(conn, EVENT_CHAIN, n)
+    prev, n = GENESIS, 0
+    cols = ", ".join(("id", "detail") + JOB_FIXED)
+    for r in conn.execute(text(f"SELECT {cols} FROM print_job ORDER BY id")).mappings().all():
+        row = dict(r)
+        row["requested_at"] = _when(row["requested_at"])
+        h = job_hash(row, prev)
+        conn.execute(text("UPDATE print_job SET prev_hash = :p, hash = :h WHERE id = :i"),
+                     {"p": prev, "h": h, "i": row["id"]})
+        prev, n = h, n + 1
+    _set_counter(conn, JOB_CHAIN, n)
+
+
+def _when(value: Any) -> datetime:
+    from .types import UTCDateTime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    out = UTCDateTime().process_result_value(value, None)
+    assert out is not None
+    return out
+
+
+def _set_counter(conn: Connection, chain: str, n: int) -> None:
+    if not n:
+        return
+    conn.execute(text("INSERT INTO counter(name, last) VALUES (:n, :v) "
+                      "ON CONFLICT(name) DO UPDATE SET last = :v"), {"n": chain, "v": n})
