@@ -55,6 +55,11 @@ class Config:
     sla: SlaRules = field(default_factory=lambda: _sla_rules({}, ["水", "电"], None))
     pin_min: int = 6  # [signing] pin_min: the shortest new PIN (digits)
     handover_grace_min: int = 30  # [shifts] handover_grace_min: then "handover overdue"
+    # [intake] the spoken room forms (3栋2单元1501), the words naming a public place, and the
+    # words that suggest each category (domain/rooms.py, domain/intake.py)
+    room_forms: list[str] = field(default_factory=list)
+    public_place_words: list[str] = field(default_factory=list)
+    category_keywords: dict[str, list[str]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     source: Path | None = None
 
@@ -64,6 +69,26 @@ def _sla_rules(site: Any, categories: list[str], base: Path | None) -> SlaRules:
     from .sla_config import parse_sla
 
     return parse_sla(site, categories, base)
+
+
+def _intake_words(intake: Reader, categories: list[str]
+                  ) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """[intake] room_forms, public_place_words and category_keywords, checked."""
+    from .domain.rooms import check_form
+
+    forms = intake.str_list("room_forms", [])
+    for i, form in enumerate(forms):
+        problem = check_form(form)
+        if problem:
+            raise intake.bad(f"room_forms[{i}]", problem)
+    by_category = intake.sub("category_keywords")
+    words: dict[str, list[str]] = {}
+    for category in by_category.table:
+        if category not in categories:
+            raise by_category.bad(category, _("not one of the categories ({allowed})").format(
+                allowed="、".join(categories)))
+        words[category] = [w for w in by_category.str_list(category) if w.strip()]
+    return forms, intake.str_list("public_place_words", []), words
 
 
 def default_config_path() -> Path:
@@ -119,6 +144,7 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
     default_category = intake.get("default_category", str, categories[-1])
     if default_category not in categories:
         raise intake.bad("default_category", _("must be one of the categories"))
+    room_forms, public_words, category_words = _intake_words(intake, categories)
     shifts_raw = Reader(raw.get("shifts", {}), "shifts")
     shifts = []
     for i, entry in enumerate(shifts_raw.get("shift", list)):
@@ -155,6 +181,9 @@ def parse_config(raw: dict[str, Any], source: Path | None = None) -> Config:
         reports=parse_targets(raw.get("reports", {})),
         pin_min=pin_min,
         handover_grace_min=grace,
+        room_forms=room_forms,
+        public_place_words=public_words,
+        category_keywords=category_words,
         sla=_sla_rules(raw.get("sla", {}), categories, source.parent if source else None),
         raw=raw,
         source=source,

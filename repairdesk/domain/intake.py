@@ -1,7 +1,9 @@
-"""Rules that help the clerk while typing: urgent-keyword suggestion, repeat window, building."""
+"""Rules that help the clerk while typing: urgent-keyword and category suggestions, the repeat
+window (rooms as callers say them: domain/rooms.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 
@@ -20,3 +22,22 @@ def is_repeat(
     start = received_at - timedelta(days=window_days)
     hits = [no for at, no in earlier if start <= at <= received_at]
     return hits[-1] if hits else None
+
+
+def guess_category(content: str, keywords: Mapping[str, Sequence[str]]) -> tuple[str, str] | None:
+    """(category, the word that decided it) for the fault description, or None.
+
+    The category whose keyword appears earliest in the text wins (the caller names the fault
+    first: 「水管漏水导致跳闸」 is water); at the same place the longer word wins (电梯 before
+    电). Only a suggestion: the clerk's own choice is never overridden.
+    """
+    best: tuple[int, int, str, str] | None = None
+    for category, words in keywords.items():
+        for word in words:
+            at = content.find(word) if word else -1
+            if at < 0:
+                continue
+            key = (at, -len(word), category, word)
+            if best is None or key < best:
+                best = key
+    return (best[2], best[3]) if best else None
