@@ -61,6 +61,8 @@ class Action(StrEnum):
     NOTE = "note"
     ASSESS = "assess"
     CHARGE = "charge"
+    NOTIFY = "notify"
+    FOLLOW_UP_CHECK = "follow_up_check"
 
     @property
     def label(self) -> str:
@@ -86,6 +88,8 @@ ACTION_LABELS = {
     Action.NOTE: N_("note"),
     Action.ASSESS: N_("fee assessment"),
     Action.CHARGE: N_("record charges"),
+    Action.NOTIFY: N_("told to collect"),
+    Action.FOLLOW_UP_CHECK: N_("follow-up check"),
 }
 
 

@@ -38,6 +38,10 @@ ALLOWED: dict[Action, frozenset[Status]] = {
     ),
     # paid items, materials and the owner's agreement, recorded on site or at completion (004)
     Action.CHARGE: frozenset({Status.ON_SITE, Status.COMPLETED}),
+    # the desk told the technician to collect the work order (000 三): after the dispatch
+    Action.NOTIFY: frozenset({Status.DISPATCHED, Status.ACCEPTED}),
+    # the team leader's or supervisor's check of a follow-up (004); only on a follow-up
+    Action.FOLLOW_UP_CHECK: frozenset({s for s in Status if s is not Status.VOIDED}),
 }
 
 # Steps shown to the clerk as "what comes next", in lifecycle order.
@@ -98,6 +102,7 @@ class Intake:
     service_type: ServiceType = ServiceType.FREE
     owner_parts: bool = False
     verify_code: str = ""
+    vacant: bool = False  # 空房: nobody lives there; closed only after verification (003 4.8(3))
 
     @property
     def building(self) -> str:
@@ -116,6 +121,7 @@ class TicketState:
     rework_count: int = 0
     paused_from: Status | None = None
     verified: bool = False
+    vacant: bool = False
     satisfied: bool | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     step_at: dict[Action, datetime] = field(default_factory=dict)
@@ -132,6 +138,7 @@ def apply(state: TicketState, event: Event) -> TicketState:
         new["status"] = _TARGET[a]
     if a is Action.REGISTER:
         new["appointment_at"] = d.get("intake", {}).get("appointment_at")
+        new["vacant"] = bool(d.get("intake", {}).get("vacant", False))
     elif a is Action.DISPATCH:
         new["technician"] = d.get("technician", state.technician)
     elif a is Action.PAUSE:
@@ -154,6 +161,8 @@ def apply(state: TicketState, event: Event) -> TicketState:
         new["fields"] = fields
         if "appointment_at" in d.get("changes", {}):
             new["appointment_at"] = d["changes"]["appointment_at"]
+        if "vacant" in d.get("changes", {}):
+            new["vacant"] = bool(d["changes"]["vacant"])
     return replace(state, **new)
 
 
@@ -188,8 +197,20 @@ def check_step(state: TicketState, action: Action, scope: Scope, data: dict[str,
                 _("A public-area job is closed only after the clerk has verified it (--verified)."),
                 "verified",
             )
+        if state.vacant and not data.get("verified"):
+            raise ValidationError(
+                _("A vacant-unit job is closed only after the clerk has verified it "
+                  "(--verified)."), "verified")
+    if action is Action.FOLLOW_UP_CHECK and not state.follow_up:
+        raise IllegalTransition(_("Only a follow-up order (协调单) is checked; this ticket is "
+                                  "not one."))
     if action in (Action.ACCEPT, Action.ARRIVE, Action.COMPLETE) and not state.technician:
         raise IllegalTransition(_("No technician is assigned; dispatch first."))
+
+
+def needs_verification(record: TicketRecord) -> bool:
+    """A public-area or vacant-unit job is closed only after the clerk verified it (003 4.8(3))."""
+    return record.intake.scope is Scope.PUBLIC or record.state.vacant
 
 
 def next_step(status: Status) -> Action | None:
