@@ -198,6 +198,9 @@ class RepairDeskApp(App[None]):
             return
         self.ticks += 1
         alerting = self.desk_screen.tick()  # a new list only when an alert came, changed or went
+        for screen in self.screen_stack[1:]:  # a ticket's detail ticks with the board
+            if hasattr(screen, "tick"):
+                screen.tick()
         if alerting is not self.alert_states or self.ticks % ESCALATE_EVERY == 0:
             self.alert_states = alerting
             self.escalate()

@@ -1,6 +1,8 @@
 """Enter: one ticket with everything the book holds on it — the intake, every SLA clock with
 its deadline, and the full event history. The lifecycle keys work here too; `u` reveals the
-phone number with a supervisor's PIN (logged)."""
+phone number with a supervisor's PIN (logged). The clocks tick with the desk's clock (the app's
+1 Hz tick): the time left of a running clock is its deadline minus now, as on the board, so
+the two columns never disagree (after a reschedule, a pause or a wait for an appointment)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,17 @@ from ..ticket_actions import TicketActions
 from .prompts import Field, FormPrompt
 
 
+def time_left(c: Any, now: Any) -> float:
+    """A running clock's time left is its deadline minus now (the deadline shown beside it);
+    a paused clock stands still; a stopped one shows the margin it was met or missed by."""
+    from ...domain.sla import ClockState
+
+    if c.due_at is None or c.stopped_at is not None or c.state in (
+            ClockState.PAUSED, ClockState.MET, ClockState.MISSED):
+        return float(c.remaining_s or 0.0)
+    return (c.due_at - now).total_seconds()
+
+
 class TicketScreen(TicketActions, Screen[None]):
     """A ticket's detail; refreshed after every step taken from here."""
 
@@ -32,6 +45,7 @@ class TicketScreen(TicketActions, Screen[None]):
         self.ticket_no = ticket_no
         self.record: Any = None
         self.phone_shown = ""
+        self.clock_keys: list[str] = []  # the rows of the clocks table, in order
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-title", classes="duty-title", markup=False)
@@ -82,6 +96,8 @@ class TicketScreen(TicketActions, Screen[None]):
             flags.append(_("follow-up"))
         if r.state.rework_count:
             flags.append(_("rework x{n}").format(n=r.state.rework_count))
+        if r.state.vacant:
+            flags.append(_("vacant unit"))
         self.query_one("#detail-title", Static).update(
             f"{r.ticket_no}  {r.status.label}  {r.state.technician or ''}  " + "  ".join(flags))
         phone = self.phone_shown or mask_phone(i.phone)
@@ -107,13 +123,20 @@ class TicketScreen(TicketActions, Screen[None]):
             events.add_row(*plain_cells(e.at.astimezone(tz).strftime("%m-%d %H:%M:%S"),
                                         e.action.label, e.by, e.note.replace("\n", " ")))
 
+    def tick(self) -> None:
+        """Once a second (RepairDeskApp.tick): the clocks as of the desk's clock now."""
+        if self.record is not None and self.is_mounted:
+            self._show_clocks()
+
     def _show_clocks(self) -> None:
         from ...domain import sla
+        from ...fmt import countdown
 
         table = self.query_one("#detail-clocks", DataTable)
-        table.clear()
         rules = getattr(self.desk.config, "sla", None)
         if rules is None or self.record is None:
+            table.clear()
+            self.clock_keys = []
             return
         tz = self.desk.config.tz
         now = self.desk.now()
@@ -123,14 +146,25 @@ class TicketScreen(TicketActions, Screen[None]):
 
         style = {sla.ClockState.WARNING: STYLE_WARNING, sla.ClockState.BREACHED: STYLE_BREACHED,
                  sla.ClockState.MISSED: "red", sla.ClockState.MET: STYLE_NORMAL}
-        from ...fmt import countdown
-
+        rows: dict[str, list[Any]] = {}
         for c in sla.evaluate(self.record, now, rules, tz):
-            left = "" if c.remaining_s is None else countdown(c.remaining_s, pad=True)
+            left = "" if c.remaining_s is None else countdown(time_left(c, now), pad=True)
             # a deadline moved twice within a minute reads the same: show it once
             earlier = ", ".join(dict.fromkeys(when(d) for d in c.previous_due))
-            table.add_row(c.name.label, Text(c.state.label, style=style.get(c.state, "")),
-                          when(c.started_at), when(c.due_at), left, earlier)
+            rows[f"{c.name.value}:{c.cycle}"] = [
+                c.name.label, Text(c.state.label, style=style.get(c.state, "")),
+                when(c.started_at), when(c.due_at), left, earlier]
+        if list(rows) != self.clock_keys:
+            table.clear()
+            for key, cells in rows.items():
+                table.add_row(*cells, key=key)
+            self.clock_keys = list(rows)
+            return
+        columns = ("clock", "state", "start", "due", "left", "earlier")
+        for key, cells in rows.items():  # the same clocks: rewrite only what changed
+            for column, value in zip(columns, cells):
+                if str(table.get_cell(key, column)) != str(value) or column == "state":
+                    table.update_cell(key, column, value)
 
     def action_reveal(self) -> None:
         from ...services.privacy import reveal_phone
