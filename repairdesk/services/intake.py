@@ -42,6 +42,7 @@ class IntakeForm:
     owner_parts: bool = False
     verify_code: str = ""
     received_at: str = ""
+    vacant: bool = False  # 空房
 
 
 def _enum(kind: type, raw: str, field_name: str, label: str) -> Any:
@@ -93,6 +94,9 @@ def build_intake(desk: Desk, form: IntakeForm) -> Intake:
         raise ValidationError(_("An appointment needs the agreed time."), "appointment")
     channel = _enum(Channel, form.channel, "channel", _("Channel"))
     service = _enum(ServiceType, form.service_type, "service_type", _("Service type"))
+    if form.vacant and scope is not Scope.HOME:
+        raise ValidationError(_("Only a home can be vacant (空房), not a public area."),
+                              "vacant")
     verify_code = clean_text(form.verify_code)
     if len(verify_code) > 12:
         raise ValidationError(_("Verification code is too long."), "verify_code")
@@ -100,7 +104,7 @@ def build_intake(desk: Desk, form: IntakeForm) -> Intake:
         received_at=received_at, room=room, caller=caller, content=content, phone=phone,
         scope=scope, category=category, urgency=urgency, appointment_at=appointment_at,
         channel=channel, service_type=service, owner_parts=bool(form.owner_parts),
-        verify_code=verify_code,
+        verify_code=verify_code, vacant=bool(form.vacant),
     )
 
 

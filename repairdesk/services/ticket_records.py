@@ -7,6 +7,7 @@ Below the lifecycle (ticket_steps.py) and the print queue, which both read throu
 from __future__ import annotations
 
 import weakref
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -42,8 +43,12 @@ def _intake(row: Ticket) -> Intake:
 
 def record_of(row: Ticket, events: list[TicketEvent]) -> TicketRecord:
     evs = tuple(_event(e) for e in sorted(events, key=lambda e: e.seq))
+    state = fold(list(evs))
+    intake = _intake(row)
+    if state.vacant:  # 空房 lives in the events (registered or amended), not in the row
+        intake = replace(intake, vacant=True)
     return TicketRecord(
-        ticket_no=row.ticket_no, intake=_intake(row), state=fold(list(evs)), events=evs,
+        ticket_no=row.ticket_no, intake=intake, state=state, events=evs,
         registered_at=row.registered_at, registered_by=row.registered_by, repeat_of=row.repeat_of,
     )
 

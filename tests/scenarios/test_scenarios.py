@@ -10,7 +10,7 @@ A scenario file:
     at = "2026-11-10 10:00"  # local; "HH:MM" = the same day as the step before
     do = "register"          # register dispatch accept arrive complete return callback close
                              # void pause resume reschedule follow_up convert note amend print
-                             # check month alerts handover shift
+                             # notify check month alerts handover shift follow_ups
     t = "A"                  # which ticket (default "A"); register names it
     entered = "08:40"        # optional: typed in later from paper (the step keeps `at`)
     ...                      # the step's own fields (see STEP below)
@@ -75,6 +75,7 @@ class Play:
                 category=step.get("category", "综合"), urgency=step.get("urgency", "normal"),
                 appointment=step.get("appointment", ""),
                 service_type=step.get("service_type", "free"),
+                vacant=step.get("vacant", False),
                 received_at=at.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if kw else "")
             self.nos[step.get("t", "A")] = T.register_ticket(d, form, CLERK).ticket_no
         elif do == "dispatch":
@@ -92,7 +93,13 @@ class Play:
         elif do == "callback":
             T.callback_ticket(d, self.no(step), step.get("satisfied", True), CLERK, **kw)
         elif do == "close":
-            T.close_ticket(d, self.no(step), CLERK, verified=True, **kw)
+            T.close_ticket(d, self.no(step), CLERK, verified=step.get("verified", True), **kw)
+        elif do == "notify":  # the technician was told to collect the order (000 三)
+            from repairdesk.services.desk_steps import notify_ticket
+
+            notify_ticket(d, self.no(step), CLERK, **kw)
+        elif do == "follow_ups":
+            self.follow_ups(step)
         elif do == "void":
             T.void_ticket(d, self.no(step), step.get("reason", "重复登记"), CLERK, **kw)
         elif do == "pause":
@@ -150,6 +157,16 @@ class Play:
                 if hasattr(value, "value"):  # a Ratio: [hit, total]
                     value = [value.hit, value.total]
                 assert value == want, f"month {key}: {value} != {want}"
+
+    def follow_ups(self, step: dict) -> None:
+        """`due` / `not_due`: the follow-ups whose weekly entry is (not) owed now (004)."""
+        from repairdesk.services.desk_steps import follow_ups_due
+
+        due = {d.ticket_no for d in follow_ups_due(self.desk)}
+        for t in step.get("due", []):
+            assert self.nos[t] in due, f"{t}: weekly follow-up entry not due ({step.get('why')})"
+        for t in step.get("not_due", []):
+            assert self.nos[t] not in due, f"{t}: weekly entry due too early ({step.get('why')})"
 
     def alerts(self, step: dict) -> None:
         no = self.no(step)
