@@ -186,6 +186,17 @@ PROMPT_KEYS: tuple[DeskKey, ...] = (
     DeskKey("escape", "cancel", N_("Cancel"), _CANCEL_HELP),
 )
 
+# The dispatch picker (screens/dispatch.py): typing filters by name or pinyin initials, the
+# arrows move while the cursor stays in the filter, Enter sends the highlighted one.
+DISPATCH_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("down", "cursor_down", N_("Next"), N_("Highlight the next technician"),
+            footer=False),
+    DeskKey("up", "cursor_up", N_("Previous"), N_("Highlight the previous technician"),
+            footer=False),
+    DeskKey("escape", "cancel", N_("Cancel"), N_("Close; nobody is sent")),
+)
+
 INTAKE_KEYS: tuple[DeskKey, ...] = (
     HELP_KEY,
     DeskKey("ctrl+s", "save", N_("Save"), N_("Save the call (Enter on the last field too)")),

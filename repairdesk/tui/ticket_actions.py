@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..domain.enums import Role, Scope, Status
+from ..domain.enums import Scope, Status
 from ..i18n import _
 from .screens.prompts import ConfirmPrompt, Field, FormPrompt, PickPrompt
 
@@ -57,29 +57,24 @@ class TicketActions:
     # ------------------------------------------------------------------ keys
     def action_dispatch(self) -> None:
         from ..services import tickets as T
-        from ..services.staff import DISPATCHABLE, list_staff
+        from ..services.dispatching import dispatch_choices
+        from .screens.dispatch import DispatchPicker
 
         no = self._ticket()
         if no is None:
             return
         desk = self.desk
 
-        def ask(staff: list[Any]) -> None:
-            # technicians first; the team leader is the fallback when nobody accepts
-            picks = sorted((s for s in staff if s.role in DISPATCHABLE),
-                           key=lambda s: s.role is not Role.TECHNICIAN)
-            # with the categories each one handles (the roster's skills), when known
-            options = [(s.name, f"{s.name}  {s.role.label}  {'、'.join(s.skills)}".rstrip())
-                       for s in picks]
+        def ask(choices: Any) -> None:
+            # best fit first and highlighted: handles the category, then the least loaded
             self.app.push_screen(
-                PickPrompt(_("Dispatch {no} to").format(no=no), options,
-                           empty=_("No active technician on the roster (repairdesk staff add).")),
+                DispatchPicker(choices),
                 callback=lambda tech: tech and self._step(
                     no, lambda by: T.dispatch_ticket(desk, no, tech, by),
                     _("{no} dispatched to {tech}.").replace("{tech}", tech),
                     after=self._auto_print))
 
-        self.app.run_service(lambda: list_staff(desk, active_only=True), done=ask)
+        self.app.run_service(dispatch_choices, desk, no, done=ask)
 
     def _auto_print(self, record: Any) -> None:
         """Dispatch may have queued the work order (printing.auto_on_dispatch): print it."""
