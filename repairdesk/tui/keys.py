@@ -91,6 +91,13 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     QUIT_KEY,
 )
 
+# When the footer is short of room (widgets/footer.py) it keeps these actions first, in this
+# order, then the others of the screen's table in table order; the help lists every key.
+FOOTER_FIRST: tuple[str, ...] = (
+    "app.help", "close", "cancel", "save", "new_ticket", "dispatch", "search", "handover",
+    "signoff", "app.quit", "complete", "accept", "arrive", "callback", "confirm", "sign",
+)
+
 # Every screen below: `?`/F1 first; Esc goes back. Secondary screens that only show keep q
 # (quit) out of the footer: the help lists it.
 _QUIT = replace(QUIT_KEY, footer=False)

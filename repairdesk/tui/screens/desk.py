@@ -11,12 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ... import fmt
 from ...i18n import _
 from ..keys import DESK_KEYS, bindings
 from ..ticket_actions import TicketActions
+from ..widgets.footer import DeskFooter
 from ..widgets.panels import AlertsPanel, PrintPanel, ShiftPanel
 from ..widgets.tickets import TicketTable
 
@@ -24,6 +25,7 @@ from ..widgets.tickets import TicketTable
 class DeskScreen(TicketActions, Screen[None]):
     KEYS = DESK_KEYS
     BINDINGS = bindings(KEYS)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]  # app.tcss: 80x24 keeps the table
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,7 +58,7 @@ class DeskScreen(TicketActions, Screen[None]):
                 printq.border_title = _("Print queue")
                 yield printq
             yield Static("", id="message", markup=False)
-            yield Footer()
+            yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(TicketTable).focus()

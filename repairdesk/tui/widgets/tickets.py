@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ...domain.enums import Status, Urgency
+from ...domain.follow_up import entry_due
 from ...domain.ticket import TicketRecord
 from ...fmt import countdown_width
 from ...i18n import _
@@ -46,17 +47,22 @@ def _urgency_cell(u: Urgency) -> Text:
     return Text(u.label, style="dim")
 
 
-def _status_cell(r: TicketRecord) -> Text:
+def _status_cell(r: TicketRecord, now: datetime | None = None) -> Text:
     style = {Status.VOIDED: "dim strike", Status.CLOSED: "dim", Status.PAUSED: "magenta",
              Status.REGISTERED: "bold"}.get(r.status, "")
     text = r.status.label
     if r.state.follow_up and r.is_open:
+        # a follow-up silent for a week owes its weekly entry (004)
+        if now is not None and entry_due(r, now) is not None:
+            return Text(text + _("(f/u due)"), style="bold yellow")
         text += _("(f/u)")
     return Text(text, style=style)
 
 
 def _place(r: TicketRecord) -> Text:
     text = Text(r.intake.room)
+    if r.state.vacant:
+        text.append(_("(vacant)"), style="cyan")
     if r.repeat_of:
         text.append(_("(rpt)"), style="bold yellow")
     return text
@@ -69,6 +75,10 @@ class TicketTable(LiveTable):
     # columns holding words are measured (display width) in the language on screen.
     COLUMNS = (("no", 16), ("left", 0), ("status", 0), ("urgency", 0), ("received", 5),
                ("place", 14), ("category", 4), ("technician", 6), ("content", None))
+    # a narrow terminal drops these, in this order, until the content has MIN_CONTENT cells
+    # (the detail screen shows them all): the content is what the clerk reads back
+    DROP = ("received", "category", "technician", "urgency")
+    MIN_CONTENT = 24
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -79,13 +89,15 @@ class TicketTable(LiveTable):
         self.now: datetime | None = None  # of the last load or tick
         self.next_change: datetime | None = None  # the earliest RowClocks.until
         self.alerts: list[Alert] = []  # a new list only when an alert came, changed or went
+        self.shown_columns: tuple[str, ...] = ()
+        self.content_width = 0
         self._position_timer: Any = None
 
     def on_mount(self) -> None:
         labels = {"no": _("Ticket no."), "left": _("Left"), "status": _("Status"),
                   "urgency": _("Urg."), "place": _("Room/place"), "category": _("Cat."),
                   "content": _("Content"), "technician": _("Tech."), "received": _("Rcvd")}
-        words = {"status": [s.label + _("(f/u)") for s in Status],
+        words = {"status": [s.label + _("(f/u due)") for s in Status],
                  "urgency": [u.label for u in Urgency],
                  "left": [" " * countdown_width()]}  # every countdown is padded to this
         self.labels = labels
@@ -94,21 +106,28 @@ class TicketTable(LiveTable):
                        for key, width in self.COLUMNS if width is not None}
         self._add_columns()
 
-    def _content_width(self) -> int:
-        """The content column takes what the others leave (each pads a cell a side; the
-        table has no scroll bar): a fixed width, so the layout never depends on which rows
-        were measured first."""
-        used = sum(w + 2 * self.cell_padding for w in self.widths.values())
-        return max(10, self.size.width - used - 2 * self.cell_padding)
+    def _layout(self) -> tuple[tuple[str, ...], int]:
+        """The columns shown and the content's width: the content takes what the others
+        leave (each pads a cell a side; the table has no scroll bar), a fixed width, so the
+        layout never depends on which rows were measured first. Too narrow: columns of
+        DROP go first, so the content keeps MIN_CONTENT cells where it can."""
+        shown = [key for key, _w in self.COLUMNS]
+        while True:
+            used = sum(self.widths[k] + 2 * self.cell_padding for k in shown if k in self.widths)
+            content = self.size.width - used - 2 * self.cell_padding
+            dropping = [k for k in self.DROP if k in shown]
+            if content >= self.MIN_CONTENT or not dropping:
+                return tuple(shown), max(1, content)
+            shown.remove(dropping[0])
 
     def _add_columns(self) -> None:
-        self.content_width = self._content_width()
-        for key, _width in self.COLUMNS:
+        self.shown_columns, self.content_width = self._layout()
+        for key in self.shown_columns:
             self.add_column(self.labels[key], key=key,
                             width=self.widths.get(key, self.content_width))
 
     def on_resize(self) -> None:
-        if self._content_width() == self.content_width:
+        if self._layout() == (self.shown_columns, self.content_width):
             return
         records = [self.rows_by_no[no].record for no in self.order]
         self.clear(columns=True)
@@ -132,7 +151,7 @@ class TicketTable(LiveTable):
         self.clear()
         for no in order:
             row = rows[no]
-            self.add_row(*cells(*self._cells(row, now)), key=no)
+            self.add_row(*cells(*self._shown(self._cells(row, now))), key=no)
         if keep in rows:
             self.move_cursor(row=order.index(keep), animate=False)
         self._collect_alerts()
@@ -161,10 +180,14 @@ class TicketTable(LiveTable):
         elif self.is_mounted:
             self._position_timer = self.set_timer(self.POSITION_DELAY_S, self.show_position)
 
+    def _shown(self, values: list[Any]) -> list[Any]:
+        """A row's values (COLUMNS order) for the columns on screen."""
+        return [v for (key, _w), v in zip(self.COLUMNS, values) if key in self.shown_columns]
+
     def _cells(self, row: Row, now: datetime) -> list[Any]:
         r = row.record
         received = r.intake.received_at.astimezone(self.tz).strftime("%H:%M")
-        return [r.ticket_no, self._countdown(row, now), _status_cell(r),
+        return [r.ticket_no, self._countdown(row, now), _status_cell(r, now),
                 _urgency_cell(r.intake.urgency), received, _place(r), r.intake.category,
                 r.state.technician or "", r.intake.content.replace("\n", " ")]
 
