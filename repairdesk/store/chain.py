@@ -138,7 +138,7 @@ def backfill(conn: Connection) -> None:
 
     prev, n = GENESIS, 0
     numbers = dict(conn.execute(text("SELECT id, ticket_no FROM ticket")).all())
-    rows = conn.execute(text("SELECT id, ticket_id, seq, at, recorded_at, action, by, note, "
+    rows = conn.execute(text("SELECT id, ticket_id, seq, at, recorded_at, action, \"by\", note, "
                              "data FROM ticket_event ORDER BY id")).mappings().all()
     for r in rows:
         row = dict(r)

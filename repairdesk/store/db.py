@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from ..errors import StoreError
 from ..i18n import _
-from . import search, tables
+from . import chain, search, tables  # noqa: F401  (chain: seals the hashes on insert)
 from .location import default_db_path, resolve_url
 from .readonly import is_writable, read_only_uri, shadow_derived
 from .tables import SCHEMA_VERSION
@@ -31,6 +31,27 @@ BUSY_TIMEOUT_S = 15
 # pin_attempt too: a lockout is not lifted by deleting (or rewriting) the failed attempts
 APPEND_ONLY = ("ticket_event", "duty_log", "shift_turn", "handover", "signoff", "signature",
                "sla_notice", "pin_attempt")
+# Record tables whose rows are legitimately updated (the ticket row is a projection of its
+# events, a print job moves through its states, counters count, meta holds the schema version):
+# no row is deleted, and the columns that never change are refused by trigger too. What their
+# mutable columns hold is checked by `verify` against the events and the duty log
+# (services/integrity.py). (table, columns that never change, when a delete is allowed: SQLite
+# WHEN clause of the refusal, or "" for never)
+GUARDED: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("ticket", ("id", "ticket_no", "site", "received_at", "registered_at", "registered_by",
+                "channel", "verify_code", "repeat_of"), ""),
+    ("print_job", ("id", "site", "kind", "subject", "fmt", "backend", "printer", "requested_by",
+                   "requested_at", "prev_hash", "hash"), ""),
+    # someone entered by mistake is removed while the book holds no work and they never signed
+    ("staff", ("id", "name", "created_at"),
+     "EXISTS (SELECT 1 FROM ticket) OR EXISTS (SELECT 1 FROM signature WHERE name = old.name) "
+     "OR EXISTS (SELECT 1 FROM shift_turn WHERE holder = old.name) "
+     "OR EXISTS (SELECT 1 FROM pin_attempt WHERE staff_name = old.name)"),
+    ("counter", ("name",), ""),
+    ("meta", ("key",), ""),
+)
+# a counter never goes back: a number once issued is not issued again
+_NEVER_BACK = {"counter": "new.last < old.last"}
 # Results the readers work out and store (stored SLA outcomes, judged by the month report): on
 # a read-only book they are kept in memory for the process instead (readonly.shadow_derived).
 DERIVED = ("ticket_clock",)
@@ -161,6 +182,42 @@ def _append_only_sql(dialect: str, tables: tuple[str, ...] = APPEND_ONLY) -> lis
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION repairdesk_append_only()"
             )
+    if tables is APPEND_ONLY:
+        stmts += _guarded_sql(dialect)
+    return stmts
+
+
+def _guarded_sql(dialect: str) -> list[str]:
+    """Triggers refusing a change of the fixed columns, and any DELETE, on GUARDED (idempotent)."""
+    stmts = []
+    for table, fixed, delete_when in GUARDED:
+        changed = " OR ".join([f"new.{c} IS NOT old.{c}" for c in fixed]
+                              + ([_NEVER_BACK[table]] if table in _NEVER_BACK else []))
+        if dialect == "sqlite":
+            refuse = f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            stmts.append(f"CREATE TRIGGER IF NOT EXISTS {table}_fixed_columns BEFORE UPDATE ON "
+                         f"{table} WHEN {changed} {refuse}")
+            when = f" WHEN {delete_when}" if delete_when else ""
+            stmts.append(f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON "
+                         f"{table}{when} {refuse}")
+        elif dialect == "postgresql":
+            changed = changed.replace("new.", "NEW.").replace("old.", "OLD.").replace(
+                " IS NOT ", " IS DISTINCT FROM ")
+            stmts.append(f"DROP TRIGGER IF EXISTS {table}_fixed_columns ON {table}")
+            stmts.append(f"CREATE TRIGGER {table}_fixed_columns BEFORE UPDATE ON {table} "
+                         f"FOR EACH ROW WHEN ({changed}) "
+                         "EXECUTE FUNCTION repairdesk_append_only()")
+            func = "repairdesk_append_only"
+            if delete_when:  # a WHEN clause cannot look at other tables on PostgreSQL
+                func = f"repairdesk_{table}_kept"
+                cond = delete_when.replace("old.", "OLD.")
+                stmts.append(
+                    f"CREATE OR REPLACE FUNCTION {func}() RETURNS trigger AS $$ BEGIN "
+                    f"IF {cond} THEN RAISE EXCEPTION '{table} is append-only'; END IF; "
+                    "RETURN OLD; END $$ LANGUAGE plpgsql")
+            stmts.append(f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}")
+            stmts.append(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                         f"FOR EACH ROW EXECUTE FUNCTION {func}()")
     return stmts
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def dt_field(nullable: bool = False, index: bool = False) -> Any:
@@ -87,6 +87,9 @@ class TicketEvent(SQLModel, table=True):
     by: str
     note: str = ""
     data: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+    # the book-wide chain in id order, sealed on insert (store/chain.py; migration 0006)
+    prev_hash: str = ""
+    hash: str = ""
 
 
 class TicketClock(SQLModel, table=True):
@@ -241,6 +244,9 @@ class PrintJob(SQLModel, table=True):
     updated_at: datetime = dt_field()
     finished_at: Optional[datetime] = dt_field(nullable=True)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+    # the chain of the fixed columns in id order, sealed on insert (store/chain.py; 0006)
+    prev_hash: str = ""
+    hash: str = ""
 
 
 # ---- SLA notices (issue: SLA engine): each warning, breach and escalation step, written once
