@@ -31,6 +31,23 @@ def alert_dict(alert: Any, tz: Any) -> dict[str, Any]:
     }
 
 
+def entry_text() -> str:
+    """What the clerk does about a follow-up silent for a week (translated when called)."""
+    return _("Write this week's follow-up entry (f): time, contact and progress")
+
+
+def follow_up_dict(f: Any, now: Any, tz: Any) -> dict[str, Any]:
+    """A follow-up whose weekly entry is owed, in the shape of a clock alert (004)."""
+    from ..services.serialize import iso
+
+    return {
+        "ticket_no": f.ticket_no, "room": f.room, "clock": "follow_up_entry", "state": "due",
+        "level": "due", "due_at": iso(f.due_at, tz), "last_entry_at": iso(f.last_entry_at, tz),
+        "remaining_s": round(-f.overdue_s(now)), "call": None,
+        "action_text": entry_text(), "follow_up_due": False,
+    }
+
+
 @app.command("check", help=_("List the clocks in warning or breach now; exits 0."))
 def check(
     ctx: typer.Context,
@@ -52,16 +69,24 @@ def check(
 
         note_overdue(desk, now)  # "handover overdue", once per shift (README)
     found = sla.alerts(desk, now, records)
+    from ..services.desk_steps import follow_ups_due
+
+    entries = follow_ups_due(desk, now, records)  # 协调单 silent for a week (004)
     tz = desk.config.tz
     if as_json:
-        echo_json([alert_dict(a, tz) for a in found])
+        echo_json([alert_dict(a, tz) for a in found]
+                  + [follow_up_dict(f, now, tz) for f in entries])
         return
-    if not found:
+    if not found and not entries:
         out(_("No clocks in warning or breach."))
     for a in found:
         c = a.clock
         out("\t".join([a.ticket_no, c.name.label, a.level.label, fmt_local(c.due_at, tz),
                        fmt.countdown(c.remaining_s or 0.0), a.room, a.action_text]))
+    for f in entries:
+        out("\t".join([f.ticket_no, _("weekly follow-up entry"), _("due"),
+                       fmt_local(f.due_at, tz), fmt.countdown(-f.overdue_s(now)), f.room,
+                       entry_text()]))
 
 
 @app.command("follow-up", help=_("Turn a job not completed in time into a follow-up order."))

@@ -33,6 +33,8 @@ def add(
     assess: bool = typer.Option(False, "--assess", help=_(
         "Out of scope: needs the team leader's fee assessment.")),
     owner_parts: bool = typer.Option(False, "--owner-parts", help=_("The owner supplies parts.")),
+    vacant: bool = typer.Option(False, "--vacant", help=_(
+        "A vacant unit (空房): closed only after the clerk has verified the job.")),
     verify_code: str = typer.Option("", "--verify-code", help=_("Verification code for the visit.")),
     received_at: str = typer.Option("", "--received-at", help=_(
         "When the call came in, to back-enter a call taken on paper.")),
@@ -46,9 +48,26 @@ def add(
         urgency=urgency, appointment=appointment, channel=channel,
         service_type="assess" if assess else ("paid" if paid else "free"),
         owner_parts=owner_parts, verify_code=verify_code, received_at=received_at,
+        vacant=vacant,
     )
+    _warn_urgent_words(desk, content, urgency)
     record = register_ticket(desk, form, default_clerk(desk, by))
     out(record.ticket_no)
+
+
+def _warn_urgent_words(desk: Any, content: str, urgency: str) -> None:
+    """The content names an urgent-by-rule fault (003 4) but the urgency typed is not urgent:
+    one line on stderr; the call is still registered as typed (the clerk decides)."""
+    from ..domain.enums import Urgency
+    from ..services.intake import suggest_urgent
+
+    if urgency.strip().lower() == Urgency.URGENT.value:
+        return
+    words = suggest_urgent(desk, content)
+    if words:
+        typer.echo(_("Warning: the content mentions {words}, urgent by rule (003 4); registered "
+                     "as typed, not urgent (--urgency urgent to change).").format(
+                         words="、".join(words)), err=True)
 
 
 @app.command("list", help=_("List tickets, newest first."))
@@ -278,3 +297,53 @@ def amend(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO")
                                      category=category, scope=scope, urgency=urgency).items()
                if v is not None}
     _done(amend_ticket(desk, ticket_no, changes, default_clerk(desk, by), note=note))
+
+@app.command("notified", help=_(
+    "The technician was told to collect the work order (通知领单, 000 三: within 2 minutes)."))
+def notified(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+             by: Optional[str] = BY, at: Optional[str] = AT, note: str = NOTE) -> None:
+    from ..services.desk_steps import notify_ticket
+
+    desk = desk_of(ctx)
+    _done(notify_ticket(desk, ticket_no, default_clerk(desk, by), note=note, at=at))
+
+
+@app.command("vacant", help=_(
+    "Mark the unit vacant (空房), or --no: occupied; closing then needs --verified."))
+def vacant_(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+            no: bool = typer.Option(False, "--no", help=_("The unit is not vacant after all.")),
+            by: Optional[str] = BY, note: str = NOTE) -> None:
+    from ..services.desk_steps import mark_vacant
+
+    desk = desk_of(ctx)
+    _done(mark_vacant(desk, ticket_no, not no, default_clerk(desk, by), note=note))
+
+
+@app.command("follow-up-check", help=_(
+    "The team leader's (--leader NAME) or the supervisor's (--supervisor NAME, asks for the "
+    "PIN) check of a follow-up order (协调单, 004)."))
+def follow_up_check(
+    ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+    leader: Optional[str] = typer.Option(None, "--leader", help=_("The team leader checking.")),
+    supervisor: Optional[str] = typer.Option(None, "--supervisor", help=_(
+        "The supervisor checking (signs with the PIN).")),
+    comment: str = typer.Option("", "--comment", help=_("What the check found.")),
+    pin_stdin: bool = typer.Option(False, "--pin-stdin", help=_(
+        "Read the PIN from standard input.")),
+    by: Optional[str] = BY,
+) -> None:
+    from ..errors import ValidationError
+    from ..services.desk_steps import check_follow_up
+    from .staff import read_pin
+
+    desk = desk_of(ctx)
+    if bool(leader) == bool(supervisor):
+        raise ValidationError(_("Give either --leader NAME or --supervisor NAME."), "level")
+    clerk = default_clerk(desk, by)
+    if leader:
+        record = check_follow_up(desk, ticket_no, "leader", leader, clerk, comment=comment)
+    else:
+        assert supervisor is not None
+        record = check_follow_up(desk, ticket_no, "supervisor", supervisor, clerk,
+                                 pin=read_pin(pin_stdin, _("PIN: ")), comment=comment)
+    _done(record)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import ConfigError
+from .follow_up import FollowUpEntryDue
 from ..i18n import _
 
 
@@ -223,3 +224,5 @@ class DayReport:
     outstanding: tuple[OutstandingRow, ...]
     repeats: tuple[RepeatRow, ...]
     repeat_days: int
+    # 协调单 with no entry for a week (004: weekly at least), as of the report
+    follow_ups: tuple[FollowUpEntryDue, ...] = ()

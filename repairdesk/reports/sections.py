@@ -112,14 +112,15 @@ def month_sections(t: MonthTable) -> list[Section]:
     out = [Section(_("Monthly repair statistics"), (_("Item"), _("Value"), _("Target")),
                    tuple(summary), (28, 36, 18))]
     if t.clocks_available:
-        clock_rows = tuple((_clock_label(c.clock), c.met, c.missed, _pct(c.ratio))
+        # pending clocks are counted beside the rate, never in it (domain.md "Counting")
+        clock_rows = tuple((_clock_label(c.clock), c.met, c.missed, _pct(c.ratio), c.pending)
                            for c in t.clocks)
-        note = ""
+        note = _("Pending: still running within the target; not in the rate.")
     else:
         clock_rows, note = (), _("The SLA engine is not installed: no on-time rates.")
     out.append(Section(_("On-time rate per clock"),
-                       (_("Clock"), _("Met"), _("Missed"), _("On-time rate")),
-                       clock_rows, (16, 10, 10, 12), note))
+                       (_("Clock"), _("Met"), _("Missed"), _("On-time rate"), _("Pending")),
+                       clock_rows, (16, 10, 10, 12, 10), note))
     out.append(Section(_("By category"), (_("Category"), _("Tickets"), _("Share")),
                        tuple((c, n, _share(n, t.total)) for c, n in t.by_category),
                        (16, 10, 10)))
@@ -174,6 +175,7 @@ def day_sections(r: DayReport) -> list[Section]:
         (_("Voided"), r.voided),
         (_("Not yet returned"), len(r.outstanding)),
         (_("Repeat reports, last {n} days").format(n=r.repeat_days), len(r.repeats)),
+        (_("Follow-ups due for their weekly entry"), len(r.follow_ups)),
     ), (24, 16))
     outstanding = Section(
         _("Issued and not yet returned"),
@@ -188,4 +190,10 @@ def day_sections(r: DayReport) -> list[Section]:
          _("Repeat of"), _("Content")),
         tuple((p.ticket_no, When(p.received_at), p.room, p.category, p.repeat_of, p.content)
               for p in r.repeats), (20, 17, 14, 8, 20, 40))
-    return [summary, outstanding, repeats]
+    follow_ups = Section(
+        _("Follow-ups due for their weekly entry"),
+        (_("Ticket number"), _("Room or place"), _("Last entry"), _("Entry due since")),
+        tuple((f.ticket_no, f.room, When(f.last_entry_at), When(f.due_at))
+              for f in r.follow_ups), (20, 14, 17, 17),
+        _("A follow-up order gets an entry at least once a week (004)."))
+    return [summary, outstanding, repeats, follow_ups]

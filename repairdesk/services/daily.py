@@ -22,6 +22,7 @@ from ..errors import ValidationError
 from ..i18n import N_, _
 from ..store.tables import Ticket
 from .desk import Desk
+from .desk_steps import follow_ups_due
 from .signoff import NOT_RETURNED  # the same "not back at the desk" as the morning review
 from .ticket_records import records_of
 from .ticket_steps import Step, record_step
@@ -130,4 +131,5 @@ def day_report(desk: Desk, day: date | None = None) -> DayReport:
         repeats=tuple(RepeatRow(t.ticket_no, t.received_at, t.room, t.category,
                                 t.repeat_of or "", t.content) for t in repeats),
         repeat_days=cfg.repeat_window_days,
+        follow_ups=tuple(follow_ups_due(desk, min(desk.now(), end))),
     )
