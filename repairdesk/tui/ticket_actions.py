@@ -1,4 +1,4 @@
-"""The lifecycle keys (d a o c r v x f k w t p) as one mixin, used by the main screen (on the
+"""The lifecycle keys (d a o c r v x f k w t b y p) as one mixin, used by the main screen (on the
 selected row) and by the ticket detail screen (on its ticket). Each asks what it must (a
 technician, a reason, a result), then runs the same service function as the CLI in a worker."""
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain.enums import Scope, Status
+from ..domain.ticket import needs_verification
 from ..i18n import _
 from .screens.prompts import ConfirmPrompt, Field, FormPrompt, PickPrompt
 
@@ -214,17 +215,18 @@ class TicketActions:
         record = self.current_record()
         if no is None or record is None:
             return
-        if record.intake.scope is Scope.PUBLIC:
+        if needs_verification(record):
             options = [("yes", _("Verified on site: close it")), ("no", _("Not yet"))]
+            title = (_("A public-area job is closed only after the clerk has verified it.")
+                     if record.intake.scope is Scope.PUBLIC else
+                     _("A vacant-unit job is closed only after the clerk has verified it."))
 
             def picked(answer: str | None) -> None:
                 if answer == "yes":
                     self._step(no, lambda by: T.close_ticket(self.desk, no, by, verified=True),
                                _("{no}: closed."))
 
-            self.app.push_screen(PickPrompt(
-                _("A public-area job is closed only after the clerk has verified it."),
-                options), callback=picked)
+            self.app.push_screen(PickPrompt(title, options), callback=picked)
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -235,6 +237,35 @@ class TicketActions:
             _("Close {no}?").format(no=no),
             _("Closing archives the ticket: it leaves the open work for good.")),
             callback=confirmed)
+
+    def action_notified(self) -> None:
+        """b: the technician was told to collect the work order (000 三); a desk step."""
+        from ..services.desk_steps import notify_ticket
+
+        no = self._ticket()
+        if no:
+            self._step(no, lambda by: notify_ticket(self.desk, no, by),
+                       _("{no}: technician told to collect the work order."))
+
+    def action_follow_up_check(self) -> None:
+        """y: the team leader's or the supervisor's check of a follow-up (004); the
+        supervisor signs with the PIN."""
+        from ..services.desk_steps import check_follow_up
+
+        no = self._ticket()
+        if no is None:
+            return
+        options = [("leader", _("team leader")), ("supervisor", _("supervisor (PIN)"))]
+        self.app.push_screen(
+            FormPrompt(_("Follow-up check of {no}").format(no=no),
+                       [Field("signer", _("Checked by")),
+                        Field("pin", _("PIN (supervisor)"), password=True, required=False),
+                        Field("comment", _("Comment"), required=False)],
+                       choice=("level", _("Check"), options)),
+            callback=lambda v: v and self._step(
+                no, lambda by: check_follow_up(self.desk, no, v["level"], v["signer"], by,
+                                               pin=v["pin"], comment=v["comment"]),
+                _("{no}: follow-up check recorded.")))
 
     def action_pause(self) -> None:
         from ..services import tickets as T

@@ -1,5 +1,6 @@
 """`n`: the new-ticket form, in the order the clerk asks the caller: room, caller, phone,
-content, scope, category, urgency, appointment (then channel, service type, owner's parts).
+content, scope, category, urgency, appointment (then channel, service type, owner's parts,
+vacant unit).
 Enter moves on (and saves on the last field), ctrl+s saves, Esc cancels and saves nothing."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..widgets.choice import Choice
 from ..widgets.fields import FieldInput
 
 ORDER = ("room", "caller", "phone", "content", "scope", "category", "urgency", "appointment",
-         "channel", "service_type", "owner_parts")
+         "channel", "service_type", "owner_parts", "vacant")
 
 
 class IntakeScreen(ModalScreen[Any]):
@@ -73,6 +74,8 @@ class IntakeScreen(ModalScreen[Any]):
                 yield Choice([(s.value, s.label) for s in ServiceType], id="service_type")
                 yield Label(_("Owner's parts"), markup=False)
                 yield Choice([("no", _("no")), ("yes", _("yes"))], id="owner_parts")
+                yield Label(_("Vacant unit"), markup=False)  # 空房: closed only verified
+                yield Choice([("no", _("no")), ("yes", _("yes"))], id="vacant")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#room", Input))
@@ -138,7 +141,7 @@ class IntakeScreen(ModalScreen[Any]):
             content=text("content"), scope=choice("scope"), category=choice("category"),
             urgency=choice("urgency"), appointment=text("appointment"),
             channel=choice("channel"), service_type=choice("service_type"),
-            owner_parts=choice("owner_parts") == "yes",
+            owner_parts=choice("owner_parts") == "yes", vacant=choice("vacant") == "yes",
         )
 
     def action_save(self) -> None:
