@@ -10,7 +10,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
@@ -20,6 +20,14 @@ from ...errors import RepairdeskError
 from ...i18n import _
 from ..keys import HANDOVER_HISTORY_KEYS, HANDOVER_KEYS, bindings
 from ..text import cells as plain_cells
+from ..widgets.footer import DeskFooter
+from ..widgets.panels import numbers_text
+
+# the read-back table: the item and read-back columns keep these widths, the handed-over
+# text takes the rest and wraps (a row grows to show all of it)
+LABEL_WIDTH, READ_WIDTH = 18, 16
+# the keys that change the checklist: once signed and locked, they leave the footer
+READ_BACK_ACTIONS = frozenset({"confirm", "found", "explain", "abnormal", "sign"})
 
 
 class HandoverSigned(Message):
@@ -60,19 +68,56 @@ class HandoverScreen(Screen[int | None]):
             yield Input(placeholder=_("PIN"), password=True, id="out-pin")
             yield Input(placeholder=_("Incoming clerk"), id="in-name")
             yield Input(placeholder=_("PIN"), password=True, id="in-pin")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         from ...services.shifts import current_holder
 
         table = self.query_one("#lines", DataTable)
-        table.add_column(_("Item"), key="label", width=18)
-        table.add_column(_("Handed over"), key="stated", width=60)
-        table.add_column(_("Read back"), key="read", width=16)
+        self.stated_width = self._stated_width()
+        table.add_column(_("Item"), key="label", width=LABEL_WIDTH)
+        table.add_column(_("Handed over"), key="stated", width=self.stated_width)
+        table.add_column(_("Read back"), key="read", width=READ_WIDTH)
         self.query_one("#prompt", Input).display = False
         self.query_one("#out-name", Input).value = current_holder(self.desk) or ""
         self.refresh_checklist()
         table.focus()
+
+    def _stated_width(self) -> int:
+        """What the item and read-back columns leave (each cell pads one a side)."""
+        width = self.size.width or self.app.size.width
+        return max(20, width - LABEL_WIDTH - READ_WIDTH - 3 * 2 - 2)
+
+    def on_resize(self) -> None:
+        width = self._stated_width()
+        if width != getattr(self, "stated_width", width) and self.checklist is not None:
+            self.stated_width = width
+            self._rebuild_columns()
+
+    def _rebuild_columns(self) -> None:
+        table = self.query_one("#lines", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.add_column(_("Item"), key="label", width=LABEL_WIDTH)
+        table.add_column(_("Handed over"), key="stated", width=self.stated_width)
+        table.add_column(_("Read back"), key="read", width=READ_WIDTH)
+        self._fill(table, row)
+
+    def _shown_text(self, ln: Line) -> str:
+        """A line as read back: the ticket numbers as the desk panel shows them (first to
+        last, how many; the gaps are their own line), the rest as stated."""
+        if ln.key == "numbers" and self.checklist is not None and self.checklist.issued:
+            return numbers_text(self.checklist.issued)
+        return ln.expected
+
+    def _fill(self, table: DataTable[Any], row: int) -> None:
+        table.clear()
+        for ln in self.lines:
+            # height None: the row grows until its text is shown whole (explanations)
+            table.add_row(*plain_cells(ln.label, self._shown_text(ln), self._read_text(ln)),
+                          key=ln.key, height=None)
+        if self.lines:
+            table.move_cursor(row=min(row, len(self.lines) - 1))
 
     # ------------------------------------------------------------------ data
     def refresh_checklist(self) -> None:
@@ -90,12 +135,7 @@ class HandoverScreen(Screen[int | None]):
         self.query_one("#title", Static).update(_("Handover · {shift} · {start} – {end}").format(
             shift=c.shift_name, start=fmt_full(c.window_start, tz), end=fmt_full(c.window_end, tz)))
         table = self.query_one("#lines", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for ln in self.lines:
-            table.add_row(*plain_cells(ln.label, ln.expected, self._read_text(ln)), key=ln.key)
-        if self.lines:
-            table.move_cursor(row=min(row, len(self.lines) - 1))
+        self._fill(table, table.cursor_row)
         self._show_status()
 
     def _read_text(self, ln: Line) -> str:
@@ -107,9 +147,14 @@ class HandoverScreen(Screen[int | None]):
     def _show_status(self, message: str = "") -> None:
         assert self.checklist is not None
         parts = [message] if message else []
-        for b in blockers(self.checklist.open_items, self.checklist.explanations):
-            parts.append(_("Blocked: {no} {reason} — press e to explain.").format(
-                no=b.ticket_no, reason=b.reason))
+        blocking = blockers(self.checklist.open_items, self.checklist.explanations)
+        if len(blocking) > 2:  # one line, so the checklist keeps the screen (80x24)
+            parts.append(_("Blocked: {n} tickets need an explanation (e on each): {nos}").format(
+                n=len(blocking), nos=", ".join(b.ticket_no for b in blocking)))
+        else:
+            for b in blocking:
+                parts.append(_("Blocked: {no} {reason} — press e to explain.").format(
+                    no=b.ticket_no, reason=b.reason))
         left = [ln for ln in self.lines if ln.key not in self.answers]
         if left:
             parts.append(_("{n} lines still to read back.").format(n=len(left)))
@@ -145,6 +190,12 @@ class HandoverScreen(Screen[int | None]):
         return typed or bool(self.answers or self.explanations or self.abnormal)
 
     # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Signed and locked: nothing is read back or signed again, so those keys go."""
+        if action in READ_BACK_ACTIONS and self.locked_id is not None:
+            return False
+        return True
+
     def _is_table(self) -> bool:
         return self.focused is self.query_one("#lines", DataTable) and self.locked_id is None
 
@@ -247,6 +298,7 @@ class HandoverScreen(Screen[int | None]):
             return
         names[1].value = names[3].value = ""
         self.locked_id = rec.id
+        self.refresh_bindings()
         for w in names:
             w.disabled = True
         self._show_status()
@@ -278,7 +330,8 @@ class HandoverHistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_("Handover history"), classes="duty-title", markup=False)
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="record", markup=False)
+        with VerticalScroll(id="record-scroll"):  # a record is longer than the screen
+            yield Static("", id="record", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -303,6 +356,9 @@ class HandoverHistoryScreen(Screen[None]):
         rec = get_handover(self.desk, int(event.row_key.value or 0))
         self.query_one("#record", Static).update(
             handover_text(self.desk, handover_json(self.desk, rec)))
+        record = self.query_one("#record-scroll", VerticalScroll)
+        record.scroll_home(animate=False)
+        record.focus()  # the arrows and PgDn read on to the signatures; tab goes back
 
     def action_print(self) -> None:
         from ...services import printing

@@ -122,6 +122,15 @@ class ShiftPanel(VerticalScroll, can_focus=True):
             text.update("\n".join(lines))
 
 
+def numbers_text(issued: list[str]) -> str:
+    """A shift's ticket numbers as they are read back: first to last and how many (the
+    gaps are said on their own); one number as itself."""
+    if len(issued) == 1:
+        return issued[0]
+    return _("{first} to {last} ({n})").format(first=issued[0], last=issued[-1],
+                                                n=len(issued))
+
+
 class PrintPanel(DataTable[Any]):
     """打印队列: the newest print jobs with their state, and the printer's state in the title."""
 
