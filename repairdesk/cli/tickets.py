@@ -347,3 +347,16 @@ def follow_up_check(
         record = check_follow_up(desk, ticket_no, "supervisor", supervisor, clerk,
                                  pin=read_pin(pin_stdin, _("PIN: ")), comment=comment)
     _done(record)
+
+@app.command("materials", help=_(
+    "Parts used on a free job, recorded without charge (NAME=PRICE or NAME=PRICExQTY, the "
+    "purchase price); they count in the month's materials used."))
+def materials(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
+              parts: list[str] = typer.Argument(..., metavar="NAME=PRICE[xQTY]..."),
+              by: Optional[str] = BY, at: Optional[str] = AT, note: str = NOTE) -> None:
+    from ..services.desk_steps import record_materials
+    from ..services.fees import parse_material
+
+    desk = desk_of(ctx)
+    used = [parse_material(p) for p in parts]
+    _done(record_materials(desk, ticket_no, used, default_clerk(desk, by), note=note, at=at))

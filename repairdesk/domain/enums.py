@@ -63,6 +63,7 @@ class Action(StrEnum):
     CHARGE = "charge"
     NOTIFY = "notify"
     FOLLOW_UP_CHECK = "follow_up_check"
+    MATERIALS = "materials"
 
     @property
     def label(self) -> str:
@@ -90,6 +91,7 @@ ACTION_LABELS = {
     Action.CHARGE: N_("record charges"),
     Action.NOTIFY: N_("told to collect"),
     Action.FOLLOW_UP_CHECK: N_("follow-up check"),
+    Action.MATERIALS: N_("materials used"),
 }
 
 

@@ -42,6 +42,8 @@ ALLOWED: dict[Action, frozenset[Status]] = {
     Action.NOTIFY: frozenset({Status.DISPATCHED, Status.ACCEPTED}),
     # the team leader's or supervisor's check of a follow-up (004); only on a follow-up
     Action.FOLLOW_UP_CHECK: frozenset({s for s in Status if s is not Status.VOIDED}),
+    # parts used on a free job, recorded without charge (003 5.5; the month's materials used)
+    Action.MATERIALS: frozenset({Status.ON_SITE, Status.COMPLETED, Status.RETURNED}),
 }
 
 # Steps shown to the clerk as "what comes next", in lifecycle order.

@@ -122,8 +122,9 @@ class _Page:
     def rest(self) -> None:
         pdf, s = self.pdf, self.sheet
         footer_h = 5.0
-        sign_h = len(s.signatures) * 9.0 * self.scale
-        fill_h = len(s.fill_in) * 16.0 * self.scale
+        sign_h = len(s.signatures) * 9.0 * self.scale + (9.0 * self.scale if s.evaluation
+                                                         else 0.0)
+        fill_h = len(s.fill_in) * 16.0 * self.scale + self._materials_h()
         y = pdf.get_y() + 2
         room = self.bottom - footer_h - sign_h - fill_h - y - 2
         # the content box takes what is left; a long description gets a smaller font
@@ -149,7 +150,21 @@ class _Page:
             pt = self.font(9.5)
             pdf.cell(self.width - 2, pt * LINE, f"{label}：")
             y += h + 2
+        y = self._materials(y)
         half = self.width / 2
+        if s.evaluation:  # 业主评价 □满意 □基本满意 □不满意   业主签名 ____ (003 4.1(8))
+            label, *options, sign = s.evaluation
+            pt = self.font(10)
+            base = y + 7.0 * self.scale
+            text = f"{label}：" + "  ".join(f"□{o}" for o in options)
+            pdf.set_xy(MARGIN, base - pt * LINE)
+            pdf.cell(pdf.get_string_width(text) + 1, pt * LINE, text)
+            x0 = MARGIN + max(half, pdf.get_string_width(text) + 4)
+            pdf.set_xy(x0, base - pt * LINE)
+            w = pdf.get_string_width(sign + "：") + 1
+            pdf.cell(w, pt * LINE, sign + "：")
+            pdf.line(x0 + w, base, MARGIN + self.width, base)
+            y += 9.0 * self.scale
         for label in s.signatures:
             pt = self.font(10)
             base = y + 7.0 * self.scale
@@ -162,6 +177,44 @@ class _Page:
         pt = self.font(7.5)
         pdf.set_xy(MARGIN, self.bottom - footer_h + 1)
         pdf.cell(self.width, pt * LINE, s.footer, align="R")
+
+
+    def _materials_lines(self) -> list[str]:
+        s = self.sheet
+        if not s.materials_label:
+            return []
+        return [f"{s.materials_label}：", *([s.materials_note] if s.materials_note else []),
+                *(s.materials or ("", ""))]  # none recorded: two lines to fill in
+
+    def _materials_h(self) -> float:
+        n = len(self._materials_lines())
+        return n * 5.0 * self.scale + 2 if n else 0.0
+
+    def _materials(self, y: float) -> float:
+        """维修材料 (003 5.5): the parts recorded, or ruled lines for the technician."""
+        lines = self._materials_lines()
+        if not lines:
+            return y
+        pdf = self.pdf
+        h = self._materials_h() - 2
+        pdf.rect(MARGIN, y, self.width, h)
+        pt = self.font(9.5)
+        step = 5.0 * self.scale
+        for i, text in enumerate(lines):
+            top = y + i * step
+            pdf.set_xy(MARGIN + 1, top + 0.8)
+            if text:
+                pdf.cell(self.width - 2, pt * LINE, _fit(pdf, text, self.width - 2))
+            else:
+                pdf.line(MARGIN + 3, top + step - 0.8, MARGIN + self.width - 3, top + step - 0.8)
+        return y + h + 2
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """`text` cut to `width` mm (a long list of parts never runs off the page)."""
+    while text and pdf.get_string_width(text) > width:
+        text = text[:-1]
+    return text
 
 
 def _keep(text: str, have: frozenset[int]) -> str:

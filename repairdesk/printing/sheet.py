@@ -19,6 +19,10 @@ class Sheet:
     body_label: str                       # 报修内容
     body: str                             # the fault, several lines
     fill_in: tuple[str, ...] = ()         # blank boxes the technician fills in (维修情况)
+    materials_label: str = ""             # 维修材料（名称、规格型号、数量、单价）(003 5.5)
+    materials: tuple[str, ...] = ()       # the parts recorded so far; none: blank lines
+    materials_note: str = ""              # 材料为业主(用户)提供 (003 5.4)
+    evaluation: tuple[str, ...] = ()      # 业主评价, 满意, 基本满意, 不满意, 业主签名 (4.1(8))
     signatures: tuple[str, ...] = ()      # 接单人, 业主确认; each gets a name and a time line
     time_label: str = ""                  # 时间
     mark: str = ""                        # 补打（第1次）, printed large near the number

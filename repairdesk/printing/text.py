@@ -102,6 +102,26 @@ def _copy(sheet: Sheet, copy_name: str, width: int) -> list[str]:
         lines.extend([f"{label}：", "", ""])
     if s.fill_in:
         lines.append("-" * width)
+    if s.materials_label:
+        lines.append(f"{s.materials_label}：")
+        if s.materials_note:
+            lines.append("  " + s.materials_note)
+        for m in s.materials:
+            lines.extend("  " + ln for ln in wrap(m, width - 2))
+        if not s.materials:  # for the technician to fill in (name, spec, quantity, price)
+            lines.extend(["  " + "_" * (width - 4)] * 2)
+        lines.append("-" * width)
+    if s.evaluation:
+        label, *options, sign = s.evaluation
+        left = f"{label}：" + "  ".join(f"□{o}" for o in options)
+        right = f"{sign}："
+        lines.append("")
+        if text_width(left) + text_width(right) + 6 <= width:
+            lines.append(left + "  " + right + "_" * (width - text_width(left) - 2
+                                                      - text_width(right)))
+        else:
+            lines.append(left)
+            lines.append(right + "_" * max(4, half - text_width(right)))
     for label in s.signatures:
         left = f"{label}："
         right = f"{s.time_label}："

@@ -7,9 +7,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ..domain.enums import Action, ServiceType
+from ..domain.materials import material_lines
 from ..domain.ticket import TicketRecord
 from ..domain.validation import mask_phone
-from ..fmt import money
+from ..fmt import countdown, money, number
 from ..i18n import _
 from .sheet import Sheet
 
@@ -21,6 +22,32 @@ def _local(dt: datetime | None, tz: ZoneInfo) -> str:
 def reprint_mark(reprint: int) -> str:
     """补打 with its count: the first reprint is 补打（第1次）."""
     return _("Reprint no. {n}").format(n=reprint) if reprint > 0 else ""
+
+
+def processing_time(record: TicketRecord, tz: ZoneInfo) -> str:
+    """处理时间: from the technician's arrival to the completion (the last cycle's); blank
+    lines for the technician to fill in while either is still to come."""
+    arrived = done = None
+    for e in record.events:
+        if e.action is Action.ARRIVE:
+            arrived, done = e.at, None
+        elif e.action is Action.COMPLETE and arrived is not None:
+            done = e.at
+        elif e.action is Action.REWORK:
+            arrived = done = None
+    if arrived is None or done is None:
+        return _("{start} to {end}").format(start="____", end="____")
+    return _("{start} to {end} ({took})").format(
+        start=arrived.astimezone(tz).strftime("%m-%d %H:%M"),
+        end=done.astimezone(tz).strftime("%H:%M" if arrived.astimezone(tz).date()
+                                          == done.astimezone(tz).date() else "%m-%d %H:%M"),
+        took=countdown((done - arrived).total_seconds()))
+
+
+def _materials(record: TicketRecord) -> tuple[str, ...]:
+    return tuple(_("{name} x {qty}, {price} each").format(
+        name=name, qty=number(qty), price=money(price)) for name, qty, price in
+        material_lines(record))
 
 
 def work_order_sheet(record: TicketRecord, *, site_name: str, tz: ZoneInfo,
@@ -40,7 +67,8 @@ def work_order_sheet(record: TicketRecord, *, site_name: str, tz: ZoneInfo,
     rows = (
         (_("Received"), _local(i.received_at, tz)),
         (_("Dispatched at"), _local(dispatched, tz)),
-        (_("Room/place"), f"{i.room}（{i.scope.label}）"),
+        (_("Room/place"), f"{i.room}（{i.scope.label}）" + (
+            _("(vacant unit: verified before closing)") if s.vacant else "")),
         (_("Category"), i.category),
         (_("Caller"), i.caller),
         (_("Phone"), mask_phone(i.phone) or "-"),
@@ -50,6 +78,7 @@ def work_order_sheet(record: TicketRecord, *, site_name: str, tz: ZoneInfo,
         (_("Quoted fee"), fee_text),
         (_("Owner supplies parts"), _("yes") if i.owner_parts else _("no")),
         (_("Technician"), s.technician or "-"),
+        (_("Processing time"), processing_time(record, tz)),
     )
     return Sheet(
         heading=site_name,
@@ -60,6 +89,11 @@ def work_order_sheet(record: TicketRecord, *, site_name: str, tz: ZoneInfo,
         body_label=_("Content"),
         body=i.content,
         fill_in=(_("Work done"),),
+        materials_label=_("Materials (name, spec/model, quantity, unit price)"),
+        materials=_materials(record),
+        materials_note=_("Materials supplied by the owner") if i.owner_parts else "",
+        evaluation=(_("Owner's evaluation"), _("satisfied"), _("fairly satisfied"),
+                    _("not satisfied"), _("Owner's signature")),
         signatures=(_("Accepted by"), _("Owner confirmation")),
         time_label=_("Time"),
         mark=reprint_mark(reprint),

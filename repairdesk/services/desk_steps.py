@@ -1,13 +1,16 @@
 """The desk's own side steps that are no technician's word: telling the technician to collect
-the work order (000 三), marking a unit vacant (空房, 003 4.8(3)), the follow-up's weekly entry
-reminder and the team leader's and supervisor's checks of a follow-up (004)."""
+the work order (000 三), marking a unit vacant (空房, 003 4.8(3)), the materials used on a free
+job (003 5.5), the follow-up's weekly entry reminder and the team leader's and supervisor's
+checks of a follow-up (004)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from ..domain import validation as v
-from ..domain.enums import Action, Role
+from ..domain.enums import Action, Role, ServiceType
+from ..domain.fees import MaterialUse
+from ..domain.materials import materials_data
 from ..domain.follow_up import CheckLevel, FollowUpEntryDue, entry_due
 from ..domain.text import clean_text
 from ..domain.ticket import TicketRecord
@@ -39,6 +42,23 @@ def mark_vacant(desk: Desk, ticket_no: str, vacant: bool, by: str, *,
         raise ValidationError(_("Nothing to change."), "vacant")
     return record_step(desk, ticket_no, Action.AMEND, by, note=note, step=Step(
         {"changes": {"vacant": bool(vacant)}, "previous": {"vacant": current.state.vacant}}))
+
+
+def record_materials(desk: Desk, ticket_no: str, materials: list[MaterialUse], by: str, *,
+                     note: str = "", at: str | datetime | None = None) -> TicketRecord:
+    """Parts used on a free job (name, purchase price, quantity), recorded without charge;
+    they count in the month's materials used. A later entry replaces the earlier one (both
+    stay in the history). A paid job's parts go on its bill (fees.charge_ticket)."""
+    record = get_ticket(desk, ticket_no)
+    if record.intake.service_type is not ServiceType.FREE:
+        raise ValidationError(
+            _("Ticket {no} is {kind}: its parts go on the bill (repairdesk fees charge).")
+            .format(no=record.ticket_no, kind=record.intake.service_type.label), "service_type")
+    if not materials:
+        raise ValidationError(_("Name at least one material: NAME=PRICE or NAME=PRICExQTY."),
+                              "material")
+    return record_step(desk, ticket_no, Action.MATERIALS, by, note=v.validate_note(note),
+                       at=at, step=Step(materials_data(materials)))
 
 
 def check_follow_up(desk: Desk, ticket_no: str, level: CheckLevel | str, signer: str, by: str,

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ..domain.fees import Bill, LineKind
+from ..domain.fees import Bill, LineKind, MaterialUse
+from ..domain.materials import materials_from
 from ..domain.numbering import NumberFormat, find_gaps
 from ..domain.stats import DayPoint, MaterialRow, MonthTable, TechnicianRow, TicketLine, VoidedRow
 from ..errors import ValidationError
@@ -152,8 +153,21 @@ def _charges(conn: Connection, params: dict[str, Any]) -> dict[str, tuple[str, B
     return bills
 
 
-def _materials(bills: dict[str, tuple[str, Bill]]) -> tuple[MaterialRow, ...]:
+def _free_materials(conn: Connection, params: dict[str, Any]) -> list[MaterialUse]:
+    """The parts of free jobs (the last MATERIALS step of each), recorded without charge."""
+    last: dict[str, Any] = {}
+    for row in sql.events_of(conn, params, "materials", "t.service_type = 'free'"):
+        last[row.ticket_no] = row.data
+    return [m for data in last.values() for m in materials_from(data)]
+
+
+def _materials(bills: dict[str, tuple[str, Bill]],
+               free: list[MaterialUse] | None = None) -> tuple[MaterialRow, ...]:
     rows: dict[tuple[str, str], list[Decimal]] = {}
+    for m in free or []:  # used, not charged: the purchase cost counts, the amount is nil
+        acc = rows.setdefault((m.name, ""), [Decimal(0), Decimal(0), Decimal(0)])
+        acc[0] += m.qty
+        acc[2] += m.purchase_price * m.qty
     for _tech, bill in bills.values():
         for ln in bill.lines:
             if ln.kind not in (LineKind.MATERIAL, LineKind.OFF_LIST):
@@ -242,6 +256,7 @@ def _sql_table(desk: Desk, key: str) -> MonthTable:
         voided = tuple(VoidedRow(r.ticket_no, r.at, r.by, str(r.data.get("reason") or r.note))
                        for r in sql.events_of(conn, params, "void", "t.status = 'voided'"))
         bills = _charges(conn, params)
+        free_used = _free_materials(conn, params)
     fees_by_tech: dict[str, Decimal] = defaultdict(Decimal)
     for tech, bill in bills.values():
         fees_by_tech[tech] += bill.total
@@ -272,7 +287,7 @@ def _sql_table(desk: Desk, key: str) -> MonthTable:
         by_category=tuple(sorted(tally.category.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_technician=tuple(technicians),
         by_building=tuple(sorted(tally.building.items(), key=_building_order)),
-        materials=_materials(bills), voided=voided, days=days, targets=desk.config.reports,
+        materials=_materials(bills, free_used), voided=voided, days=days, targets=desk.config.reports,
     )
 
 

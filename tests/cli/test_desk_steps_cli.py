@@ -51,6 +51,7 @@ def test_vacant_unit_closes_only_verified(cli):
     _book(cli)
     no = _add(cli, "--vacant").stdout.strip()
     for args in (["dispatch", no, "--to", "张建国"], ["notified", no], ["arrive", no],
+                 ["materials", no, "锁芯=45", "螺丝=0.5x4"],
                  ["complete", no, "--result", "换锁芯"], ["return", no],
                  ["callback", no, "--satisfied"]):
         r = cli("ticket", *args)
@@ -61,7 +62,9 @@ def test_vacant_unit_closes_only_verified(cli):
     assert cli("ticket", "close", no, "--verified").code == 0
     actions = [e["action"] for e in json.loads(cli("ticket", "show", no, "--json").stdout)
                ["events"]]
-    assert "notify" in actions
+    assert "notify" in actions and "materials" in actions
+    r = cli("ticket", "materials", no, "锁芯")
+    assert r.code == 1 and "Traceback" not in r.stderr  # no price: one line, refused
 
 
 def test_vacant_marked_later_and_unmarked(cli):

@@ -239,3 +239,83 @@ def test_a_bad_printing_key_stops_the_config_load(tmp_path: Path):
     with pytest.raises(ConfigError) as err:
         load_config(conf)
     assert "printing.format" in str(err.value)
+
+
+# ---------------------------------------------------------------- materials, evaluation (003)
+
+EVAL = ("业主评价", "满意", "基本满意", "不满意", "业主签名")
+
+
+def test_text_materials_lines_and_the_owners_evaluation():
+    s = sheet(materials_label="维修材料（名称、规格型号、数量、单价）",
+              materials=("角阀 DN15 x 2，每件 ¥18.00", "生料带 x 1，每件 ¥2.00"),
+              materials_note="材料为业主(用户)提供", evaluation=EVAL)
+    for width in (40, 80):
+        text = render_text(s, ("工程联",), width)
+        lines = text.replace("\f", "").split("\n")
+        assert max(text_width(ln) for ln in lines) <= width
+        assert any(ln.startswith("维修材料") for ln in lines)
+        assert "  角阀 DN15 x 2，每件 ￥18.00" in lines and "  材料为业主(用户)提供" in lines
+        assert any("□满意" in ln and "□基本满意" in ln and "□不满意" in ln for ln in lines)
+        assert any(ln.startswith("业主签名：__") or "业主签名：__" in ln for ln in lines)
+    # nothing recorded yet: two ruled lines for the technician
+    text = render_text(sheet(materials_label="维修材料", evaluation=EVAL), ("工程联",), 80)
+    lines = text.split("\n")
+    at = lines.index("维修材料：")
+    assert lines[at + 1] == lines[at + 2] == "  " + "_" * 76
+    text.encode("gbk")  # □ is a GBK character: the dot-matrix font has it
+
+
+def test_pdf_has_materials_and_the_evaluation_line(font, tmp_path: Path):
+    s = sheet(materials_label="维修材料", materials=("角阀 DN15 x 2，每件 ¥18.00",),
+              evaluation=EVAL, body="长" * 400)
+    path = tmp_path / "wo.pdf"
+    path.write_bytes(render(font, s, ("客服存根", "工程联")))
+    assert pdf_info(path)["Pages"] == "2"  # still one page per copy, with a long content
+    for page in pdf_pages(path):
+        flat = page.replace(" ", "")
+        for expected in ("维修材料", "角阀DN15x2", "业主评价", "满意", "基本满意", "不满意",
+                         "业主签名", "接单人"):
+            assert expected in flat, expected
+
+
+def test_work_order_sheet_processing_time_vacant_and_parts():
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from repairdesk import fmt
+    from repairdesk.domain.enums import Action
+    from repairdesk.domain.ticket import Event, Intake, TicketRecord, fold
+    from repairdesk.i18n import _
+    from repairdesk.printing.work_order import work_order_sheet
+
+    tz = ZoneInfo("Asia/Shanghai")
+    t0 = datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)
+
+    def ev(action, minutes, **data):
+        return Event(at=t0 + timedelta(minutes=minutes), action=action, by="李静", data=data)
+
+    events = [ev(Action.REGISTER, 0, intake={"vacant": True}),
+              ev(Action.DISPATCH, 2, technician="张建国"), ev(Action.ARRIVE, 15)]
+    intake = Intake(received_at=t0, room="5-1-0802", caller="王先生", content="水管滴水",
+                    owner_parts=True)
+
+    def sheet_of(evs):
+        r = TicketRecord("BX-1", intake, fold(evs), tuple(evs), t0, "李静")
+        return work_order_sheet(r, site_name="幸福家园", tz=tz, arrive_by=None, fee=None,
+                                reprint=0, printed_at=t0, job_id=None)
+
+    s = sheet_of(events)
+    rows = dict(s.rows)
+    assert rows[_("Processing time")] == _("{start} to {end}").format(start="____", end="____")
+    assert _("(vacant unit: verified before closing)") in rows[_("Room/place")]
+    assert s.materials == () and s.materials_note == _("Materials supplied by the owner")
+    assert s.evaluation[-1] == _("Owner's signature")
+    done = events + [ev(Action.COMPLETE, 80, result="换阀门"),
+                     ev(Action.MATERIALS, 81, materials=[
+                         {"name": "角阀", "qty": "2", "purchase_price": "18.00"}])]
+    s = sheet_of(done)
+    assert dict(s.rows)[_("Processing time")] == _("{start} to {end} ({took})").format(
+        start="11-22 10:15", end="11:20", took=fmt.countdown(65 * 60))
+    assert s.materials == (_("{name} x {qty}, {price} each").format(
+        name="角阀", qty="2", price=fmt.money("18.00")),)

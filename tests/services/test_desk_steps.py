@@ -118,3 +118,37 @@ def test_only_a_follow_up_is_checked(staffed):
         D.check_follow_up(staffed, r.ticket_no, "leader", "周班长", "李静")
     with pytest.raises(ValidationError):
         D.check_follow_up(staffed, r.ticket_no, "boss", "周班长", "李静")
+
+
+def test_free_job_records_materials_without_charge(staffed, clock):
+    from decimal import Decimal
+
+    from repairdesk.domain.fees import MaterialUse
+    from repairdesk.domain.materials import free_materials
+    from repairdesk.services import reports
+
+    r = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                                content="水龙头漏水"), "李静")
+    no = r.ticket_no
+    T.dispatch_ticket(staffed, no, "张建国", "李静")
+    parts = [MaterialUse("角阀", Decimal("18.00"), Decimal("2"))]
+    with pytest.raises(IllegalTransition):  # not on site yet
+        D.record_materials(staffed, no, parts, "李静")
+    T.arrive_ticket(staffed, no, "张建国")
+    with pytest.raises(ValidationError):
+        D.record_materials(staffed, no, [], "李静")
+    D.record_materials(staffed, no, [MaterialUse("生料带", Decimal("2.00"))], "李静")
+    record = D.record_materials(staffed, no, parts, "李静")  # the later entry is in force
+    assert free_materials(record) == tuple(parts)
+    paid = T.register_ticket(staffed, T.IntakeForm(room="3-2-1502", caller="李女士",
+                                                   content="换灯", service_type="paid"), "李静")
+    T.dispatch_ticket(staffed, paid.ticket_no, "张建国", "李静")
+    T.arrive_ticket(staffed, paid.ticket_no, "张建国")
+    with pytest.raises(ValidationError) as err:
+        D.record_materials(staffed, paid.ticket_no, parts, "李静")
+    assert err.value.field == "service_type"
+    table = reports.month_table(staffed, reports.current_month(staffed), clocks=False)
+    (row,) = [m for m in table.materials if m.name == "角阀"]
+    assert (row.qty, row.amount, row.purchase) == (Decimal("2"), Decimal("0"),
+                                                   Decimal("36.00"))
+    assert not [m for m in table.materials if m.name == "生料带"]
