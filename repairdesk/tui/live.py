@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain import sla, sla_results
+from ..domain.follow_up import next_entry_at
 from ..domain.ticket import TicketRecord
 from ..fmt import countdown, countdown_width, pad_left
 
@@ -68,7 +69,11 @@ def row_clocks(record: TicketRecord, now: datetime, rules: Any, tz: Any) -> RowC
     clocks = sla.evaluate(record, now, rules, tz)
     c = _urgent(clocks, now)
     alerts = tuple(UrgentClock(x, now) for x in c.alerting_clocks) if c else ()
-    return RowClocks(now, c, alerts, sla_results.next_change(record, clocks, rules, now))
+    until = sla_results.next_change(record, clocks, rules, now)
+    entry = next_entry_at(record, now)  # a follow-up's weekly entry falls due (004)
+    if entry is not None and entry > now and (until is None or entry < until):
+        until = entry
+    return RowClocks(now, c, alerts, until)
 
 
 def _urgent(clocks: list[sla.SlaClock], now: datetime) -> UrgentClock | None:

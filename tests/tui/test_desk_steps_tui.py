@@ -111,3 +111,29 @@ async def test_y_records_the_supervisors_check_with_the_pin(desk_app, staffed):
         e = T.get_ticket(staffed, r.ticket_no).events[-1]
         assert e.action is Action.FOLLOW_UP_CHECK
         assert e.data["level"] == "supervisor" and e.data["signer"] == "吴主管"
+
+
+async def test_board_shows_a_follow_up_due_for_its_weekly_entry(desk_app, staffed, clock):
+    from datetime import timedelta
+
+    from repairdesk.i18n import _
+
+    r = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                                content="阀门坏了"), "李静")
+    T.dispatch_ticket(staffed, r.ticket_no, "张建国", "李静")
+    T.follow_up_ticket(staffed, r.ticket_no, "需订配件", "李静")
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        table = _table(app)
+        assert str(table.get_cell(r.ticket_no, "status")).endswith(_("(f/u)"))
+        clock.advance(days=7, seconds=-1)
+        app.tick()
+        await settle(pilot)
+        assert str(table.get_cell(r.ticket_no, "status")).endswith(_("(f/u)"))
+        clock.advance(seconds=1)  # exactly a week since the last entry: no reload, a tick
+        app.tick()
+        await settle(pilot)
+        assert str(table.get_cell(r.ticket_no, "status")).endswith(_("(f/u due)"))
+        assert clock.now() - timedelta(days=7) == T.get_ticket(staffed, r.ticket_no).events[
+            -1].at

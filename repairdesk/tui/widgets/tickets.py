@@ -211,11 +211,13 @@ class TicketTable(LiveTable):
         self.now = now
         if went_back or (self.next_change is not None and now >= self.next_change):
             changed = False
-            for row in self.rows_by_no.values():
+            for no, row in self.rows_by_no.items():
                 if row.clocks.stale(now):
                     before = _alert_states(row.clocks)
                     row.clocks = row_clocks(row.record, now, self.rules, self.tz)
                     changed = changed or _alert_states(row.clocks) != before
+                    if row.record.state.follow_up:  # its weekly entry may have fallen due
+                        self.update_cell(no, "status", _status_cell(row.record, now))
             alerts = self.alerts
             self._collect_alerts()
             if not changed:
