@@ -122,6 +122,8 @@ TICKET_KEYS: tuple[DeskKey, ...] = (
 
 SEARCH_KEYS: tuple[DeskKey, ...] = (
     HELP_KEY,
+    DeskKey("down", "to_hits", N_("To results"), N_("From the search box into the results"),
+            footer=False),
     DeskKey("escape", "close", N_("Back"), _CLOSE_HELP),
 )
 

@@ -140,12 +140,24 @@ class TicketActions:
         no = self._ticket()
         if no is None:
             return
+
+        def confirmed(reason: str, yes: bool | None) -> None:
+            if yes:
+                self._step(no, lambda by: T.void_ticket(self.desk, no, reason, by),
+                           _("{no}: voided."))
+
+        def asked(v: dict[str, str] | None) -> None:
+            # like k: only y goes ahead, so a stray x and Enter void nothing
+            if v:
+                self.app.push_screen(ConfirmPrompt(
+                    _("Void {no}?").format(no=no),
+                    _("Reason: {reason}. The ticket leaves the open work; its number and "
+                      "record stay in the book.").format(reason=v["reason"])),
+                    callback=lambda yes: confirmed(v["reason"], yes))
+
         self.app.push_screen(
             FormPrompt(_("Void {no}: the number and record stay in the book").format(no=no),
-                       [Field("reason", _("Reason"))]),
-            callback=lambda v: v and self._step(
-                no, lambda by: T.void_ticket(self.desk, no, v["reason"], by),
-                _("{no}: voided.")))
+                       [Field("reason", _("Reason"))]), callback=asked)
 
     def action_follow_up(self) -> None:
         from ..services import tickets as T

@@ -313,6 +313,9 @@ async def test_fast_typing_lands_in_the_right_fields(desk_app, staffed):
         await settle(pilot)
         burst("重复登记\r")
         await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmPrompt"  # x asks, like k
+        await pilot.press("y")
+        await settle(pilot)
         voided = T.get_ticket(staffed, r.ticket_no)
         assert voided.status.value == "voided", _message(app)
         assert voided.events[-1].note == "重复登记"

@@ -15,6 +15,7 @@ from ...errors import RepairdeskError
 from ...i18n import _
 from ..keys import LOG_ENTRY_KEYS, LOG_VIEW_KEYS, bindings
 from ..text import cells as plain_cells
+from ..widgets.row_table import RowTable
 
 
 def _author(desk: Any) -> str:
@@ -80,7 +81,7 @@ class LogViewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title", classes="duty-title", markup=False)
-        yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="entries", cursor_type="row", zebra_stripes=True)  # End: last entry
         yield Footer()
 
     def on_mount(self) -> None:

@@ -149,8 +149,9 @@ class HandoverScreen(Screen[int | None]):
         parts = [message] if message else []
         blocking = blockers(self.checklist.open_items, self.checklist.explanations)
         if len(blocking) > 2:  # one line, so the checklist keeps the screen (80x24)
-            parts.append(_("Blocked: {n} tickets need an explanation (e on each): {nos}").format(
-                n=len(blocking), nos=", ".join(b.ticket_no for b in blocking)))
+            text = _("Blocked: {n} tickets need an explanation (e on each): {nos}")
+            parts.append(text.format(n=len(blocking),
+                                     nos=", ".join(b.ticket_no for b in blocking)))
         else:
             for b in blocking:
                 parts.append(_("Blocked: {no} {reason} — press e to explain.").format(

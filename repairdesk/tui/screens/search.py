@@ -76,6 +76,10 @@ class SearchScreen(Screen[None]):
         if self.hits:
             self.query_one("#hits", DataTable).focus()
 
+    def action_to_hits(self) -> None:
+        """Down in the search box: into the results (in the results, Down moves on)."""
+        self._to_hits()
+
     @on(DataTable.RowSelected, "#hits")
     def _open(self, event: DataTable.RowSelected) -> None:
         from .ticket import TicketScreen
