@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.follow_up import checks
 from ..domain.timeparse import fmt_full
 from ..domain.validation import mask_phone
 from ..i18n import _
@@ -29,6 +30,11 @@ def ticket_text(desk: Any, record: Any) -> str:
     ]
     if record.repeat_of:
         rows.append((_("Repeat of"), record.repeat_of))
+    if s.vacant:
+        rows.append((_("Vacant unit"), _("yes: closed only after the clerk has verified it")))
+    for c in checks(record):
+        rows.append((c.level.label, f"{c.signer}  {fmt_full(c.at, tz)}"
+                     + (f"  {c.comment}" if c.comment else "")))
     lines = [f"{k}: {v}" for k, v in rows]
     lines.append("")
     lines.append(_("History:"))

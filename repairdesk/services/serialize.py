@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..domain.follow_up import checks as follow_up_checks
 from ..domain.sla import SlaClock
 from ..domain.ticket import TicketRecord
 from ..domain.validation import mask_phone
@@ -54,6 +55,9 @@ def ticket_dict(record: TicketRecord, tz: ZoneInfo, *, reveal_phone: bool = Fals
         "owner_parts": i.owner_parts,
         "technician": s.technician or None,
         "follow_up": s.follow_up,
+        "follow_up_checks": [{"level": c.level.value, "signer": c.signer, "at": iso(c.at, tz),
+                              "comment": c.comment} for c in follow_up_checks(record)],
+        "vacant": s.vacant,
         "rework_count": s.rework_count,
         "repeat": record.repeat_of is not None,
         "repeat_of": record.repeat_of,

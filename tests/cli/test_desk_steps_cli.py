@@ -71,6 +71,7 @@ def test_vacant_marked_later_and_unmarked(cli):
     _book(cli)
     no = _add(cli).stdout.strip()
     assert cli("ticket", "vacant", no, "--note", "业主说空着").code == 0
+    assert json.loads(cli("ticket", "show", no, "--json").stdout)["vacant"] is True
     r = cli("ticket", "vacant", no)
     assert r.code == 1, r.stdout  # nothing to change
     assert cli("ticket", "vacant", no, "--no").code == 0
@@ -90,8 +91,11 @@ def test_follow_up_checks_and_weekly_entry(cli):
     r = cli("ticket", "follow-up-check", no, "--supervisor", "吴主管", "--pin-stdin",
             input="246810\n")
     assert r.code == 0, r.stderr
-    events = json.loads(cli("ticket", "show", no, "--json").stdout)["events"]
-    assert [e["action"] for e in events].count("follow_up_check") == 2
+    shown = json.loads(cli("ticket", "show", no, "--json").stdout)
+    assert [e["action"] for e in shown["events"]].count("follow_up_check") == 2
+    assert [(c["level"], c["signer"]) for c in shown["follow_up_checks"]] == [
+        ("leader", "周班长"), ("supervisor", "吴主管")]
+    assert "吴主管" in cli("ticket", "show", no).stdout
     # this week's entry was just written: nothing owed
     data = json.loads(cli("sla", "check", "--json").stdout)
     assert not [a for a in data if a["clock"] == "follow_up_entry"]

@@ -115,6 +115,7 @@ class TicketScreen(TicketActions, Screen[None]):
         if r.state.appointment_at:
             lines.append(_("Appointment: {at}").format(
                 at=r.state.appointment_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")))
+        lines.extend(self._follow_up_lines(r))
         self.query_one("#detail-info", Static).update("\n".join(lines))
         self._show_clocks()
         events = self.query_one("#detail-events", DataTable)
@@ -122,6 +123,22 @@ class TicketScreen(TicketActions, Screen[None]):
         for e in r.events:
             events.add_row(*plain_cells(e.at.astimezone(tz).strftime("%m-%d %H:%M:%S"),
                                         e.action.label, e.by, e.note.replace("\n", " ")))
+
+    def _follow_up_lines(self, r: Any) -> list[str]:
+        """协调单 (004): when the next weekly entry is due, and who has checked it."""
+        from ...domain.follow_up import checks, next_entry_at
+
+        tz = self.desk.config.tz
+        out = []
+        due = next_entry_at(r, self.desk.now())
+        if due is not None:
+            out.append(_("Follow-up: next weekly entry by {at}").format(
+                at=due.astimezone(tz).strftime("%Y-%m-%d %H:%M")))
+        for c in checks(r):
+            out.append(_("{check}: {name} {at}").format(
+                check=c.level.label, name=c.signer,
+                at=c.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")))
+        return out
 
     def tick(self) -> None:
         """Once a second (RepairDeskApp.tick): the clocks as of the desk's clock now."""
