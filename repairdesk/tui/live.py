@@ -14,9 +14,13 @@ from ..domain.ticket import TicketRecord
 from ..fmt import countdown, countdown_width, pad_left
 
 # Rich styles of the countdown column and the alert panel (the one place they are chosen).
-STYLE_NORMAL = "green"
-STYLE_WARNING = "bold black on yellow"
-STYLE_BREACHED = "bold white on red"
+# Exact xterm-256 entries, so a 256-colour terminal shows the very colours measured: each
+# text reaches 4.5:1 on its background, and the white of the row under the cursor
+# (app.tcss) on the warning and overdue backgrounds too (tests/tui/test_contrast_tui.py).
+STYLE_NORMAL = "#87ffaf"
+STYLE_WARNING = "bold #ffffff on #af5f00"
+STYLE_BREACHED = "bold #ffffff on #af0000"
+STYLE_URGENT = "bold #ff5f5f"
 STYLE_IDLE = "dim"
 
 

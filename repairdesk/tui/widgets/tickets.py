@@ -18,7 +18,8 @@ from ...domain.ticket import TicketRecord
 from ...fmt import countdown_width
 from ...i18n import _
 from ..text import cells
-from ..live import RowClocks, UrgentClock, clock_style, countdown_text, row_clocks, sort_key
+from ..live import (STYLE_URGENT, RowClocks, UrgentClock, clock_style, countdown_text,
+                    row_clocks, sort_key)
 from .live_table import LiveTable
 
 Alert = tuple[str, UrgentClock, str]  # ticket no., a clock in warning or breach, room/place
@@ -41,7 +42,7 @@ def _alert_states(clocks: RowClocks) -> tuple[tuple[Any, ...], ...]:
 
 def _urgency_cell(u: Urgency) -> Text:
     if u is Urgency.URGENT:
-        return Text(u.label, style="bold red")
+        return Text(u.label, style=STYLE_URGENT)
     if u is Urgency.APPOINTMENT:
         return Text(u.label, style="cyan")
     return Text(u.label, style="dim")
