@@ -23,7 +23,9 @@ def add(
     caller: str = typer.Option(..., "--caller", help=_("Caller (at least a surname).")),
     content: str = typer.Option(..., "--content", help=_("The fault, 1-500 characters.")),
     phone: str = typer.Option("", "--phone", help=_("Phone, only if the owner agrees.")),
-    scope: str = typer.Option("home", "--scope", help=_("home or public.")),
+    scope: str = typer.Option("", "--scope", help=_(
+        "home or public; left out: read from the room (3栋2单元1501 is in-home, a corridor or a "
+        "lift public), asked when the room says neither.")),
     category: str = typer.Option("", "--category", help=_("Category (see the rules file).")),
     urgency: str = typer.Option("normal", "--urgency", help=_("urgent, normal or appointment.")),
     appointment: str = typer.Option("", "--appointment", help=_("Agreed appointment time.")),

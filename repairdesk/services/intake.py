@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from ..domain import validation as v
 from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
 from ..domain.intake import urgent_matches
+from ..domain.rooms import normalise_room
 from ..domain.text import clean_text
 from ..domain.ticket import Intake, TicketRecord
 from ..domain.timeparse import parse_local
@@ -21,6 +22,7 @@ from ..store.db import next_in_sequence
 from ..store.tables import Ticket, TicketEvent
 from .authority import Act, require_desk_actor
 from .desk import Desk
+from .rooms import scope_of
 from .sla_outcomes import store_outcome
 from .ticket_records import index_row, records_of
 
@@ -59,8 +61,11 @@ def _enum(kind: type, raw: str, field_name: str, label: str) -> Any:
 def build_intake(desk: Desk, form: IntakeForm) -> Intake:
     """Validate every field, first error first (in the order the clerk asks the owner)."""
     cfg, now = desk.config, desk.now()
-    scope = _enum(Scope, form.scope, "scope", _("Scope"))
-    room = (v.validate_room(form.room, cfg.room_pattern) if scope is Scope.HOME
+    scope = (_enum(Scope, form.scope, "scope", _("Scope")) if clean_text(form.scope)
+             else scope_of(desk, form.room))
+    # a room as callers say it (3栋2单元1501) is written as the book does (3-2-1501)
+    room = ((normalise_room(form.room, cfg.room_forms, cfg.room_pattern)
+             or v.validate_room(form.room, cfg.room_pattern)) if scope is Scope.HOME
             else v.validate_location(form.room))
     caller = v.validate_caller(form.caller)
     phone = v.normalise_phone(form.phone)

@@ -35,8 +35,9 @@ def scope_of(desk: Desk, text: str) -> Scope:
     reading = read_room(desk, text)
     if reading.kind is Place.UNSURE:
         raise ValidationError(_(
-            "{place} is neither a room (e.g. 3-2-1501, 3栋2单元1501) nor a public place the desk "
-            "knows: say which (scope in-home or public area).").format(place=clean_text(text)),
+            "Room {place}: neither a room number (e.g. 3-2-1501, 3栋2单元1501) nor a public place "
+            "the desk knows; say which (scope in-home or public area).").format(
+                place=clean_text(text)),
             "scope")
     return Scope.PUBLIC if reading.kind is Place.PUBLIC else Scope.HOME
 

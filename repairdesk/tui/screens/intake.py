@@ -1,11 +1,16 @@
 """`n`: the new-ticket form, in the order the clerk asks the caller: room, caller, phone,
 content, scope, category, urgency, appointment (then channel, service type, owner's parts,
 vacant unit).
-Enter moves on (and saves on the last field), ctrl+s saves, Esc cancels and saves nothing."""
+Enter moves on (and saves on the last field), ctrl+s saves, Esc cancels and saves nothing.
+
+While the caller is on the line the form reads the room as he says it (3栋2单元1501 is
+3-2-1501; a text that is neither a room nor a known public place is asked about, never taken
+for a public place), shows the room's tickets of the last 30 days under the form (looked up
+as the room is typed, after a short pause), and suggests urgency and category from the
+content; a choice the clerk made by hand is never overridden."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual import on
@@ -15,7 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ...domain.enums import Channel, Scope, ServiceType, Urgency
-from ...domain.intake import urgent_matches
+from ...domain.intake import guess_category, urgent_matches
+from ...domain.rooms import Place, read_place
 from ...i18n import _
 from ..keys import INTAKE_KEYS, bindings
 from ..widgets.choice import Choice
@@ -30,18 +36,25 @@ class IntakeScreen(ModalScreen[Any]):
 
     KEYS = INTAKE_KEYS
     BINDINGS = bindings(KEYS)
+    CSS_PATH = "intake.tcss"
+    ROOM_PAUSE = 0.4  # seconds of no typing in the room field before its history is looked up
 
     def __init__(self, desk: Any, clerk: str) -> None:
         super().__init__()
         self.desk = desk
         self.clerk = clerk
         self.saving = False
+        self._room_timer: Any = None
+        self._looked_up = ""  # the room text whose history was last asked for
+        self._urgent_hint = ""
+        self._category_hint = ""
 
     def compose(self) -> ComposeResult:
         cfg = self.desk.config
         with Vertical(id="intake", classes="dialog"):
             yield Static(_("New repair call  (Enter: next field | ctrl+s: save | Esc: cancel)"),
                          classes="dialog-title", markup=False)
+            yield Static("", id="room-note", classes="dialog-hint", markup=False)
             yield Static("", id="hint", classes="dialog-hint", markup=False)
             yield Static("", id="error", classes="dialog-error", markup=False)
             with Grid(id="intake-grid"):
@@ -76,6 +89,7 @@ class IntakeScreen(ModalScreen[Any]):
                 yield Choice([("no", _("no")), ("yes", _("yes"))], id="owner_parts")
                 yield Label(_("Vacant unit"), markup=False)  # 空房: closed only verified
                 yield Choice([("no", _("no")), ("yes", _("yes"))], id="vacant")
+            yield Static("", id="room-history", markup=False)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#room", Input))
@@ -93,33 +107,115 @@ class IntakeScreen(ModalScreen[Any]):
         if field.id not in ORDER:
             return
         if field.id == "room":
-            self._guess_scope(self.query_one("#room", Input).value)
+            self._read_room(self.query_one("#room", Input))
         self._next(field.id)
 
-    def _guess_scope(self, room: str) -> None:
-        """A room number means in-home; anything else is a public place (the clerk may
-        change it)."""
-        scope = self.query_one("#scope", Choice)
-        if scope.touched or not room.strip():
-            return
-        home = re.match(self.desk.config.room_pattern, room.strip()) is not None
-        scope.set_value(Scope.HOME.value if home else Scope.PUBLIC.value)
+    # ------------------------------------------------------------------ the room
+    def _reading(self, text: str) -> Any:
+        cfg = self.desk.config
+        return read_place(text, cfg.room_forms, cfg.room_pattern, cfg.public_place_words)
 
+    def _read_room(self, field: Input) -> None:
+        """Enter in the room: a room is written as the book does (3栋2单元1501 → 3-2-1501) and
+        is in-home; a public place's word makes it public; anything else is asked about, and
+        the scope stays in-home so saving cannot take it silently for a public place."""
+        text = field.value.strip()
+        if not text:
+            return
+        reading = self._reading(text)
+        scope = self.query_one("#scope", Choice)
+        note = self.query_one("#room-note", Static)
+        if reading.kind is Place.ROOM:
+            if field.value != reading.room:
+                field.value = reading.room
+            note.update("")
+        elif reading.kind is Place.PUBLIC:
+            note.update(_("{place}: a public area ({word}); change Scope if not.").format(
+                place=text, word=reading.word))
+        elif not scope.touched:
+            note.update(_("{place}: neither a room (3-2-1501, 3栋2单元1501) nor a known public "
+                          "place. A room? Type it so. A public area? Choose it under Scope.")
+                        .format(place=text))
+        if not scope.touched:
+            scope.set_value(Scope.PUBLIC.value if reading.kind is Place.PUBLIC
+                            else Scope.HOME.value)
+        self._look_up_room()
+
+    @on(Input.Changed, "#room")
+    def _room_typed(self, event: Input.Changed) -> None:
+        """Look the room's history up once the typing pauses, not at every key."""
+        if event.value == self._looked_up:
+            return  # the form wrote it itself (3栋2单元1501 → 3-2-1501), or nothing changed
+        self.query_one("#room-note", Static).update("")
+        if self._room_timer is not None:
+            self._room_timer.stop()
+        self._room_timer = self.set_timer(self.ROOM_PAUSE, self._look_up_room)
+
+    def _look_up_room(self) -> None:
+        from ...services.rooms import room_history
+
+        if self._room_timer is not None:
+            self._room_timer.stop()
+            self._room_timer = None
+        text = self._looked_up = self.query_one("#room", Input).value
+        if not text.strip():
+            self._show_history(text, None)
+            return
+        self.app.run_service(  # type: ignore[attr-defined]
+            room_history, self.desk, text, group="room-history", exclusive=True,
+            done=lambda history: self._show_history(text, history))
+
+    def _show_history(self, text: str, history: Any) -> None:
+        """The room's tickets of the last 30 days, newest first (what the caller may be
+        calling about again); an answer for a room typed before is dropped."""
+        from ... import fmt
+
+        if not self.is_mounted or self.query_one("#room", Input).value != text:
+            return
+        panel = self.query_one("#room-history", Static)
+        if history is None or not history.room:
+            panel.update("")
+            panel.remove_class("has-history")
+            return
+        panel.add_class("has-history")
+        if not history.tickets:
+            panel.update(_("{room}: no tickets in the last 30 days.").format(room=history.room))
+            return
+        lines = [_("{room}: {n} tickets in the last 30 days").format(
+            room=history.room, n=history.total)]
+        for t in history.tickets:
+            lines.append("  ".join((fmt.datetime(t.received_at, self.desk.config.tz),
+                                    t.ticket_no, t.category, t.status.label,
+                                    t.content[:30])))
+        panel.update("\n".join(lines))
+
+    # ------------------------------------------------------------------ suggestions
     @on(Input.Changed, "#content")
     def _suggest(self, event: Input.Changed) -> None:
-        """Urgent by rule (003 4): suggest 紧急 while the clerk types; the clerk decides."""
-        found = urgent_matches(event.value, self.desk.config.urgent_keywords)
-        hint = self.query_one("#hint", Static)
+        """Urgent by rule (003 4) and the category from the fault's words: suggested while
+        the clerk types; a choice made by hand is never overridden."""
+        cfg = self.desk.config
+        found = urgent_matches(event.value, cfg.urgent_keywords)
         urgency = self.query_one("#urgency", Choice)
         if found:
-            hint.update(_("Urgent by rule ({words}): urgency set to urgent; change it if "
-                          "not.").format(words="、".join(found[:3])))
+            self._urgent_hint = _("Urgent by rule ({words}): urgency set to urgent; change "
+                                  "it if not.").format(words="、".join(found[:3]))
             if not urgency.touched:
                 urgency.set_value(Urgency.URGENT.value)
         else:
-            hint.update("")
+            self._urgent_hint = ""
             if not urgency.touched and urgency.value == Urgency.URGENT.value:
                 urgency.set_value(Urgency.NORMAL.value)
+        category = self.query_one("#category", Choice)
+        guess = guess_category(event.value, cfg.category_keywords)
+        self._category_hint = ""
+        if not category.touched:
+            category.set_value(guess[0] if guess else cfg.default_category)
+            if guess:
+                self._category_hint = _("Category {category} ({word}); change it if "
+                                        "not.").format(category=guess[0], word=guess[1])
+        self.query_one("#hint", Static).update(
+            "  ".join(h for h in (self._urgent_hint, self._category_hint) if h))
 
     # ------------------------------------------------------------------ saving
     def has_unsaved_input(self) -> bool:
