@@ -22,8 +22,17 @@ def hold_desk(desk, name: str = "李静", role: Role = Role.CLERK) -> str:
         if turn is not None:
             return turn.holder
         now = desk.now()
-        session.add(ShiftTurn(site=desk.config.site_code, at=now, holder=name, via="sign_on",
-                              window_from=now))
+        turn = ShiftTurn(site=desk.config.site_code, at=now, holder=name, via="sign_on",
+                         window_from=now)
+        session.add(turn)
+        session.flush()
+        # signed as the desk's sign-on signs it, so `verify` finds the turn's signature
+        from repairdesk.services import signing
+
+        held_as = find_staff(session, name).role
+        signing.add_signature(session, signing.Signer(name, held_as, now), f"turn:{turn.id}",
+                              signing.Meaning.SIGN_ON, signing.content_hash(
+                                  {"holder": name, "at": now.isoformat()}))
     return name
 
 

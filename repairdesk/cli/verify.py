@@ -60,18 +60,21 @@ def verify(
     if check is not None and not check.ok and not report.problem:
         raise StoreError(_("{path} does not verify: {problem}").format(
             path=file, problem=check.problem))
-    if report.problem:
-        problem = report.problem
-        if check is not None and check.schema:
-            problem = f"{problem}; {check.schema}"
-        raise StoreError(_("Altered outside the app: {problem}").format(problem=problem))
+    failed = None
     if wanted:
         from ..services.anchors import check_anchors
 
         with desk.store.read() as session:
             failed = check_anchors(session, wanted)
-        if failed is not None:
-            raise StoreError(_("Altered outside the app: {problem}").format(problem=failed))
+    # the anchor first (it holds even against a rewritten book), then the first bad record of
+    # each kind, then the schema: one line
+    problems = [str(failed)] if failed is not None else []
+    problems += list(report.problems)
+    if problems and check is not None and check.schema:
+        problems.append(check.schema)
+    if problems:
+        raise StoreError(_("Altered outside the app: {problem}").format(
+            problem="; ".join(problems)))
     out(_("Verified: {n} duty-log entries and {s} signatures match.").format(
         n=report.entries, s=report.signatures))
     if wanted:

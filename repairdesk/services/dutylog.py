@@ -44,6 +44,10 @@ class LogKind:
     ROSTER = "roster"            # staff added or removed (by a supervisor, or the setup)
 
 
+# the entries whose anchor is printed (handover, sign-off) carry the other chains' heads
+PINNED = (LogKind.HANDOVER, LogKind.SIGNOFF)
+
+
 def entry_hash(e: DutyLogEntry | dict[str, Any], prev_hash: str) -> str:
     get = e.get if isinstance(e, dict) else lambda k: getattr(e, k)
     at = get("at")
@@ -89,6 +93,14 @@ def append(
         ).first()
         if exists:
             return None
+    # pending ticket events and print jobs take their chain's counter first, so every
+    # transaction takes the counters in one order (PostgreSQL: no deadlock between desks)
+    session.flush()
+    if kind in PINNED:
+        # the entry an anchor is printed from pins the other chains where they stand too
+        from ..store.chain import heads
+
+        data = {**(data or {}), "heads": heads(session.connection())}
     seq = next_in_sequence(session, CHAIN)
     prev = session.exec(
         select(DutyLogEntry.hash).where(DutyLogEntry.seq == seq - 1)

@@ -244,43 +244,14 @@ def signatures_of(session: Session, subject: str) -> list[Signature]:
 class BookReport:
     entries: int
     signatures: int
-    problem: str | None
+    problem: str | None  # the first bad record of each kind, joined on one line
+    problems: tuple[str, ...] = ()
 
 
 def verify_book(desk: Desk) -> BookReport:
-    """Walk the duty-log chain, then every signature and the record it signs."""
-    from ..store.tables import HandoverRecord, SignoffRecord
+    """Walk every chain and check every record against what it must agree with
+    (services/integrity.py): the first bad record of each kind."""
+    from .integrity import check_book
 
-    with desk.store.read() as session:
-        n, brk = dutylog.verify_chain(session)
-        if brk is not None:
-            return BookReport(n, 0, _(
-                "duty-log entry {seq} (id {id}, {at}, {author}: {text!r}): {reason}").format(
-                seq=brk.seq, id=brk.id, at=brk.at.astimezone(desk.config.tz).strftime(
-                    "%Y-%m-%d %H:%M"), author=brk.author, text=brk.text[:40], reason=brk.reason))
-        sigs = list(session.exec(select(Signature).order_by(col(Signature.id))))
-        for s in sigs:
-            if signature_hash(s.subject, s.meaning, s.name, s.role, s.at,
-                              s.content_hash) != s.hash:
-                return BookReport(n, len(sigs), _(
-                    "signature {id} ({name}, {meaning}) was changed").format(
-                    id=s.id, name=s.name, meaning=meaning_label(s.meaning)))
-        records: list[tuple[str, int, str, dict, int]] = []
-        for h in session.exec(select(HandoverRecord)):
-            records.append((f"handover:{h.id}", h.id or 0, h.content_hash, h.content, 2))
-        for o in session.exec(select(SignoffRecord)):
-            records.append((f"signoff:{o.id}", o.id or 0, o.content_hash, o.content, 1))
-        by_subject: dict[str, list[Signature]] = {}
-        for s in sigs:
-            by_subject.setdefault(s.subject, []).append(s)
-        for subject, rid, stored, content, need in records:
-            label = (_("handover {id}") if subject.startswith("handover")
-                     else _("sign-off {id}")).format(id=rid)
-            if content_hash(content) != stored:
-                return BookReport(n, len(sigs), _("{record}: its content was changed").format(
-                    record=label))
-            signed = [s for s in by_subject.get(subject, []) if s.content_hash == stored]
-            if len(signed) < need:
-                return BookReport(n, len(sigs), _(
-                    "{record}: the signatures do not match the record").format(record=label))
-    return BookReport(n, len(sigs), None)
+    entries, signatures, problems = check_book(desk)
+    return BookReport(entries, signatures, "; ".join(problems) or None, tuple(problems))

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.orm import Session, object_session
 
 from .tables import PrintJob, TicketEvent
@@ -32,7 +33,11 @@ JOB_FIXED = ("site", "kind", "subject", "fmt", "backend", "printer", "requested_
 
 
 def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    """A time as the book gives it back: UTC (a naive one is UTC already)."""
+    if not isinstance(value, datetime):
+        return value
+    return (value.astimezone(timezone.utc) if value.tzinfo else value).replace(
+        tzinfo=None).isoformat()
 
 
 def _digest(body: list[Any]) -> str:
@@ -119,6 +124,41 @@ def _seal_job(_mapper: Any, conn: Connection, target: PrintJob) -> None:
     target.prev_hash = prev
     target.hash = job_hash(target, prev)
     _remember(target, "print_job", target.hash)
+
+
+def _seal_values(conn: Connection, table: str, values: dict[str, Any], prev: str) -> dict:
+    """A Core insert's values with the chain's prev_hash and hash."""
+    if table == "ticket_event":
+        take_position(conn, EVENT_CHAIN)
+        no = conn.execute(text("SELECT ticket_no FROM ticket WHERE id = :i"),
+                          {"i": values.get("ticket_id")}).scalar()
+        row = {"note": "", "data": {}, **values}
+        return {**values, "prev_hash": prev, "hash": event_hash(row, str(no or ""), prev)}
+    take_position(conn, JOB_CHAIN)
+    return {**values, "prev_hash": prev, "hash": job_hash({"detail": {}, **values}, prev)}
+
+
+@event.listens_for(Engine, "before_execute", retval=True)
+def _seal_core_insert(conn: Connection, clause: Any, multiparams: Any, params: Any,
+                      _options: Any) -> tuple[Any, Any, Any]:
+    """The same seal for rows inserted with Core statements (a fast path writes the register
+    step so): each row's values get their hashes before the statement runs."""
+    table = getattr(clause, "table", None)
+    name = getattr(table, "name", None)
+    if not isinstance(clause, Insert) or name not in ("ticket_event", "print_job"):
+        return clause, multiparams, params
+    rows = list(multiparams) if multiparams else [params]
+    if all(r.get("hash") for r in rows):
+        return clause, multiparams, params  # sealed by the mapper hook
+    prev = _last_hash(conn, name)
+    sealed = []
+    for r in rows:
+        r = _seal_values(conn, name, dict(r), prev)
+        prev = r["hash"]
+        sealed.append(r)
+    if multiparams:
+        return clause, sealed, params
+    return clause, multiparams, sealed[0]
 
 
 def heads(conn: Connection) -> dict[str, list[Any]]:

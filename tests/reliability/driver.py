@@ -64,13 +64,22 @@ def ensure_roster(db: str) -> None:
                 add_staff_unchecked(desk, name, role)
             except RepairdeskError:
                 pass  # already on the roster
+        from repairdesk.services import signing
         from repairdesk.services.shifts import last_turn
         from repairdesk.store.tables import ShiftTurn
 
         with desk.store.write() as session:
             if last_turn(session) is None:
-                session.add(ShiftTurn(site=desk.config.site_code, at=desk.now(), holder="李静",
-                                      via="sign_on", window_from=desk.now()))
+                now = desk.now()
+                turn = ShiftTurn(site=desk.config.site_code, at=now, holder="李静",
+                                 via="sign_on", window_from=now)
+                session.add(turn)
+                session.flush()
+                # signed as the desk's sign-on signs it, so the book verifies
+                signing.add_signature(
+                    session, signing.Signer("李静", Role.CLERK.value, now), f"turn:{turn.id}",
+                    signing.Meaning.SIGN_ON,
+                    signing.content_hash({"holder": "李静", "at": now.isoformat()}))
     finally:
         desk.close()
 

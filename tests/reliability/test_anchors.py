@@ -114,8 +114,10 @@ def _one_line(r) -> str:
 def test_rechained_edit_passes_verify_but_fails_the_handover_anchor(book, cli) -> None:
     _edit_and_rechain(book["path"])
     r = cli("verify", lang="en")
-    assert r.code == 0, r.stderr  # the rewrite is consistent: the unkeyed chain cannot tell
-    assert cli("verify", "--anchor", book["before_edit"], lang="en").code == 0
+    # the chain itself is consistent again; only the sign-off's stored log head tells (an
+    # attacker who also re-signs the sign-off passes plain verify: the anchor does not)
+    assert r.code == 1 and "sign-off 1: the duty-log head it signed" in r.stderr
+    assert "duty-log entry" not in r.stderr.replace("duty-log head", "")
     line = _one_line(cli("verify", "--anchor", book["before_edit"], "--anchor", book["first"],
                          lang="en"))
     assert book["first"] in line and "another hash" in line
@@ -133,9 +135,12 @@ def test_anchors_file_names_the_first_failing_anchor(book, cli, tmp_path: Path) 
 
 def test_dropped_tail_fails_the_later_handovers_anchor(book, cli) -> None:
     _drop_tail(book["path"], 3)  # the second handover's entry and the two after it
-    assert cli("verify", lang="en").code == 0, "plain verify does not see a truncated tail"
-    assert cli("verify", "--anchor", book["first"], "--anchor", book["signed"],
-               lang="en").code == 0
+    # plain verify sees it too: the log's counter, and the handover left without its entry
+    line = _one_line(cli("verify", lang="en"))
+    assert "the last 3 duty-log entries are missing" in line and "handover 2" in line
+    line = _one_line(cli("verify", "--anchor", book["first"], "--anchor", book["signed"],
+                         lang="en"))
+    assert "anchor" not in line  # those two still hold
     line = _one_line(cli("verify", "--anchor", book["first"], "--anchor", book["second"],
                          lang="en"))
     assert book["second"] in line and "missing" in line

@@ -149,8 +149,11 @@ def test_cli_backup_restore_verify(cli, desk, tmp_path: Path) -> None:
 
 
 def test_restore_refuses_a_backup_with_a_forged_signature(desk, tmp_path: Path) -> None:
+    from repairdesk.domain.enums import Role
     from repairdesk.services.signing import Signer, add_signature
+    from repairdesk.services.staff import add_staff_unchecked
 
+    add_staff_unchecked(desk, "吴主管", Role.SUPERVISOR)  # a signer on the roster
     with desk.store.write() as session:
         add_signature(session, Signer("吴主管", "supervisor", desk.now()), "note:1", "signoff",
                       "0" * 64)

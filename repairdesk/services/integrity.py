@@ -1,0 +1,216 @@
+"""`verify` over the whole record (issue 15 item 2): the hash chains of the ticket events and
+the print jobs, their counters (a truncated tail), the ticket rows against the fold of their
+events, the ticket numbers against their counters, and each print job against its history.
+
+Each check returns the first bad record of its kind, or None; services/integrity_signed.py
+checks the people, the signatures, the handovers and sign-offs, and the stored heads and
+anchors; `check_book` runs them all."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from ..domain.enums import Action
+from ..domain.ticket import AMENDABLE
+from ..i18n import _
+from ..store import chain
+from ..store.tables import PrintJob, Ticket, TicketEvent
+from .desk import Desk
+
+
+@dataclass
+class Book:
+    """The rows the checks share, read once."""
+
+    tickets: list[Ticket]
+    events: list[TicketEvent]  # in id (chain) order
+    jobs: list[PrintJob]       # in id (chain) order
+    counters: dict[str, int]
+
+
+def read_book(session: Session) -> Book:
+    counters = {str(n): int(v) for n, v in session.connection().execute(
+        text("SELECT name, last FROM counter")).all()}
+    return Book(list(session.exec(select(Ticket).order_by(col(Ticket.id)))),
+                list(session.exec(select(TicketEvent).order_by(col(TicketEvent.id)))),
+                list(session.exec(select(PrintJob).order_by(col(PrintJob.id)))), counters)
+
+
+def _missing_tail(kind: str, counted: int, held: int) -> str | None:
+    """The counter says more rows were written than the book holds: the last ones are gone
+    (or the counter was wound back)."""
+    if counted > held:
+        return _("the last {n} {kind} are missing: {counted} were written, the book holds "
+                 "{held}").format(n=counted - held, kind=kind, counted=counted, held=held)
+    if counted < held:
+        return _("{held} {kind} but only {counted} were written by the app").format(
+            held=held, kind=kind, counted=counted)
+    return None
+
+
+def check_events(book: Book) -> str | None:
+    """The ticket-event chain in id order, then its length against the counter."""
+    numbers = {t.id: t.ticket_no for t in book.tickets}
+    prev = chain.GENESIS
+    for e in book.events:
+        name = _("ticket event {id} ({no} step {seq})").format(
+            id=e.id, no=numbers.get(e.ticket_id, "?"), seq=e.seq)
+        if e.ticket_id not in numbers:
+            return _("{event}: its ticket is missing").format(event=name)
+        if e.prev_hash != prev:
+            return _("{event}: does not follow the event before it (one was removed, "
+                     "inserted or changed)").format(event=name)
+        if chain.event_hash(e, numbers[e.ticket_id], prev) != e.hash:
+            return _("{event}: its content was changed").format(event=name)
+        prev = e.hash
+    return _missing_tail(_("ticket events"), book.counters.get(chain.EVENT_CHAIN, 0),
+                         len(book.events))
+
+
+def _plain(value: Any) -> Any:
+    """A value as the row and the event data can both be compared."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(
+            timezone.utc)
+    return value
+
+
+def projection(events: list[TicketEvent], row: Ticket) -> dict[str, Any]:
+    """What the ticket row must hold, from the domain's own fold of its events."""
+    from .ticket_records import record_of
+
+    state = record_of(row, events).state
+    first = min(events, key=lambda e: e.seq)
+    intake = dict(first.data.get("intake", {}))
+    want: dict[str, Any] = {
+        "status": state.status.value, "technician": state.technician,
+        "follow_up": state.follow_up, "rework_count": state.rework_count,
+        "appointment_at": state.appointment_at,
+        "last_event_at": max(e.at for e in events),
+        "registered_by": first.by, "repeat_of": first.data.get("repeat_of"),
+    }
+    for key in ("received_at", "channel", "verify_code", *AMENDABLE):
+        if key in state.fields:
+            want[key] = state.fields[key]
+        elif key in intake:
+            want[key] = intake[key]
+    return want
+
+
+def check_tickets(book: Book) -> str | None:
+    """Every ticket row against the fold of its events (statuses, technician, the intake as
+    amended): `update ticket set status='closed'` is named here."""
+    by_ticket: dict[int, list[TicketEvent]] = defaultdict(list)
+    for e in book.events:
+        by_ticket[e.ticket_id].append(e)
+    for row in book.tickets:
+        events = sorted(by_ticket.get(row.id or 0, []), key=lambda e: e.seq)
+        if not events:
+            return _("ticket {no}: its history is missing").format(no=row.ticket_no)
+        seqs = [e.seq for e in events]
+        if seqs != list(range(1, len(seqs) + 1)) or events[0].action != Action.REGISTER.value:
+            gap = next((i for i, s in enumerate(seqs, start=1) if s != i), len(seqs) + 1)
+            return _("ticket {no}: step {seq} of its history is missing").format(
+                no=row.ticket_no, seq=gap)
+        for key, want in projection(events, row).items():
+            have = getattr(row, key, None)
+            if _plain(have) != _plain(want):
+                return _("ticket {no}: {column} reads {have!r}, its history gives {want!r}"
+                         ).format(no=row.ticket_no, column=key, have=_shown(have),
+                                  want=_shown(want))
+    return None
+
+
+def _shown(value: Any) -> Any:
+    value = _plain(value)
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def check_numbers(desk: Desk, book: Book) -> str | None:
+    """Ticket numbers are gap-free from 1 up to their counter: a deleted ticket leaves a hole,
+    a deleted last ticket leaves the counter ahead of the book."""
+    from .reports import split_number
+
+    fmt = desk.config.numbering
+    issued: dict[str, dict[int, str]] = defaultdict(dict)
+    for row in book.tickets:
+        split = split_number(fmt, row.ticket_no)
+        if split is not None:
+            issued[split[0]][split[1]] = row.ticket_no
+    for period in sorted(issued):
+        numbers = issued[period]
+        last = book.counters.get(period, 0)
+        top = max(numbers)
+        if top > last:
+            return _("ticket {no} is numbered beyond its counter ({last})").format(
+                no=numbers[top], last=last)
+        for n in range(1, last + 1):
+            if n not in numbers:
+                head, _hash, tail = period.partition("#")
+                width = len(next(iter(numbers.values()))) - len(head) - len(tail)
+                return _("ticket {no} is missing: the counter issued it").format(
+                    no=f"{head}{n:0{width}d}{tail}")
+    for period in sorted(set(book.counters) - set(issued)):
+        if not period.startswith("#") and "#" in period and book.counters[period] > 0:
+            return _("the {n} tickets counted by {counter} are missing").format(
+                n=book.counters[period], counter=period)
+    return None
+
+
+_STATE_OF_EVENT = {"retried": "queued"}
+
+
+def check_jobs(book: Book) -> str | None:
+    """The print-job chain (fixed columns, copies), its counter, and each job's state, tries
+    and printed note against its own history."""
+    prev = chain.GENESIS
+    noted = {int(e.data["print_job"]) for e in book.events
+             if e.action == Action.NOTE.value and isinstance(e.data.get("print_job"), int)}
+    subjects = {t.ticket_no for t in book.tickets}
+    for j in book.jobs:
+        name = _("print job {id} ({subject})").format(id=j.id, subject=j.subject)
+        if j.prev_hash != prev:
+            return _("{job}: does not follow the job before it (one was removed, inserted or "
+                     "changed)").format(job=name)
+        if chain.job_hash(j, prev) != j.hash:
+            return _("{job}: its content was changed").format(job=name)
+        prev = j.hash
+        history = j.detail.get("history", [])
+        if history:
+            last = str(history[-1].get("event", ""))
+            if _STATE_OF_EVENT.get(last, last) != j.state:
+                return _("{job}: its state reads {state}, its history ends {event}").format(
+                    job=name, state=j.state, event=last)
+            tries = sum(1 for h in history if h.get("event") == "printing")
+            if tries != j.attempts:
+                return _("{job}: {n} attempts recorded, its history shows {m}").format(
+                    job=name, n=j.attempts, m=tries)
+        if (j.kind == "work_order" and j.state == "done" and j.subject in subjects
+                and j.id not in noted):
+            return _("{job}: printed, but the ticket's history does not say so").format(job=name)
+    ids = {j.id for j in book.jobs}
+    for job_id in sorted(noted - ids):
+        return _("print job {id} is missing: a ticket's history says it printed").format(
+            id=job_id)
+    return _missing_tail(_("print jobs"), book.counters.get(chain.JOB_CHAIN, 0), len(book.jobs))
+
+
+def check_book(desk: Desk) -> tuple[int, int, list[str]]:
+    """Every check: (duty-log entries, signatures, the first problem of each kind)."""
+    from .integrity_signed import check_signed
+
+    with desk.store.read() as session:
+        book = read_book(session)
+        problems = [p for p in (check_events(book), check_tickets(book),
+                                check_numbers(desk, book), check_jobs(book)) if p]
+        entries, signatures, more = check_signed(desk, session, book)
+    return entries, signatures, more + problems
