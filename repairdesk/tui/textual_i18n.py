@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from io import BytesIO
 from typing import Any
 
 from ..i18n import LOCALE_DIR, N_, _
@@ -60,21 +59,23 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 @lru_cache(maxsize=1)
 def _reverse_index() -> dict[str, str]:
-    """Every msgid and every translation in every catalog -> msgid."""
-    from babel.messages.pofile import read_po
+    """Every msgid and every translation in every catalog -> msgid. Read from the compiled
+    catalogs i18n keeps (the one in use is already loaded), not by parsing the .po files
+    again: the footer asks at the first frame (issue 18). A fuzzy or untranslated entry is
+    not in them, and never on screen either."""
+    from .. import i18n
 
+    catalogs = [getattr(i18n._load(po.parent.parent.name), "_catalog", {})
+                for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{i18n.DOMAIN}.po"))]
     index: dict[str, str] = {}
-    for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
-        catalog = read_po(BytesIO(po.read_bytes()))
-        for msg in catalog:
-            if msg.id and isinstance(msg.id, str) and isinstance(msg.string, str):
-                if msg.string:
-                    index.setdefault(msg.string, msg.id)
-    for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
-        catalog = read_po(BytesIO(po.read_bytes()))
-        for msg in catalog:
-            if msg.id and isinstance(msg.id, str):
-                index[msg.id] = msg.id  # a msgid always maps to itself
+    for catalog in catalogs:
+        for msgid, string in catalog.items():
+            if msgid and isinstance(msgid, str) and string:
+                index.setdefault(string, msgid)
+    for catalog in catalogs:
+        for msgid in catalog:
+            if msgid and isinstance(msgid, str):
+                index[msgid] = msgid  # a msgid always maps to itself
     return index
 
 
