@@ -181,7 +181,7 @@ class IntakeScreen(ModalScreen[Any]):
         if not history.tickets:
             panel.update(_("{room}: no tickets in the last 30 days.").format(room=history.room))
             return
-        lines = [_("{room}: {n} tickets in the last 30 days").format(
+        lines = [_("{room}, tickets in the last 30 days: {n}").format(
             room=history.room, n=history.total)]
         for t in history.tickets:
             lines.append("  ".join((fmt.datetime(t.received_at, self.desk.config.tz),
