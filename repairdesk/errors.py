@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 
 class RepairdeskError(Exception):
     """Base: `str(err)` is one line for the user, in the user's language."""
 
     exit_code = 1
+    stored: Any = None  # the message as kept in the book (stored_text.py), when made by kept()
+
+    @classmethod
+    def kept(cls, msgid: str, **params: Any) -> Self:
+        """An error whose message may be kept in the book (a print job's error): its id and
+        parameters go there, each reader sees it in their language."""
+        from .stored_text import message
+
+        stored = message(msgid, **params)
+        err = cls(stored.text())
+        err.stored = stored
+        return err
 
     def __init__(self, message: str) -> None:
         # messages echo user input: keep them one line, free of terminal escapes, and short

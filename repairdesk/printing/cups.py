@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from ..domain.text import clean_text
-from ..i18n import _
+from ..i18n import N_, _
 from .base import Document, PrinterStatus, PrintError
 
 POLL_S = 0.25
@@ -61,12 +61,12 @@ class CupsBackend:
             proc = subprocess.run(args, input=data if data is not None else b"",
                                   capture_output=True, env=env, timeout=TIMEOUT_S, check=False)
         except FileNotFoundError:
-            raise PrintError(_("The {command} command is missing: install the CUPS client "
-                               "(apt-get install cups-client cups-bsd).").format(
-                                   command=args[0])) from None
+            raise PrintError.kept(N_("The {command} command is missing: install the CUPS "
+                                     "client (apt-get install cups-client cups-bsd)."),
+                                  command=args[0]) from None
         except subprocess.TimeoutExpired:
-            raise PrintError(_("CUPS did not answer within {s} s ({command}).").format(
-                s=TIMEOUT_S, command=args[0])) from None
+            raise PrintError.kept(N_("CUPS did not answer within {s} s ({command})."),
+                                  s=TIMEOUT_S, command=args[0]) from None
         return Ran(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                    proc.stderr.decode("utf-8", "replace"))
 
@@ -100,14 +100,21 @@ class CupsBackend:
 
     def _refuse(self, state: QueueState) -> None:
         if not state.exists:
-            raise PrintError(_("Printer {name} is not available: {error}").format(
-                name=self.printer, error=state.error))
+            raise PrintError.kept(N_("Printer {name} is not available: {error}"),
+                                  name=self.printer, error=state.error)
+        # kept in the book (stored_text.py): the reason is CUPS's own words, or none
+        if not state.enabled and state.reason:
+            raise PrintError.kept(N_("Printer {name} is stopped: {reason}"),
+                                  name=self.printer, reason=state.reason)
         if not state.enabled:
-            raise PrintError(_("Printer {name} is stopped: {reason}").format(
-                name=self.printer, reason=state.reason or _("no reason given")))
+            raise PrintError.kept(N_("Printer {name} is stopped (no reason given)."),
+                                  name=self.printer)
+        if not state.accepting and state.reason:
+            raise PrintError.kept(N_("Printer {name} is not accepting jobs: {reason}"),
+                                  name=self.printer, reason=state.reason)
         if not state.accepting:
-            raise PrintError(_("Printer {name} is not accepting jobs: {reason}").format(
-                name=self.printer, reason=state.reason or _("no reason given")))
+            raise PrintError.kept(N_("Printer {name} is not accepting jobs (no reason given)."),
+                                  name=self.printer)
 
     def send(self, doc: Document) -> str:
         self._refuse(self.queue_state())
@@ -119,8 +126,9 @@ class CupsBackend:
         proc = self._run(args + ["--", "-"], doc.data)
         found = re.search(r"request id is (\S+)", proc.stdout)
         if proc.returncode != 0 or not found:
-            raise PrintError(_("Printer {name} refused the job: {error}").format(
-                name=self.printer, error=_first_line(proc.stderr) or _first_line(proc.stdout)))
+            raise PrintError.kept(N_("Printer {name} refused the job: {error}"),
+                                  name=self.printer,
+                                  error=_first_line(proc.stderr) or _first_line(proc.stdout))
         request = found.group(1)
         return self._wait(request)
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..files import FILE_MODE, private_dir
-from ..i18n import _
+from ..i18n import N_, _
 from .base import Document, PrinterStatus, PrintError
 
 
@@ -35,8 +35,8 @@ class FolderBackend:
                 tmp.unlink(missing_ok=True)
             except OSError:
                 pass
-            raise PrintError(_("Cannot write the work order to {path}: {error}").format(
-                path=target, error=exc.strerror or exc)) from None
+            raise PrintError.kept(N_("Cannot write the work order to {path}: {error}"),
+                                  path=target, error=exc.strerror or exc) from None
         return str(target)
 
     def status(self) -> PrinterStatus:

@@ -15,6 +15,7 @@ from ..errors import NotFound
 from ..i18n import _
 from ..printing.settings import Backend, print_settings
 from ..store.tables import PrintJob
+from ..stored_text import render
 from .desk import Desk
 
 
@@ -61,8 +62,9 @@ class JobView:
 def job_view(row: PrintJob) -> JobView:
     """The row as the panel and the CLI show it."""
     assert row.id is not None
+    # the error is kept as a message id (stored_text.py): shown in the reader's language
     return JobView(row.id, JobKind(row.kind), row.subject, tuple(row.detail.get("copies", [])),
-                   JobState(row.state), row.error, row.attempts, row.requested_by,
+                   JobState(row.state), render(row.error), row.attempts, row.requested_by,
                    row.requested_at, row.printer, row.backend, row.fmt, row.reprint, row.output,
                    row.finished_at)
 

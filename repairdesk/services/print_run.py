@@ -14,11 +14,12 @@ from sqlmodel import Session, col, select
 from ..domain.enums import Action
 from ..domain.text import clean_text
 from ..errors import RepairdeskError
-from ..i18n import _
+from ..i18n import N_, _
 from ..printing.base import Backend as SendsJobs
 from ..printing.base import PrinterStatus
 from ..printing.settings import Backend, Format, print_settings
 from ..store.tables import PrintJob, Ticket, TicketEvent
+from ..stored_text import StoredMessage, message
 from . import work_orders
 from .desk import Desk
 from .print_jobs import (
@@ -131,19 +132,24 @@ def _note_in_history(session: Session, row: PrintJob, at: datetime) -> None:
     session.add(ticket)
 
 
-def _finish(desk: Desk, job_id: int, ok: bool, text: str) -> JobView:
+def _finish(desk: Desk, job_id: int, ok: bool, text: str | StoredMessage) -> JobView:
+    """Done (`text`: where it went) or failed (`text`: the error, kept as a message id and
+    parameters where it has them, so each reader sees it in their language)."""
     now = desk.now()
     with desk.store.write() as session:
         row = job_row(session, job_id, lock=True)
         row.state = (JobState.DONE if ok else JobState.FAILED).value
         row.finished_at = now
         if ok:
-            row.output, row.error = clean_text(text), ""
+            row.output, row.error = clean_text(str(text)), ""
             log_job(row, now, JobState.DONE.value)
             if row.kind == JobKind.WORK_ORDER.value:
                 _note_in_history(session, row, now)
         else:
-            row.error = clean_text(text) or _("unknown error")
+            if isinstance(text, StoredMessage):
+                row.error = text.dump()
+            else:
+                row.error = clean_text(text) or message(N_("unknown error")).dump()
             log_job(row, now, JobState.FAILED.value, error=row.error)
         session.add(row)
         session.flush()
@@ -165,11 +171,11 @@ def run_job(desk: Desk, job_id: int) -> JobView:
                                      Format(row.fmt), reprint=row.reprint, job_id=job_id)
         output = _backend_for(row.backend, row.printer, configured_target(desk)[2]).send(doc)
     except RepairdeskError as exc:
-        return _finish(desk, job_id, False, str(exc))
+        return _finish(desk, job_id, False, exc.stored or str(exc))
     except Exception as exc:
         # a bug, not a printer: recorded on the job so it does not hang in `printing`
-        _finish(desk, job_id, False, _("Unexpected error: {error}").format(
-            error=f"{type(exc).__name__}: {exc}"))
+        _finish(desk, job_id, False, message(N_("Unexpected error: {error}"),
+                                             error=f"{type(exc).__name__}: {exc}"))
         raise
     return _finish(desk, job_id, True, output)
 
@@ -185,7 +191,8 @@ def recover_interrupted(desk: Desk) -> list[JobView]:
                                                    col(PrintJob.updated_at) < cutoff))
         for row in rows:
             row.state = JobState.FAILED.value
-            row.error = _("Interrupted while printing; check the printer, then retry.")
+            row.error = message(
+                N_("Interrupted while printing; check the printer, then retry.")).dump()
             row.finished_at = now
             log_job(row, now, JobState.FAILED.value, error=row.error)
             session.add(row)
