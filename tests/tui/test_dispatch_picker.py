@@ -105,3 +105,24 @@ async def test_arrows_move_while_the_cursor_stays_in_the_filter(desk_app, staffe
         await settle(pilot)
         assert T.get_ticket(staffed, no).state.technician == "张建国"
 
+
+
+async def test_nobody_to_send_says_so_and_enter_does_nothing(desk_app, staffed):
+    from repairdesk.services.staff import set_active_unchecked
+
+    no = _ticket(staffed)
+    for name in ("张建国", "王师傅", "周班长"):
+        set_active_unchecked(staffed, name, False)
+    app = desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert _labels(app) == []
+        assert "staff add" in str(app.screen.query_one("#pick-error").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert T.get_ticket(staffed, no).state.technician == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.desk_screen
