@@ -16,7 +16,7 @@ from ..domain.enums import Role
 from ..errors import StoreError
 from ..i18n import _
 from ..store.db import open_store
-from . import dutylog, sla
+from . import dutylog, signing, sla
 from . import tickets as T
 from .desk import Desk
 from .shifts import prepare_demo
@@ -166,8 +166,20 @@ def _take_desk(desk: Desk, clerk: str) -> None:
         if turn is not None and turn.holder == clerk:
             return
         window = current_window(desk)
-        session.add(ShiftTurn(site=desk.config.site_code, at=desk.now(), holder=clerk,
-                              via="sign_on", window_from=window.start if window else desk.now()))
+        now = desk.now()
+        new = ShiftTurn(site=desk.config.site_code, at=now, holder=clerk, via="sign_on",
+                        window_from=window.start if window else now)
+        session.add(new)
+        session.flush()
+        # signed as a sign-on signs it (without asking the PIN), so the demo book verifies
+        from sqlmodel import select
+
+        from ..store.tables import Staff
+
+        role = session.exec(select(Staff.role).where(Staff.name == clerk)).one()
+        signing.add_signature(session, signing.Signer(clerk, role, now), f"turn:{new.id}",
+                              signing.Meaning.SIGN_ON,
+                              signing.content_hash({"holder": clerk, "at": now.isoformat()}))
 
 
 def _print_latest(desk: Desk, clerk: str, n: int = 2) -> None:

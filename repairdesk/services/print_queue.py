@@ -23,11 +23,16 @@ from .ticket_records import get_ticket
 MAX_COPIES = 9
 
 
-def _by(by: str) -> str:
+def _by(desk: Desk, by: str) -> str:
+    """Who prints: an active staff member of a desk role (services/authority.py), never a
+    free-typed name."""
+    from .authority import Act, require_actor
+
     who = clean_text(by)
     if not who:
         raise ValidationError(_("Who is printing? Give the clerk's name."), "by")
-    return who
+    with desk.store.read() as session:
+        return require_actor(session, who, Act.DESK_STEP).name
 
 
 def _format(fmt: str | None, default: Format) -> Format:
@@ -43,7 +48,7 @@ def queue_work_order(desk: Desk, ticket_no: str, by: str, *, copies: int | None 
                      folder: str | None = None) -> JobView:
     """Queue the work order of a ticket: the configured copies (or the first `copies`), to the
     configured printer or folder unless `printer` (CUPS) or `folder` is given."""
-    who = _by(by)
+    who = _by(desk, by)
     settings = print_settings(desk.config)
     record = get_ticket(desk, ticket_no)
     if record.status is Status.VOIDED:
@@ -82,7 +87,7 @@ def queue_handover(desk: Desk, handover_id: int, by: str, *, fmt: str | None = N
     """Queue a signed handover record (one copy) to the configured printer or folder."""
     from .handover_records import get_handover
 
-    who = _by(by)
+    who = _by(desk, by)
     settings = print_settings(desk.config)
     rec = get_handover(desk, handover_id)  # NotFound for an unknown id
     form = _format(fmt, settings.format)
@@ -103,7 +108,7 @@ def queue_handover(desk: Desk, handover_id: int, by: str, *, fmt: str | None = N
 
 def retry_job(desk: Desk, job_id: int, by: str) -> JobView:
     """Put a failed (or cancelled) job back in the queue; a queued one stays as it is."""
-    who = _by(by)
+    who = _by(desk, by)
     now = desk.now()
     with desk.store.write() as session:
         row = job_row(session, job_id, lock=True)
@@ -125,7 +130,7 @@ def retry_job(desk: Desk, job_id: int, by: str) -> JobView:
 
 def cancel_job(desk: Desk, job_id: int, by: str) -> JobView:
     """Take a queued or failed job out of the queue; it is kept, `cancelled`, with who did it."""
-    who = _by(by)
+    who = _by(desk, by)
     now = desk.now()
     with desk.store.write() as session:
         row = job_row(session, job_id, lock=True)

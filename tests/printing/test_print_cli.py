@@ -105,3 +105,16 @@ def test_print_through_cups_from_the_command_line(cli, cups_printer: str):
     pages = pdf_pages(pdf)
     assert len(pages) == 2 and all(no in p for p in pages)
     assert "客服存根" in pages[0] and "工程联" in pages[1]
+
+
+def test_print_by_must_name_an_active_staff_member(cli, tmp_path: Path):
+    """Issue 15: `--by` is checked against the roster like a ticket step's; nothing printed."""
+    no = setup(cli)
+    out = tmp_path / "orders"
+    for by, said in (("Nobody At All", "No staff member named Nobody At All"),
+                     ("张建国", "may not do this")):
+        r = cli("print", no, "--out", str(out), "--by", by, lang="en")
+        assert r.code == 1 and said in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    assert json.loads(cli("print", "queue", "--json").stdout) == []
+    assert not out.exists() or not any(out.iterdir())

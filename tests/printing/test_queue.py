@@ -128,6 +128,10 @@ def test_cancel_keeps_the_job_and_run_pending_skips_it(desk_folder):
     no = register(desk_folder)
     a = P.queue_work_order(desk_folder, no, CLERK)
     b = P.queue_work_order(desk_folder, no, CLERK)
+    from repairdesk.domain.enums import Role
+    from repairdesk.services.staff import add_staff_unchecked
+
+    add_staff_unchecked(desk_folder, "陈晓雯", Role.CLERK)  # `by` names someone on the roster
     cancelled = P.cancel_job(desk_folder, a.id, "陈晓雯")
     assert cancelled.state is P.JobState.CANCELLED
     ran = P.run_pending(desk_folder)
