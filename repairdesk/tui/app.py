@@ -53,11 +53,34 @@ class RepairDeskApp(App[None]):
     def on_mount(self) -> None:
         self.title = _("repairdesk")
         if self.desk is None:
-            # after the first frame: opening the book imports SQLAlchemy, which would hold
-            # the interpreter while that frame is drawn
-            self.call_after_refresh(self.run_service, self._open, done=self._opened)
+            # after the first frame: the board as the standard library reads it, then the
+            # book opened behind it (issue 18)
+            self.call_after_refresh(self.run_service, self._first, done=self._first_shown,
+                                    failed=lambda _exc: self._first_shown(None))
         else:
             self._opened(self.desk)
+
+    def _first(self) -> Any:
+        from ..services.first_board import first_board
+
+        return first_board(self.db, self.config_path, self.clock)
+
+    def _first_shown(self, board: Any) -> None:
+        if board is not None and self.desk is None and not (self._exit or self._closing):
+            self.desk_screen.show_first(board)
+        # after that frame: opening the book imports SQLAlchemy, which would hold the
+        # interpreter while it is drawn
+        self.call_after_refresh(self.run_service, self._open, done=self._opened,
+                                failed=self._not_opened)
+
+    def _not_opened(self, exc: Exception) -> None:
+        """The book would not open (too new, damaged, busy ...): no rows from the first read
+        stay on screen as if it had."""
+        from datetime import datetime, timezone
+
+        self.desk_screen.query_one("#tickets").load(  # type: ignore[attr-defined]
+            [], datetime.now(timezone.utc), None, None)
+        self._failed(exc)
 
     def _open(self) -> Any:
         from ..services.desk import open_desk

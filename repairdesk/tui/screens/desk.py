@@ -64,6 +64,15 @@ class DeskScreen(TicketActions, Screen[None]):
         self.query_one(TicketTable).focus()
 
     # ------------------------------------------------------------------ showing
+    def show_first(self, board: Any) -> None:
+        """The first board (services/first_board.py), shown while the book is being opened:
+        the rows and the site; the shift, the panels and the ticking come with the full one."""
+        cfg = board.config
+        self.site = cfg.site_name
+        self.query_one(TicketTable).load(board.records, board.now, getattr(cfg, "sla", None),
+                                         cfg.tz)
+        self._header(board.now, cfg)
+
     def show_board(self, board: Any) -> None:
         desk = self.desk
         self.site = desk.config.site_name
@@ -117,8 +126,8 @@ class DeskScreen(TicketActions, Screen[None]):
             alerts.border_subtitle = subtitle
         return alerting
 
-    def _header(self, now: datetime) -> None:
-        tz = self.desk.config.tz
+    def _header(self, now: datetime, config: Any = None) -> None:
+        tz = (config or self.desk.config).tz
         stamp = f"{fmt.date(now, tz)} {fmt.weekday(now, tz)} {now.astimezone(tz):%H:%M:%S}"
         # one fixed line (app.tcss): no layout pass for the whole screen once a second
         self.query_one("#header", Static).update(

@@ -1,0 +1,114 @@
+"""The board the clerk sees first: the working set (every open ticket, and today's) read from
+a SQLite book with the standard library's sqlite3, read-only, before SQLAlchemy and the ORM
+are imported (they take longer to load than the rest of the desk takes to start, issue 18).
+
+The desk shows these rows at once and opens the book the usual way behind them (open_desk:
+the schema and trigger checks, a migration if one is due, the full board with the shift and
+the print queue); that read replaces this one. Anything unusual — a PostgreSQL URL, no book
+yet, an older or foreign file, a bad site file — gives None, and the usual way says what it
+has to say. Builds the records ticket_records.working_set builds (tests/tui/test_first_board.py
+holds the two together)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..domain.enums import Status
+from ..domain.ticket import TicketRecord
+from ..store.json_data import load_json
+from .record_rows import day_start, record_of
+
+# as SQLAlchemy's SQLite DATETIME stores them (UTC, naive)
+_STORED = "%Y-%m-%d %H:%M:%S.%f"
+_OPEN = tuple(s.value for s in Status if s.is_open)
+_TICKET_COLUMNS = ("id", "ticket_no", "received_at", "registered_at", "registered_by", "channel",
+                   "room", "caller", "phone", "content", "scope", "category", "urgency",
+                   "appointment_at", "service_type", "owner_parts", "verify_code", "repeat_of")
+_EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", '"by"', "note", "data")
+
+
+@dataclass
+class FirstBoard:
+    records: list[TicketRecord]
+    config: Any
+    now: datetime
+
+
+class _Row:
+    """Columns as attributes, as record_rows reads them."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
+
+
+def _when(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def first_board(db: str | None, config_path: str | None, clock: Any = None) -> FirstBoard | None:
+    from ..clock import SystemClock
+    from ..config import load_config
+    from ..errors import RepairdeskError
+    from ..store.location import resolve_url
+    from ..store.readonly import read_only_uri
+
+    url = resolve_url(db)
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    try:
+        if path.stat().st_size == 0:
+            return None
+        config = load_config(config_path)
+    except (OSError, RepairdeskError):
+        return None
+    now = (clock or SystemClock()).now()
+    try:
+        con = sqlite3.connect(read_only_uri(path), uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return None
+    try:
+        return FirstBoard(_working_set(con, day_start(config, now)), config, now)
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None  # not a book this desk reads as it stands: the usual way says why
+    finally:
+        con.close()
+
+
+def _working_set(con: sqlite3.Connection, since: datetime) -> list[TicketRecord]:
+    """Open tickets by the (status, received_at) index, today's by registered_at; oldest
+    received first, as working_set orders them."""
+    marks = ",".join("?" * len(_OPEN))
+    stamp = since.astimezone(timezone.utc).replace(tzinfo=None).strftime(_STORED)
+    con.execute("BEGIN")  # one snapshot for the tickets and their events
+    tickets = con.execute(
+        f"SELECT {', '.join(_TICKET_COLUMNS)} FROM ticket WHERE id IN ("
+        f"SELECT id FROM ticket WHERE status IN ({marks}) "
+        "UNION SELECT id FROM ticket WHERE registered_at >= ?) ORDER BY received_at",
+        (*_OPEN, stamp)).fetchall()
+    ids = [t[0] for t in tickets]
+    events: dict[int, list[_Row]] = {i: [] for i in ids}
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        for tid, seq, at, action, by, note, data in con.execute(
+                f"SELECT {', '.join(_EVENT_COLUMNS)} FROM ticket_event "
+                f"WHERE ticket_id IN ({','.join('?' * len(part))})", part):
+            events[tid].append(_Row({"seq": seq, "at": _when(at), "action": action, "by": by,
+                                     "note": note, "data": load_json(data)}))
+    con.execute("COMMIT")
+    records = []
+    for values in tickets:
+        row = dict(zip(_TICKET_COLUMNS, values))
+        for key in ("received_at", "registered_at", "appointment_at"):
+            row[key] = _when(row[key])
+        row["owner_parts"] = bool(row["owner_parts"])
+        records.append(record_of(_Row(row), events[row["id"]]))
+    return records
