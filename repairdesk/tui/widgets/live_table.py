@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 
 def _width(value: Any) -> int:
@@ -32,6 +32,33 @@ class LiveTable(DataTable[Any]):
         top = int(self.scroll_y)
         height = max(1, self.scrollable_content_region.height)
         return range(max(0, top - 1), min(self.row_count, top + height + 1))
+
+    def set_cells(self, cells: list[tuple[str, str, Any]]) -> None:
+        """Rewrite cells of a fixed width (a countdown) and repaint only them.
+
+        DataTable.update_cell counts an update, which invalidates every cache the table keeps:
+        the row order and offsets of all rows, and the rendering of every cell on screen, so
+        a tick rewriting the countdowns re-rendered the whole visible table (issue 18). Here
+        only the cached renderings of the rows changed are dropped (textual==8.2.8: the
+        caches are keyed by row key, or by row index, or by screen line)."""
+        if not cells:
+            return
+        rows: set[RowKey] = set()
+        indexes: set[int] = set()
+        for row, column, value in cells:
+            key = RowKey(row)
+            self._data[key][ColumnKey(column)] = value
+            rows.add(key)
+            indexes.add(self._row_locations.get(key))
+        count = self._update_count
+        for index in indexes:
+            self._row_renderable_cache.discard((count, index))
+        for cache in (self._cell_render_cache, self._row_render_cache):
+            for cache_key in [k for k in cache.keys() if k[0] in rows]:
+                cache.discard(cache_key)
+        self._line_cache.clear()  # by screen line; the lines of other rows are cheap again
+        for index in sorted(indexes):
+            self.refresh_row(index)
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         # replaces DataTable._update_dimensions (textual==8.2.8): same widths and virtual

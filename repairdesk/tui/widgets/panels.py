@@ -73,12 +73,14 @@ class AlertsPanel(LiveTable):
         now = self.now = now or self.now
         if now is None:
             return
+        changed = []
         for index in self.visible_rows():
             key, c = self.keys[index], self.clocks[index]
             text = countdown_text(c, now)
             if self.shown.get(key) != (text, c.state):
                 self.shown[key] = (text, c.state)
-                self.update_cell(key, "left", Text(text, style=clock_style(c)))
+                changed.append((key, "left", Text(text, style=clock_style(c))))
+        self.set_cells(changed)  # those cells only, not the whole strip (issue 18)
 
     def watch_scroll_y(self, old: float, new: float) -> None:  # type: ignore[override]
         super().watch_scroll_y(old, new)

@@ -236,9 +236,11 @@ class TicketTable(LiveTable):
         now = self.now
         if now is None:
             return
+        changed = []
         for index in self.visible_rows():
             no = self.order[index]
             row = self.rows_by_no[no]
             text = countdown_text(row.clock, now)
             if (text, clock_style(row.clock, text)) != row.shown:
-                self.update_cell(no, "left", self._countdown(row, now))
+                changed.append((no, "left", self._countdown(row, now)))
+        self.set_cells(changed)  # those cells only, not the whole table (issue 18)
