@@ -1,17 +1,28 @@
 """The desk's service calls timed on a big book: registering a call, searching every ticket,
-and the month's statistics table; each with the floor that the same work has in raw SQL."""
+and the month's statistics table; each with the floor that the same work has in raw SQL on the
+same database, measured in the same run. Registering and searching take ours and the floor's
+turns one after the other (a 2-core machine shared with other work: both see the same load),
+and the figures are medians. Runs on a SQLite book or a PostgreSQL server (`--db URL`).
+"""
 
 from __future__ import annotations
 
 import random
 import sqlite3
 import time
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 CLERK = "李静"
 CONTENTS = ["厨房水龙头漏水，请尽快处理", "卫生间灯不亮", "空调插座跳闸，一开空调就断电",
             "防盗门关不上，门框变形", "楼道消防栓箱门坏了"]
+WORDS = ("漏水", "马桶堵塞")  # a 2- and a 4-character word of the fault phrases
+MS = 1000.0
+REGISTER_X, SEARCH_X, MONTH_X = 3.0, 3.0, 1.1  # issue 18: ratio targets to the floor
+BYTES_PER_TICKET = 1200  # 1.2 GB per million tickets
 
 
 def _on_duty(desk) -> None:
@@ -32,111 +43,203 @@ def _on_duty(desk) -> None:
                                   via="sign_on", window_from=desk.now()))
 
 
-def register_times(db: Path, count: int) -> list[float]:
-    """Seconds per register_ticket call (validated form, committed with synchronous=FULL).
-    The tickets are voided afterwards so repeated runs keep the same open work."""
+# ---------------------------------------------------------------- raw connections (floors)
+
+
+class Raw:
+    """A driver connection for the floors: sqlite3 (WAL, synchronous=FULL, as the desk writes)
+    or psycopg (autocommit off, the server's durable commit). SQL is written with `?`."""
+
+    def __init__(self, db: str) -> None:
+        self.pg = "://" in db
+        if self.pg:
+            import psycopg
+
+            from repairdesk.store.location import resolve_url
+
+            url = resolve_url(db).replace("postgresql+psycopg://", "postgresql://")
+            self.conn: Any = psycopg.connect(url)
+        else:
+            self.conn = sqlite3.connect(db, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+
+    def run(self, sql: str, params: tuple = ()) -> Any:
+        if self.pg:
+            sql = sql.replace("?", "%s")
+        return self.conn.execute(sql, params)
+
+    def begin(self) -> None:
+        if not self.pg:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        if self.pg:
+            self.conn.commit()
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# ---------------------------------------------------------------- registering
+
+
+def _form(rng: random.Random):
+    from repairdesk.services.tickets import IntakeForm
+
+    return IntakeForm(room=f"{rng.randint(1, 24)}-{rng.randint(1, 4)}-{rng.randint(1, 33)}"
+                           f"0{rng.randint(1, 4)}", caller="王先生", phone="13800138000",
+                      content=rng.choice(CONTENTS), category="水")
+
+
+_CHAIN_STEP = ("INSERT INTO counter(name, last) VALUES (?, 1) "
+               "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1")
+_CHAIN_HEAD = "SELECT hash FROM ticket_event ORDER BY id DESC LIMIT 1"
+_FLOOR_TICKET = (
+    "INSERT INTO ticket (ticket_no, site, received_at, registered_at, registered_by, "
+    "channel, room, building, caller, phone, content, scope, category, urgency, "
+    "service_type, owner_parts, verify_code, status, technician, follow_up, "
+    "rework_count, last_event_at) VALUES (?, ?, ?, ?, ?, 'phone', '3-2-1501', "
+    "'3', '王先生', '13800138000', ?, 'home', '水', 'normal', 'free', false, '', "
+    "'voided', '', false, 0, ?) RETURNING id")
+_FLOOR_EVENT = (
+    'INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, "by", note, data, '
+    "prev_hash, hash) VALUES (?, 1, ?, ?, 'register', ?, '', '{}', ?, ?)")
+
+
+def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
+    """The same rows by hand (ticket, its sealed register step, its search body) in one
+    durable transaction: nothing validated, no number taken, written as a voided ticket so
+    the desk's open work stays the same from run to run (steps are append-only)."""
+    from repairdesk.store.chain import EVENT_CHAIN, GENESIS, event_hash
+    from repairdesk.store.search import TABLE, doc_body
+
+    at = datetime.now(timezone.utc)
+    now = at if raw.pg else at.replace(tzinfo=None).isoformat(" ", "microseconds")
+    raw.begin()
+    (tid,) = raw.run(_FLOOR_TICKET, (no, site, now, now, CLERK, content, now)).fetchone()
+    # sealed like every event (store/chain.py), so the book still verifies
+    raw.run(_CHAIN_STEP, (EVENT_CHAIN,))
+    (prev,) = raw.run(_CHAIN_HEAD).fetchone() or (GENESIS,)
+    seal = event_hash({"seq": 1, "at": at, "recorded_at": at, "action": "register",
+                       "by": CLERK, "note": "", "data": "{}"}, no, prev)
+    raw.run(_FLOOR_EVENT, (tid, now, now, CLERK, prev, seal))
+    if not raw.pg:
+        raw.run(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
+                (tid, doc_body(no, "3-2-1501", "王先生", "13800138000", content)))
+    raw.commit()
+
+
+def register_pair(db: str, count: int) -> tuple[list[float], list[float]]:
+    """Seconds per register_ticket call (validated form, numbered, sealed, committed
+    durably) and per floor, taking turns. Our tickets are voided afterwards."""
+    from repairdesk.config import load_config
     from repairdesk.services.desk import open_desk
-    from repairdesk.services.tickets import IntakeForm, register_ticket, void_ticket
+    from repairdesk.services.tickets import register_ticket, void_ticket
 
     rng = random.Random(9)
-    desk = open_desk(str(db))
-    out: list[float] = []
+    desk = open_desk(db)
+    raw = Raw(db)
+    site = load_config(None).site_code
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    ours: list[float] = []
+    floor: list[float] = []
     made: list[str] = []
     try:
         _on_duty(desk)
         for i in range(count + 1):
-            form = IntakeForm(room=f"{rng.randint(1, 24)}-{rng.randint(1, 4)}-{rng.randint(1, 33)}"
-                                   f"0{rng.randint(1, 4)}", caller="王先生", phone="13800138000",
-                              content=rng.choice(CONTENTS), category="水")
+            form = _form(rng)
             t0 = time.perf_counter()
             record = register_ticket(desk, form, CLERK)
-            if i:  # the first call pays for warming the caches
-                out.append(time.perf_counter() - t0)
+            t1 = time.perf_counter()
+            _floor_register(raw, site, f"FLOOR-{stamp}-{i:04d}", CONTENTS[i % len(CONTENTS)])
+            t2 = time.perf_counter()
+            if i:  # the first turn pays for warming the caches
+                ours.append(t1 - t0)
+                floor.append(t2 - t1)
             made.append(record.ticket_no)
         for no in made:
             void_ticket(desk, no, "性能测试登记，作废", CLERK)
     finally:
+        raw.close()
         desk.close()
-    return out
+    return ours, floor
 
 
-def register_floor_times(db: Path, count: int) -> list[float]:
-    """The floor of registering: the same rows (ticket, its register step, its search body)
-    written by hand with sqlite3 in one durable transaction (WAL, synchronous=FULL, as the
-    desk writes), nothing validated, no number taken. Written as voided tickets, so the
-    desk's open work stays the same from run to run (steps are append-only)."""
-    from repairdesk.config import load_config
-    from repairdesk.store.search import TABLE, doc_body
-
-    site = load_config(None).site_code
-    conn = sqlite3.connect(str(db), isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    stamp = time.strftime("%Y%m%d%H%M%S")
-    out: list[float] = []
-    try:
-        for i in range(count + 1):
-            now = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime())
-            no = f"FLOOR-{stamp}-{i:04d}"
-            t0 = time.perf_counter()
-            conn.execute("BEGIN IMMEDIATE")
-            cur = conn.execute(
-                "INSERT INTO ticket (ticket_no, site, received_at, registered_at, registered_by, "
-                "channel, room, building, caller, phone, content, scope, category, urgency, "
-                "service_type, owner_parts, verify_code, status, technician, follow_up, "
-                "rework_count, last_event_at) VALUES (?, ?, ?, ?, ?, 'phone', '3-2-1501', "
-                "'3', '王先生', '13800138000', ?, 'home', '水', 'normal', 'free', 0, '', "
-                "'voided', '', 0, 0, ?)",
-                (no, site, now, now, CLERK, CONTENTS[i % len(CONTENTS)], now))
-            tid = cur.lastrowid
-            conn.execute("INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, by, "
-                         "note, data) VALUES (?, 1, ?, ?, 'register', ?, '', '{}')",
-                         (tid, now, now, CLERK))
-            conn.execute(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
-                         (tid, doc_body(no, "3-2-1501", "王先生", "13800138000",
-                                        CONTENTS[i % len(CONTENTS)])))
-            conn.execute("COMMIT")
-            if i:
-                out.append(time.perf_counter() - t0)
-    finally:
-        conn.close()
-    return out
+# ---------------------------------------------------------------- searching
 
 
-def search_times(db: Path, word: str, repeats: int) -> tuple[list[float], list[float], int]:
-    """Seconds per search_tickets(word) (first 200 hits as records, and the total), seconds
-    per raw-SQL floor (the same FTS query, count and ticket rows through sqlite3), total."""
-    from repairdesk.services.desk import open_desk
-    from repairdesk.services.tickets import search_tickets
+def _floor_search(raw: Raw, word: str) -> Callable[[], int]:
+    """The raw SQL under a search: the ids of the newest 200 hits, the count, their rows.
+    SQLite: the same FTS5 query; PostgreSQL: the same ILIKE query the desk runs there."""
     from repairdesk.store.search import TABLE, match_expr
 
-    desk = open_desk(str(db))
+    if raw.pg:
+        cond = " OR ".join(f"{c} ILIKE ?" for c in ("ticket_no", "room", "caller", "content"))
+        pattern = f"%{word}%"
+        args = (pattern,) * 4
+        where = cond
+        if raw.pg and _ESTATE[0]:
+            where = f"site = ? AND ({cond})"
+            args = (_ESTATE[0], *args)
+        ids_sql = f"SELECT id FROM ticket WHERE {where} ORDER BY id DESC LIMIT 200"
+        count_sql = f"SELECT count(*) FROM ticket WHERE {where}"
+    else:
+        args = (match_expr(word),)
+        ids_sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? ORDER BY rowid DESC LIMIT 200"
+        count_sql = f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?"
+
+    def once() -> int:
+        ids = [r[0] for r in raw.run(ids_sql, args).fetchall()]
+        (total,) = raw.run(count_sql, args).fetchone()
+        if ids:
+            raw.run(f"SELECT * FROM ticket WHERE id IN ({','.join('?' * len(ids))})",
+                    tuple(ids)).fetchall()
+        if raw.pg:
+            raw.conn.rollback()
+        return int(total)
+    return once
+
+
+_ESTATE: list[str | None] = [None]  # company scale: searches within this estate (site)
+
+
+def search_pair(db: str, word: str, repeats: int,
+                site: str | None = None) -> tuple[list[float], list[float], int]:
+    """Seconds per search_tickets(word) (the first 200 hits and the exact total) and per
+    raw-SQL floor, taking turns; and the total."""
+    from repairdesk.services.desk import open_desk
+    from repairdesk.services.tickets import search_tickets
+
+    _ESTATE[0] = site
+    desk = open_desk(db)
+    raw = Raw(db)
+    floor_once = _floor_search(raw, word)
     ours: list[float] = []
-    total = 0
+    floor: list[float] = []
+    total = floor_total = 0
     try:
         for i in range(repeats + 1):
             t0 = time.perf_counter()
-            records, total = search_tickets(desk, word)
+            records, total = search_tickets(desk, word, site=site) if site else \
+                search_tickets(desk, word)
+            t1 = time.perf_counter()
+            floor_total = floor_once()
+            t2 = time.perf_counter()
             if i:
-                ours.append(time.perf_counter() - t0)
+                ours.append(t1 - t0)
+                floor.append(t2 - t1)
     finally:
+        raw.close()
         desk.close()
-    expr = match_expr(word)
-    conn = sqlite3.connect(str(db))
-    floor: list[float] = []
-    for i in range(repeats + 1):
-        t0 = time.perf_counter()
-        ids = [r[0] for r in conn.execute(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? ORDER BY rowid DESC LIMIT 200",
-            (expr,))]
-        conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", (expr,)).fetchone()
-        conn.execute(f"SELECT * FROM ticket WHERE id IN ({','.join('?' * len(ids))})",
-                     ids).fetchall()
-        if i:
-            floor.append(time.perf_counter() - t0)
-    conn.close()
-    assert len(records) == min(200, total)
+        _ESTATE[0] = None
+    assert len(records) == min(200, total) and total == floor_total, (total, floor_total)
     return ours, floor, total
+
+
+# ---------------------------------------------------------------- the month, the book's size
 
 
 def month_figures(db: Path, key: str, repeat: int) -> dict[str, Any]:
@@ -153,3 +256,96 @@ def build_month_book(path: Path, n: int, month_tickets: int, key: str) -> float:
     t0 = time.perf_counter()
     build(path, n, month_tickets, key)
     return time.perf_counter() - t0
+
+
+def book_bytes(db: Path) -> tuple[int, dict[str, int]]:
+    """Bytes the book's pages hold (free pages left out), and the biggest tables and indexes
+    (SQLite's dbstat, where the build has it)."""
+    conn = sqlite3.connect(str(db))
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        try:
+            parts = dict(conn.execute(
+                "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6"))
+        except sqlite3.OperationalError:
+            parts = {}
+    finally:
+        conn.close()
+    return (pages - free) * size, parts
+
+
+# ---------------------------------------------------------------- the rows of bench/run.py
+
+
+def _pair_rows(Figure: Any, db: str, args: Any, site: str | None = None) -> list[Any]:
+    print("register and search ...", flush=True)
+    ours, floor = register_pair(db, args.registers)
+    rows = [Figure("register a ticket (validated, durable)", median(ours) * MS, "ms",
+                   median(floor) * MS, ratio_target=REGISTER_X),
+            Figure("register a ticket, p95", _p95(ours) * MS, "ms", _p95(floor) * MS)]
+    for word in WORDS:
+        ours, floor, total = search_pair(db, word, args.searches, site)
+        rows.append(Figure(f"search {word}: first 200 + total of {total:,}",
+                           median(ours) * MS, "ms", median(floor) * MS,
+                           ratio_target=SEARCH_X))
+    return rows
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def figures(db: Path, n: int, args: Any, Figure: Any) -> list[Any]:
+    """bench/run.py's data rows on a SQLite book: registering, searching, the month table,
+    the book's size."""
+    from bench.run import last_full_month
+
+    rows = _pair_rows(Figure, str(db), args)
+    print("month table ...", flush=True)
+    key = args.month or last_full_month(datetime.now(timezone.utc).date())
+    book_n = args.month_book_n or n
+    mdb = db.parent / f"month-{args.month_n}-of-{book_n}-{key}.sqlite3"
+    if not mdb.exists():
+        mdb.parent.mkdir(parents=True, exist_ok=True)
+        print(f"building {mdb} ({book_n:,} tickets, {args.month_n:,} in {key}) ...", flush=True)
+        build_month_book(mdb, book_n, args.month_n, key)
+    month = month_figures(mdb, key, args.repeat)
+    rows += [
+        Figure(f"monthly table, {month['tickets']:,} tickets in {key}",
+               float(month["table_s"]) * MS, "ms", float(month["raw_sql_s"]) * MS,
+               ratio_target=MONTH_X,
+               note="agrees with the floor" if month["agree"] else "DISAGREES"),
+        Figure(f"  before it, once: SLA outcomes of {month['judged']:,} generated tickets",
+               float(month["judge_once_s"]) * MS, "ms",
+               note="the desk stores them with each step"),
+    ]
+    size, parts = book_bytes(db)
+    biggest = ", ".join(f"{k} {v / 1e6:.0f} MB" for k, v in list(parts.items())[:4])
+    rows.append(Figure(f"book size: bytes per ticket ({size / 1e9:.2f} GB for {n:,})",
+                       size / max(n, 1), "B", target=BYTES_PER_TICKET,
+                       note=biggest or "dbstat not available"))
+    return rows
+
+
+def pg_figures(url: str, args: Any, Figure: Any) -> list[Any]:
+    """bench/run.py --db postgresql+psycopg://…: registering, searching and the month table
+    on that server, each against raw SQL on the same server (bench/pg_history.py builds the
+    book when the schema holds no tickets)."""
+    from bench import pg_history
+
+    from bench.run import last_full_month
+
+    key = args.month or last_full_month(datetime.now(timezone.utc).date())
+    n = pg_history.ensure(url, args.n, month=key, month_n=args.month_n, quiet=False)
+    rows = _pair_rows(Figure, url, args)
+    month = pg_history.month_figures(url, key, args.repeat)
+    rows.append(Figure(f"monthly table, {month['tickets']:,} tickets in {key}",
+                       float(month["table_s"]) * MS, "ms", float(month["raw_sql_s"]) * MS,
+                       ratio_target=MONTH_X,
+                       note="agrees with the floor" if month["agree"] else "DISAGREES"))
+    rows.insert(0, Figure(f"PostgreSQL book: {n:,} tickets", None, "", note=url.split("@")[-1]))
+    return rows

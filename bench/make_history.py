@@ -35,7 +35,7 @@ from bench.phrases import (  # noqa: E402
 )
 from repairdesk.config import load_config  # noqa: E402
 from repairdesk.services.dutylog import CHAIN, GENESIS, entry_hash  # noqa: E402
-from repairdesk.store import search  # noqa: E402
+from repairdesk.store import chain, search  # noqa: E402
 from repairdesk.store.db import open_store  # noqa: E402
 
 OPEN_STATES = ["registered", "dispatched", "accepted", "on_site", "paused", "completed",
@@ -219,6 +219,9 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     # and a big in-memory term table, so the load writes few segments for that merge
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('hashsize', {HASH})")
     params = _event_tables(conn, end)
+    sealer = _Chain()
+    conn.create_function("rd_prev", 0, sealer.prev)
+    conn.create_function("rd_seal", 7, sealer.seal)
     ev_id = 0
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue(maxsize=4)
@@ -244,7 +247,8 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     t_rows = time.perf_counter()
     n_log = _write_log(conn, site, log)
     conn.executemany("INSERT INTO counter(name, last) VALUES (?, ?) ON CONFLICT(name) DO "
-                     "UPDATE SET last = excluded.last", list(counters.items()))
+                     "UPDATE SET last = excluded.last",
+                     [*counters.items(), (chain.EVENT_CHAIN, sealer.count)])
     t_idx = time.perf_counter()
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}) VALUES ('optimize')")
     # back to FTS5's default, stored in the index: the desk's own inserts merge as they go
@@ -274,14 +278,47 @@ def _flush(conn: sqlite3.Connection, params: dict[str, Any], tickets: list[tuple
     if not tickets:
         return 0
     conn.execute(_EVENTS_SQL, {**params, "a": tickets[0][0], "b": tickets[-1][0]})
-    return conn.execute("SELECT changes()").fetchone()[0]
+    # sealed in id order as the desk seals each step (store/chain.py): rowid order, no sort
+    conn.execute(_SEAL_SQL)
+    n = conn.execute("SELECT changes()").fetchone()[0]
+    conn.execute("DELETE FROM temp.ev")
+    return n
+
+
+# columns in order: rd_prev() (the chain's head) before rd_seal() moves it on
+_SEAL_SQL = """
+INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data, prev_hash, hash)
+SELECT ticket_id, seq, at, at, action, by, note, data, rd_prev(),
+       rd_seal(no, seq, at, action, by, note, data)
+FROM temp.ev ORDER BY rowid
+"""
+
+
+class _Chain:
+    """The ticket-event chain as the generated events are written (SQL functions)."""
+
+    def __init__(self) -> None:
+        self.head = chain.GENESIS
+        self.count = 0
+
+    def prev(self) -> str:
+        return self.head
+
+    def seal(self, no: str, seq: int, at: str, action: str, by: str, note: str,
+             data: str) -> str:
+        when = _aware(datetime.fromisoformat(at))
+        row = {"seq": seq, "at": when, "recorded_at": when, "action": action, "by": by,
+               "note": note, "data": data}
+        self.head = chain.event_hash(row, no, self.head)
+        self.count += 1
+        return self.head
 
 
 # every ticket's history from its row: register, then its state's path of steps
 _EVENTS_SQL = """
-INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data)
-SELECT id, k, at, at, action, by, note, data FROM (
-SELECT t.id AS id, p.k AS k, p.action AS action, t.registered_by AS by,
+INSERT INTO temp.ev(ticket_id, seq, at, action, by, note, data, no)
+SELECT id, k, at, action, by, note, data, no FROM (
+SELECT t.id AS id, p.k AS k, p.action AS action, t.registered_by AS by, t.ticket_no AS no,
        CASE WHEN p.k = 1 THEN t.received_at
             ELSE min(datetime(t.received_at, '+' || (CASE p.k WHEN 2 THEN g.m1 WHEN 3 THEN g.m2
                  WHEN 4 THEN g.m3 WHEN 5 THEN g.m4 WHEN 6 THEN g.m5 ELSE g.m6 END)
@@ -319,6 +356,8 @@ def _event_tables(conn: sqlite3.Connection, end: datetime) -> dict[str, Any]:
     """Small tables the event statement reads: each state's steps, the step gaps and the
     wording (picked by ticket id, as the producer picks the void reasons); returns the
     statement's parameters."""
+    conn.execute("CREATE TEMP TABLE ev(ticket_id INTEGER, seq INTEGER, at TEXT, action TEXT, "
+                 "by TEXT, note TEXT, data TEXT, no TEXT)")
     conn.execute("CREATE TEMP TABLE path(state TEXT, k INTEGER, action TEXT, "
                  "PRIMARY KEY (state, k)) WITHOUT ROWID")
     conn.executemany("INSERT INTO temp.path VALUES (?, ?, ?)",

@@ -20,7 +20,7 @@ import sqlite3
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -130,7 +130,9 @@ def ticket_marker(db: Path) -> bytes:
 
 def measure(args: argparse.Namespace) -> list[Figure]:
     n = args.n
-    db = args.db or OUT / f"history-{n}.sqlite3"
+    if args.db and "://" in args.db:  # a PostgreSQL server: the data figures only
+        return data.pg_figures(args.db, args, Figure)
+    db = Path(args.db) if args.db else OUT / f"history-{n}.sqlite3"
     gen_s = prepare(db, n, args.open)
     with sqlite3.connect(str(db)) as conn:
         n = conn.execute("SELECT count(*) FROM ticket").fetchone()[0]
@@ -163,42 +165,16 @@ def measure(args: argparse.Namespace) -> list[Figure]:
         Figure("peak memory (RSS) of the desk", desk.rss_peak_kb / 1024, "MB",
                bare.rss_peak_kb / 1024, target=150),
     ]
-    print("register and search ...", flush=True)
-    reg = data.register_times(db, args.registers)
-    reg_floor = data.register_floor_times(db, args.registers)
-    figs += [Figure("register a ticket (validated, durable)", median(reg) * ms, "ms",
-                    median(reg_floor) * ms,
-                    target=15),
-             Figure("register a ticket, p95", p95(reg) * ms, "ms", p95(reg_floor) * ms)]
-    for word in WORDS:
-        ours, floor, total = data.search_times(db, word, args.searches)
-        figs.append(Figure(f"search {word}: first 200 of {total:,}", median(ours) * ms, "ms",
-                           median(floor) * ms, target=50))
-    print("month table ...", flush=True)
-    key = args.month or last_full_month(datetime.now(timezone.utc).date())
-    book_n = args.month_book_n or n
-    mdb = db.parent / f"month-{args.month_n}-of-{book_n}-{key}.sqlite3"
-    if not mdb.exists():
-        mdb.parent.mkdir(parents=True, exist_ok=True)
-        print(f"building {mdb} ({book_n:,} tickets, {args.month_n:,} in {key}) ...", flush=True)
-        data.build_month_book(mdb, book_n, args.month_n, key)
-    month = data.month_figures(mdb, key, args.repeat)
-    figs += [
-        Figure(f"monthly table, {month['tickets']:,} tickets in {key}",
-               float(month["table_s"]) * ms, "ms", float(month["raw_sql_s"]) * ms,
-               target=1000, note="agrees with the floor" if month["agree"] else "DISAGREES"),
-        Figure(f"  before it, once: SLA outcomes of {month['judged']:,} generated tickets",
-               float(month["judge_once_s"]) * ms, "ms",
-               note="the desk stores them with each step"),
-    ]
+    figs += data.figures(db, n, args, Figure)
     return figs
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000, help="tickets in the book")
-    ap.add_argument("--db", type=Path, default=None,
-                    help="the book (built if missing; default bench/out/history-N.sqlite3)")
+    ap.add_argument("--db", default=None,
+                    help="the book (built if missing; default bench/out/history-N.sqlite3), or "
+                         "a postgresql+psycopg:// URL: the data figures on that server")
     ap.add_argument("--open", type=int, default=2000, help="open tickets, when building")
     ap.add_argument("--starts", type=int, default=5, help="start-ups timed per app")
     ap.add_argument("--presses", type=int, default=200, help="key presses per app")

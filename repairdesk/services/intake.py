@@ -3,28 +3,33 @@ order the clerk asks the owner, and registered under the next 单号 in one writ
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
 
 from ..domain import validation as v
 from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
 from ..domain.intake import urgent_matches
 from ..domain.rooms import normalise_room
 from ..domain.text import clean_text
-from ..domain.ticket import Intake, TicketRecord
+from ..domain.ticket import Event, Intake, TicketRecord, fold
 from ..domain.timeparse import parse_local
 from ..errors import ValidationError
 from ..i18n import _
+from ..store import chain, search
 from ..store.db import next_in_sequence
 from ..store.tables import Ticket, TicketEvent
+from ..store.types import UTCDateTime, dump_json, load_json
 from .authority import Act, require_desk_actor
 from .desk import Desk
 from .rooms import scope_of
 from .sla_outcomes import store_outcome
-from .ticket_records import index_row, records_of
+
+_TICKET = Ticket.__table__  # type: ignore[attr-defined]
+_EVENT = TicketEvent.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -118,50 +123,73 @@ def suggest_urgent(desk: Desk, content: str) -> list[str]:
     return urgent_matches(content, desk.config.urgent_keywords)
 
 
-def _find_repeat(session: Session, intake: Intake, window_days: int) -> str | None:
-    start = intake.received_at - timedelta(days=window_days)
-    q = (select(Ticket.ticket_no)
-         .where(Ticket.room == intake.room, Ticket.category == intake.category,
-                col(Ticket.received_at) >= start, col(Ticket.received_at) <= intake.received_at,
-                Ticket.status != Status.VOIDED.value)
-         .order_by(col(Ticket.received_at).desc()).limit(1))
-    return session.exec(q).first()
+# the newest earlier call about the same place and category within the window (a repeat)
+_REPEAT = text(
+    "SELECT ticket_no FROM ticket WHERE room = :room AND category = :category "
+    "AND received_at >= :start AND received_at <= :at AND status <> :voided "
+    "ORDER BY received_at DESC LIMIT 1").bindparams(
+    bindparam("start", type_=UTCDateTime()), bindparam("at", type_=UTCDateTime()))
+_INTAKE_FIELDS = tuple(f.name for f in fields(Intake))
+_CHAIN_HEAD = text("SELECT hash FROM ticket_event ORDER BY id DESC LIMIT 1")
+
+
+def _find_repeat(conn: Connection, intake: Intake, window_days: int) -> str | None:
+    return conn.execute(_REPEAT, {
+        "room": intake.room, "category": intake.category,
+        "start": intake.received_at - timedelta(days=window_days), "at": intake.received_at,
+        "voided": Status.VOIDED.value}).scalar()
 
 
 def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRecord:
-    """Take a repair call into the book and give it the next 单号."""
+    """Take a repair call into the book and give it the next 单号.
+
+    Core statements, not ORM objects (issue 18: registering is on the clerk's critical path):
+    the checks, the number, the repeat look-up, the ticket row, its search entry, its register
+    step and its SLA outcome in one write transaction, committed durably; the record is built
+    from what was written instead of being read back."""
     intake = form if isinstance(form, Intake) else build_intake(desk, form)
     cfg, now = desk.config, desk.now()
     day = now.astimezone(cfg.tz).date()
     back_entered = (now - intake.received_at) > timedelta(minutes=2)
     with desk.store.write() as session:
         by = require_desk_actor(session, by, Act.REGISTER).name
+        conn = session.connection()
         seq = next_in_sequence(session, cfg.numbering.period_key(day, cfg.site_code))
         ticket_no = cfg.numbering.format(day, seq, cfg.site_code)
-        repeat_of = _find_repeat(session, intake, cfg.repeat_window_days)
-        row = Ticket(
-            ticket_no=ticket_no, site=cfg.site_code, received_at=intake.received_at,
-            registered_at=now, registered_by=by, channel=intake.channel.value, room=intake.room,
-            building=intake.building, caller=intake.caller, phone=intake.phone,
-            content=intake.content, scope=intake.scope.value, category=intake.category,
-            urgency=intake.urgency.value, appointment_at=intake.appointment_at,
-            service_type=intake.service_type.value, owner_parts=intake.owner_parts,
-            verify_code=intake.verify_code, repeat_of=repeat_of,
-            status=Status.REGISTERED.value, last_event_at=intake.received_at,
-        )
-        session.add(row)
-        session.flush()
-        index_row(desk, session, row)
-        data: dict[str, Any] = {"intake": {k: getattr(intake, k) for k in asdict(intake)}}
+        repeat_of = _find_repeat(conn, intake, cfg.repeat_window_days)
+        ticket_id = conn.execute(_TICKET.insert(), {
+            "ticket_no": ticket_no, "site": cfg.site_code, "received_at": intake.received_at,
+            "registered_at": now, "registered_by": by, "channel": intake.channel.value,
+            "room": intake.room, "building": intake.building, "caller": intake.caller,
+            "phone": intake.phone, "content": intake.content, "scope": intake.scope.value,
+            "category": intake.category, "urgency": intake.urgency.value,
+            "appointment_at": intake.appointment_at,
+            "service_type": intake.service_type.value, "owner_parts": intake.owner_parts,
+            "verify_code": intake.verify_code, "repeat_of": repeat_of,
+            "status": Status.REGISTERED.value, "technician": "", "follow_up": False,
+            "rework_count": 0, "last_event_at": intake.received_at,
+        }).inserted_primary_key[0]
+        search.index_ticket(conn, desk.store.dialect, ticket_id, ticket_no, intake.room,
+                            intake.caller, intake.phone, intake.content, new=True)
+        data: dict[str, Any] = {"intake": {k: getattr(intake, k) for k in _INTAKE_FIELDS}}
         note = ""
         if back_entered:
             data["back_entered"] = True
             note = _("Back-entered from paper; the call came in at the time shown.")
         if repeat_of:
             data["repeat_of"] = repeat_of
-        session.add(TicketEvent(ticket_id=row.id, seq=1, at=intake.received_at, recorded_at=now,
-                                action=Action.REGISTER.value, by=by, note=note, data=data))
-        session.flush()
-        record = records_of(session, [row])[0]
-        store_outcome(desk, session, row.id, record)
+        step = {"ticket_id": ticket_id, "seq": 1, "at": intake.received_at, "recorded_at": now,
+                "action": Action.REGISTER.value, "by": by, "note": note, "data": data}
+        # sealed into the tamper-evident chain as the mapper hook seals ORM inserts
+        chain.take_position(conn, chain.EVENT_CHAIN)
+        step["prev_hash"] = prev = conn.execute(_CHAIN_HEAD).scalar() or chain.GENESIS
+        step["hash"] = chain.event_hash(step, ticket_no, prev)
+        conn.execute(_EVENT.insert(), step)
+        # the step as a reader gets it back (data through JSON: enum values, aware datetimes)
+        event = Event(at=intake.received_at, action=Action.REGISTER, by=by, note=note,
+                      data=load_json(dump_json(data)), seq=1)
+        record = TicketRecord(ticket_no=ticket_no, intake=intake, state=fold([event]),
+                              events=(event,), registered_at=now, registered_by=by,
+                              repeat_of=repeat_of)
+        store_outcome(desk, session, ticket_id, record)
         return record

@@ -113,7 +113,7 @@ def record_step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: st
         session.add(row)
         if action is Action.AMEND:
             session.flush()
-            index_row(desk, session, row)
+            index_row(desk, session, row, record.intake)
         if step.log_kind:
             dutylog.append(session, site=row.site, at=now, kind=step.log_kind, author=by,
                            text=step.log_text, ticket_no=row.ticket_no, data=step.data)

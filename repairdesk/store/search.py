@@ -17,8 +17,12 @@ gives only its bigrams (or a prefix for a single character) and the last word is
 漏水 is one posting-list lookup and 漏水严重 a phrase of three bigrams: both answer in
 milliseconds over a million tickets, with an exact total count.
 
-The index is an ordinary FTS5 table (rowid = ticket.id) kept in the same transaction as the
-ticket insert or amendment (see services/tickets.py). On PostgreSQL we fall back to ILIKE.
+The index is a contentless FTS5 table (rowid = ticket.id, `content=''`): it keeps the
+posting lists only, never a second copy of the text (issue 18, book size), since the text is
+the ticket row's own columns. It is kept in the same transaction as the ticket insert or
+amendment (services/intake.py, ticket_steps.py); an amendment first takes the ticket's old
+tokens out with FTS5's 'delete' command, which needs the old values (`before`). On PostgreSQL
+we fall back to ILIKE.
 """
 
 from __future__ import annotations
@@ -51,7 +55,8 @@ def doc_tokens(text: str) -> str:
     return " ".join(out)
 
 
-FORMAT = "2"  # meta 'search_format': 2 = phones as opaque tokens (a rebuild on upgrade)
+# meta 'search_format' (a rebuild on upgrade): 2 = phones as opaque tokens, 3 = contentless
+FORMAT = "3"
 PHONE_TAIL = 4
 
 
@@ -130,8 +135,8 @@ def _exec(conn: Any, sql: str, params: Sequence[Any] | None = None) -> Any:
 
 
 def create_sql() -> str:
-    # columnsize=0: we never rank, so skip storing per-row token counts
-    return (f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(body, "
+    # content='': no copy of the text; columnsize=0: we never rank, so no per-row token counts
+    return (f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(body, content = '', "
             "tokenize = 'unicode61 remove_diacritics 0', columnsize = 0)")
 
 
@@ -145,29 +150,43 @@ def install(conn: Any, dialect: str) -> None:
         conn, "SELECT value FROM meta WHERE key = 'search_format'").fetchone() or [None])[0]
     if current == FORMAT:
         return
+    _exec(conn, f"DROP TABLE IF EXISTS {TABLE}")  # an older format: made again, contentless
     _exec(conn, create_sql())
     # an older book upgraded in place: index what is already there
     if _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = 'ticket'").fetchone() and \
             _exec(conn, "SELECT 1 FROM ticket LIMIT 1").fetchone():
         rebuild(conn)
-    if has_meta:
-        _exec(conn, "DELETE FROM meta WHERE key = 'search_format'")
-        _exec(conn, "INSERT INTO meta(key, value) VALUES ('search_format', ?)", (FORMAT,))
+    if has_meta:  # meta refuses a DELETE (db.GUARDED): the mark is written over
+        _exec(conn, "INSERT INTO meta(key, value) VALUES ('search_format', ?) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (FORMAT,))
 
 
 def has_index(conn: Any) -> bool:
+    """Whether the book has the index (asked once per connection: the schema step makes it,
+    and nothing takes it away while the connection is open)."""
+    info = getattr(conn, "info", None)
+    if info is not None and info.get(TABLE):
+        return True
     row = _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone()
+    if row is not None and info is not None:
+        info[TABLE] = True
     return row is not None
 
 
 def index_ticket(conn: Any, dialect: str, ticket_id: int, ticket_no: str, room: str,
-                 caller: str, phone: str, content: str) -> None:
-    """(Re)index one ticket inside the caller's write transaction."""
+                 caller: str, phone: str, content: str, *, new: bool = False,
+                 before: tuple[str, str, str, str] | None = None) -> None:
+    """Index one ticket inside the caller's write transaction: a `new` one, or one amended
+    from `before` (its old room, caller, phone and content: what was indexed)."""
     if dialect != "sqlite":
         return
+    if not new and before is None:
+        raise ValueError("reindexing a ticket needs the values it was indexed with")
     if not has_index(conn):
         return  # a book opened without its schema step: search falls back to LIKE
-    _exec(conn, f"DELETE FROM {TABLE} WHERE rowid = ?", (ticket_id,))
+    if before is not None:
+        _exec(conn, f"INSERT INTO {TABLE}({TABLE}, rowid, body) VALUES ('delete', ?, ?)",
+              (ticket_id, doc_body(ticket_no, *before)))
     _exec(conn, f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
           (ticket_id, doc_body(ticket_no, room, caller, phone, content)))
 
@@ -181,7 +200,7 @@ def bodies(rows: Iterable[Sequence[Any]]) -> Iterable[tuple[int, str]]:
 def rebuild(conn: Any) -> int:
     """Build the index from the ticket table (an older book, or after a bulk load)."""
     _exec(conn, create_sql())
-    _exec(conn, f"DELETE FROM {TABLE}")
+    _exec(conn, f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
     rows = _exec(conn, "SELECT id, ticket_no, room, caller, phone, content FROM ticket").fetchall()
     raw = getattr(conn, "connection", None)
     dbapi = getattr(raw, "dbapi_connection", None) or raw or conn
@@ -193,26 +212,34 @@ def rebuild(conn: Any) -> int:
 # ---------------------------------------------------------------- searching
 
 
-def search_ids(conn: Any, dialect: str, query: str, limit: int = 200) -> tuple[list[int], int]:
-    """Ticket ids matching `query`, newest registration first, and the exact total count."""
+def search_ids(conn: Any, dialect: str, query: str, limit: int = 200,
+               site: str | None = None) -> tuple[list[int], int]:
+    """Ticket ids matching `query` (of one estate: `site`), newest registration first, and
+    the exact total count."""
     if dialect != "sqlite":
-        return _search_like(conn, query, limit)
+        return _search_like(conn, query, limit, site)
     expr = match_expr(query)
     if expr is None:
         return [], 0
     if not has_index(conn):
-        return _search_like(conn, query, limit)
-    ids = [r[0] for r in _exec(
-        conn, f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? ORDER BY rowid DESC LIMIT ?",
-        (expr, limit)).fetchall()]
+        return _search_like(conn, query, limit, site)
+    if site is None:
+        sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?"
+        params: tuple[Any, ...] = (expr,)
+    else:
+        sql = (f"SELECT s.rowid FROM {TABLE} s JOIN ticket t ON t.id = s.rowid "
+               f"WHERE {TABLE} MATCH ? AND t.site = ?")
+        params = (expr, site)
+    ids = [r[0] for r in _exec(conn, sql + " ORDER BY 1 DESC LIMIT ?",
+                               (*params, limit)).fetchall()]
     if len(ids) < limit:
         return ids, len(ids)
-    total = _exec(conn, f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?",
-                  (expr,)).fetchone()[0]
+    total = _exec(conn, f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     return ids, int(total)
 
 
-def _search_like(conn: Any, query: str, limit: int) -> tuple[list[int], int]:
+def _search_like(conn: Any, query: str, limit: int,
+                 site: str | None = None) -> tuple[list[int], int]:
     """Substring search without the index (PostgreSQL: ILIKE; SQLite before the index)."""
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     op = "ILIKE" if _is_pg(conn) else "LIKE"
@@ -228,6 +255,9 @@ def _search_like(conn: Any, query: str, limit: int) -> tuple[list[int], int]:
         else:
             cond += " OR phone = :full"
             params["full"] = phone
+    if site is not None:
+        cond = f"site = :site AND ({cond})"
+        params["site"] = site
     from sqlalchemy import text
 
     ids = [r[0] for r in conn.execute(

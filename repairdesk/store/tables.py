@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def dt_field(nullable: bool = False, index: bool = False) -> Any:
@@ -79,7 +79,8 @@ class TicketEvent(SQLModel, table=True):
     # by time: the steps of a shift window for the handover counts (issue 9)
     __table_args__ = (UniqueConstraint("ticket_id", "seq"), Index("ix_ticket_event_at", "at"))
     id: Optional[int] = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    # found by the unique (ticket_id, seq) index: no index of its own (migration 0007)
+    ticket_id: int = Field(foreign_key="ticket.id")
     seq: int
     at: datetime = dt_field()
     recorded_at: datetime = dt_field()

@@ -48,9 +48,14 @@ def test_an_older_index_is_rebuilt_without_plain_phone_digits(db_path, clock):
     no = _register(desk)
     desk.close()
     conn = sqlite3.connect(db_path)
-    # the index as an older desk wrote it: phone digits as a plain word, no format mark
-    conn.execute(f"UPDATE {search.TABLE} SET body = body || ' {PHONE} 5678'")
-    conn.execute("DELETE FROM meta WHERE key = 'search_format'")
+    # the index as an older desk wrote it: a copy of the text with the phone digits as a plain
+    # word, an older format mark
+    conn.execute(f"DROP TABLE {search.TABLE}")
+    conn.execute(f"CREATE VIRTUAL TABLE {search.TABLE} USING fts5(body, "
+                 "tokenize = 'unicode61 remove_diacritics 0', columnsize = 0)")
+    conn.execute(f"INSERT INTO {search.TABLE}(rowid, body) SELECT id, "
+                 f"lower(ticket_no) || ' {PHONE} 5678' FROM ticket")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'search_format'")
     conn.commit()
     assert search.search_ids(conn, "sqlite", "138")[1] == 1  # the leak, as it was
     search.install(conn, "sqlite")

@@ -1,0 +1,78 @@
+"""A smaller book (issue 18, migration 0007): the search index holds no copy of the text, the
+redundant ix_ticket_event_ticket_id is gone, and a book from before upgrades to the same schema
+a new book has — still finding what it found, amendments included."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine
+
+from repairdesk.config import load_config
+from repairdesk.services.desk import open_desk
+from repairdesk.services.tickets import IntakeForm, amend_ticket, register_ticket, search_tickets
+from repairdesk.store import migrate, search
+from repairdesk.store.schema_check import schema_differences
+
+
+def _names(db: Path) -> dict[str, str]:
+    con = sqlite3.connect(db)
+    try:
+        return {n: s or "" for n, s in con.execute("SELECT name, sql FROM sqlite_master")}
+    finally:
+        con.close()
+
+
+def _register(desk, room: str, content: str) -> str:
+    from holding import hold_desk
+
+    hold_desk(desk)
+    return register_ticket(desk, IntakeForm(room=room, caller="王先生", phone="13812345678",
+                                            content=content, category="水"), "李静").ticket_no
+
+
+def test_a_new_book_is_small(db_path: Path, clock) -> None:
+    desk = open_desk(str(db_path), clock=clock, config=load_config(None))
+    desk.close()
+    names = _names(db_path)
+    assert "ix_ticket_event_ticket_id" not in names
+    assert "content = ''" in names[search.TABLE]
+    assert f"{search.TABLE}_content" not in names  # no second copy of every text
+
+
+def test_an_older_book_upgrades_and_still_finds(db_path: Path, clock) -> None:
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:  # the book as schema 6 left it
+        command.upgrade(migrate.alembic_config(conn), "0006")
+        conn.exec_driver_sql("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+        # and its search index as schema 6 made it: a full copy of the indexed text
+        conn.exec_driver_sql(f"DROP TABLE {search.TABLE}")
+        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {search.TABLE} USING fts5(body, "
+                             "tokenize = 'unicode61 remove_diacritics 0', columnsize = 0)")
+        conn.exec_driver_sql("INSERT INTO meta(key, value) VALUES ('search_format', '2') "
+                             "ON CONFLICT(key) DO UPDATE SET value = '2'")
+    engine.dispose()
+    before = _names(db_path)
+    assert "ix_ticket_event_ticket_id" in before and f"{search.TABLE}_content" in before
+    desk = open_desk(str(db_path), clock=clock, config=load_config(None))
+    try:
+        no = _register(desk, "3-2-1501", "厨房水管漏水")
+        other = _register(desk, "5-1-202", "马桶堵塞")
+        assert {r.ticket_no for r in search_tickets(desk, "漏水")[0]} == {no}
+        # an amendment takes the old words out of the contentless index and puts the new in
+        amend_ticket(desk, no, {"content": "卫生间马桶堵塞"}, "李静", note="来电更正")
+        assert {r.ticket_no for r in search_tickets(desk, "马桶堵塞")[0]} == {no, other}
+        assert search_tickets(desk, "漏水") == ([], 0)
+        assert search_tickets(desk, "13812345678")[1] == 2
+    finally:
+        desk.close()
+    after = _names(db_path)
+    assert "ix_ticket_event_ticket_id" not in after and f"{search.TABLE}_content" not in after
+    con = sqlite3.connect(db_path)
+    try:
+        assert schema_differences(con) == []  # the same schema a new book gets
+        con.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('integrity-check', 0)")
+    finally:
+        con.close()
