@@ -112,7 +112,9 @@ def search(
     from ..services.tickets import search_tickets
 
     desk = desk_of(ctx)
-    records, total = search_tickets(desk, " ".join(words), limit=max(1, min(limit, 10000)))
+    # --json gives each hit's history; the listing needs only the rows (issue 18)
+    records, total = search_tickets(desk, " ".join(words), limit=max(1, min(limit, 10000)),
+                                    history=as_json)
     if as_json:
         echo_json({"total": total,
                    "tickets": [ticket_dict(r, desk.config.tz) for r in records]})
