@@ -92,6 +92,7 @@ class RepairDeskApp(App[None]):
         from ..services.setup import needs_setup
 
         self.desk = desk
+        self.desk_screen.refresh_bindings()  # the desk's keys act from now on
         # a job left "printing" by a crash or a power cut goes back to the queue's care
         self.run_service(printing.recover_interrupted, desk, group="print")
         self.refresh_board()
