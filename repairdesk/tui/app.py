@@ -13,6 +13,7 @@ from textual.worker import Worker
 from ..i18n import _
 from .commands import DeskCommands
 from .keys import APP_KEYS, bindings
+from .messages import Kind, MessageLog
 from .screens.desk import DeskScreen
 from .textual_i18n import install
 
@@ -40,6 +41,7 @@ class RepairDeskApp(App[None]):
         self.alert_states: list[Any] = []  # the alerts last escalated (TicketTable.alerts)
         self.ticks = 0
         self.select_after: str | None = None
+        self.messages = MessageLog()  # what the desk said this session (M)
 
     def get_default_screen(self) -> DeskScreen:
         return DeskScreen()
@@ -162,15 +164,25 @@ class RepairDeskApp(App[None]):
 
     def say(self, text: str, error: bool = False, *, toast: bool = True,
             bell: bool | None = None) -> None:
-        """One line on the message bar; a toast too when a dialog hides the bar or it is an
-        error; the bell on errors unless told otherwise."""
-        self.desk_screen.say(text, error)
-        if toast and (self.screen is not self.desk_screen or error):
+        """Tell the clerk, and keep it in the session's messages (M). A step's confirmation
+        or an error: a notification; errors and SLA notices (toast=False): the status line
+        too, which a confirmation no longer takes, so a notice cannot wipe it a second
+        later. The bell on errors unless told otherwise."""
+        kind = Kind.NOTICE if not toast else Kind.ERROR if error else Kind.DONE
+        self.messages.add(self._message_time(), kind, text)
+        if error or not toast:
+            self.desk_screen.say(text, error)
+        if toast:
             # the text may carry what someone typed ([/b] in a name): never read as markup
-            self.notify(text, severity="error" if error else "information", timeout=4,
-                        markup=False)
+            self.notify(text, severity="error" if error else "information",
+                        timeout=8 if error else 4, markup=False)
         if error if bell is None else bell:
             self.bell()
+
+    def _message_time(self) -> Any:
+        from datetime import datetime
+
+        return self.desk.now() if self.desk is not None else datetime.now().astimezone()
 
     # ------------------------------------------------------------------ the board
     def refresh_board(self, select: str | None = None) -> None:

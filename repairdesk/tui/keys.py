@@ -78,6 +78,9 @@ DESK_KEYS: tuple[DeskKey, ...] = (
             N_("The team leader's or the supervisor's (PIN) check of a follow-up order"),
             footer=False, needs_ticket=True),
     DeskKey("L", "log_view", N_("Duty log"), N_("Read the duty log of a day"), footer=False),
+    DeskKey("M", "messages", N_("Messages"),
+            N_("What the desk said this session, with the time: confirmations, notices, "
+               "errors"), footer=False),
     DeskKey("H", "handover_history", N_("Handover history"), N_("Past handovers"),
             footer=False),
     DeskKey("R", "reports", N_("Reports"), N_("Monthly statistics, charts and exports"),
@@ -229,6 +232,13 @@ QUIT_PROMPT_KEYS: tuple[DeskKey, ...] = (
 CONFIRM_PROMPT_KEYS: tuple[DeskKey, ...] = (
     DeskKey("y", "yes", N_("Yes"), N_("Go ahead")),
     DeskKey("n,escape", "no", N_("No"), N_("Back; nothing changes")),
+)
+
+# M on the desk: the messages of this session (tui/messages.py).
+MESSAGES_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("escape", "close", N_("Back"), _CLOSE_HELP),
+    _QUIT,
 )
 
 HELP_SCREEN_KEYS: tuple[DeskKey, ...] = (

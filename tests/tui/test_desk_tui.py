@@ -17,7 +17,9 @@ def _table(app):
 
 
 def _message(app) -> str:
-    return str(app.desk_screen.query_one("#message").render())
+    """The desk's last message (a notification; errors also on the status line)."""
+    last = app.messages.last
+    return last.text if last is not None else ""
 
 
 async def _register_by_keyboard(pilot, room="3-2-1501", caller="王先生", phone="13812345678",

@@ -139,6 +139,7 @@ class DeskScreen(TicketActions, Screen[None]):
             f" {self.site}  |  {stamp}  |  {self.header_tail}", layout=False)
 
     def say(self, text: str, error: bool = False) -> None:
+        """The status line: errors and SLA notices (confirmations are notifications)."""
         line = self.query_one("#message", Static)
         line.update(text)
         line.set_class(error, "error")
@@ -222,6 +223,12 @@ class DeskScreen(TicketActions, Screen[None]):
                 self.app.say(_("Duty-log entry {id} written.").format(id=entry_id))
 
         self.app.push_screen(LogEntryScreen(self.desk), callback=saved)
+
+    def action_messages(self) -> None:
+        from ..messages import MessagesScreen
+
+        tz = self.desk.config.tz if self.app.desk is not None else None
+        self.app.push_screen(MessagesScreen(self.app.messages, tz))
 
     def action_log_view(self) -> None:
         from .dutylog import LogViewScreen
