@@ -131,3 +131,52 @@ async def test_help_is_in_the_footer_in_english_too(desk_app, english):
         footer = app.desk_screen.query_one(Footer)
         labels = [str(k.description) for k in footer.query("FooterKey")]
         assert i18n._("Help") in labels and i18n._("Quit") in labels
+
+
+async def test_enter_through_the_intake_form_at_80x24_keeps_the_field_on_screen(desk_app):
+    """Enter moves on field by field (digits typed there once changed the service type): the
+    field with the cursor is inside the dialog's visible part after every Enter."""
+    from .conftest import type_text
+
+    app = desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        answers = {"room": "3-2-1501", "caller": "王先生", "phone": "13812345678",
+                   "content": "卫生间漏水"}
+        for _ in range(10):
+            focused = form.focused
+            if focused is None or focused.id == "owner_parts":
+                break
+            if focused.id in answers:
+                await type_text(pilot, answers[focused.id])
+            await pilot.press("enter")
+            await settle(pilot)
+            if app.screen is not form:
+                break
+            now = form.focused
+            assert now is not None
+            assert form.query_one(".dialog").region.contains_region(now.region), (
+                now.id, now.region)
+        assert form.focused is not None and form.focused.id == "owner_parts"
+
+
+async def test_the_alert_strip_keeps_two_rows_at_80x24(desk_app, staffed, clock):
+    """A long 'what to do' (whom to call, with the number) runs past 80 columns: no scroll
+    bar takes the second alert's line."""
+    nos = [T.register_ticket(staffed, T.IntakeForm(room=f"3-2-{1501 + i}", caller="王先生",
+                                                   content="漏水", urgency="urgent"),
+                             "李静").ticket_no for i in range(2)]
+    clock.advance(minutes=20)
+    app = desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        alerts = app.desk_screen.query_one("#alerts")
+        alerts.set_calls({(no, "dispatch"): "致电 经理 郑经理 13500000041 并记录回复" * 2
+                          for no in nos})
+        app.tick()
+        await settle(pilot)
+        assert alerts.row_count >= 2
+        assert alerts.scrollable_content_region.height - 1 >= 2  # header, then two alerts
