@@ -31,20 +31,21 @@ SIGNING_ROLES = {Meaning.SIGNOFF: (Role.SUPERVISOR, Role.MANAGER)}
 
 @dataclass
 class Person:
-    """One name as the roster log tells it, change by change."""
+    """One name as the roster log tells it, change by change (role None: not known from the
+    log, for someone added before the roster was logged)."""
 
-    changes: list[tuple[datetime, str, bool, bool]] = field(default_factory=list)
+    changes: list[tuple[datetime, str | None, bool, bool]] = field(default_factory=list)
 
-    def add(self, at: datetime, role: str, present: bool, active: bool) -> None:
+    def add(self, at: datetime, role: str | None, present: bool, active: bool) -> None:
         self.changes.append((at, role, present, active))
 
     @property
-    def now(self) -> tuple[str, bool, bool]:
+    def now(self) -> tuple[str | None, bool, bool]:
         _at, role, present, active = self.changes[-1]
         return role, present, active
 
     def role_at(self, at: datetime) -> str | None:
-        role = None
+        role = self.changes[0][1]  # before the first change: the role it started from
         for when, r, present, _active in self.changes:
             if when > at:
                 break
@@ -65,9 +66,14 @@ def roster_log(entries: list[DutyLogEntry]) -> tuple[dict[str, Person], datetime
         if action == "add":
             first = first or e.at
             people.setdefault(name, Person()).add(e.at, str(d.get("role", "")), True, True)
-        elif p is None:
-            continue  # a change of someone added before the roster was logged
-        elif action == "set_role":
+            continue
+        if p is None:  # someone added before the roster was logged: known from here on
+            if action not in ("set_role", "activate", "deactivate", "remove"):
+                continue
+            p = people[name] = Person()
+            p.add(e.at, d.get("from") if action == "set_role" else None, True,
+                  action != "activate")
+        if action == "set_role":
             p.add(e.at, str(d.get("to", "")), True, p.now[2])
         elif action in ("activate", "deactivate"):
             p.add(e.at, p.now[0], True, action == "activate")
@@ -89,7 +95,7 @@ def check_staff(rows: list[Staff], people: dict[str, Person], first: datetime | 
                 name=name)
         if row is None:
             continue
-        if row.role != role:
+        if role is not None and row.role != role:
             return _("staff {name}: role reads {have}, the roster log gives {want}").format(
                 name=name, have=row.role, want=role)
         if bool(row.active) != active:
@@ -114,7 +120,7 @@ def check_signatures(sigs: list[Signature], rows: list[Staff], people: dict[str,
             return _("signature {id} ({name}, {meaning}) was changed").format(
                 id=s.id, name=s.name, meaning=meaning_label(s.meaning))
         p = people.get(s.name)
-        then = p.role_at(s.at) if p is not None else roles.get(s.name)
+        then = (p.role_at(s.at) if p is not None else None) or roles.get(s.name)
         if then is None:
             return _("{signature}: the signer is not on the roster").format(signature=name)
         if s.role != then:

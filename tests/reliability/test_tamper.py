@@ -12,7 +12,7 @@ import pytest
 from repairdesk.errors import StoreError
 from repairdesk.services import backup as svc
 from repairdesk.services.desk import open_desk
-from repairdesk.store.db import APPEND_ONLY
+from repairdesk.store.db import APPEND_ONLY, GUARDED
 
 PLANTED = "CREATE TRIGGER lift_lockout AFTER INSERT ON pin_attempt BEGIN DELETE FROM pin_attempt; END"
 
@@ -56,7 +56,7 @@ def _reopen(path: Path, clock) -> None:
 
 # --- verify names the difference ------------------------------------------------------------
 
-@pytest.mark.parametrize("table", APPEND_ONLY)
+@pytest.mark.parametrize("table", APPEND_ONLY + tuple(t for t, _c, _w in GUARDED))
 def test_verify_names_a_dropped_trigger(book: Path, table: str, english) -> None:
     _tamper(book, f"DROP TRIGGER {table}_no_delete")
     check = svc.verify_file(book)
@@ -250,3 +250,4 @@ def test_restore_of_a_good_backup_installs_the_expected_triggers(book: Path, tmp
         assert schema_differences(con) == []
     finally:
         con.close()
+
