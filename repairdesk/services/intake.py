@@ -170,7 +170,8 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
             "rework_count": 0, "last_event_at": intake.received_at,
         }).inserted_primary_key[0]
         search.index_ticket(conn, desk.store.dialect, ticket_id, ticket_no, intake.room,
-                            intake.caller, intake.phone, intake.content, new=True)
+                            intake.caller, intake.phone, intake.content, new=True,
+                            site=cfg.site_code)
         data: dict[str, Any] = {"intake": {k: getattr(intake, k) for k in _INTAKE_FIELDS}}
         note = ""
         if back_entered:

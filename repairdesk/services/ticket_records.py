@@ -227,4 +227,5 @@ def index_row(desk: Desk, session: Session, row: Ticket, before: Intake) -> None
     assert row.id is not None
     search.index_ticket(session.connection(), desk.store.dialect, row.id, row.ticket_no,
                         row.room, row.caller, row.phone, row.content,
-                        before=(before.room, before.caller, before.phone, before.content))
+                        before=(before.room, before.caller, before.phone, before.content),
+                        site=row.site)

@@ -17,12 +17,14 @@ gives only its bigrams (or a prefix for a single character) and the last word is
 漏水 is one posting-list lookup and 漏水严重 a phrase of three bigrams: both answer in
 milliseconds over a million tickets, with an exact total count.
 
-The index is a contentless FTS5 table (rowid = ticket.id, `content=''`): it keeps the
+On PostgreSQL the same tokens are a tsvector per ticket with a GIN index (search_pg.py).
+
+The SQLite index is a contentless FTS5 table (rowid = ticket.id, `content=''`): it keeps the
 posting lists only, never a second copy of the text (issue 18, book size), since the text is
 the ticket row's own columns. It is kept in the same transaction as the ticket insert or
 amendment (services/intake.py, ticket_steps.py); an amendment first takes the ticket's old
-tokens out with FTS5's 'delete' command, which needs the old values (`before`). On PostgreSQL
-we fall back to ILIKE.
+tokens out with FTS5's 'delete' command, which needs the old values (`before`). Without an
+index (a book opened without its schema step) a search falls back to LIKE / ILIKE.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
+
+from . import search_pg
 
 TABLE = "ticket_search"
 # CJK unified ideographs (+ extension A and compatibility ideographs)
@@ -96,8 +100,9 @@ def _phone_query(query: str) -> str | None:
     return digits if len(digits) == PHONE_TAIL or len(digits) >= 7 else None
 
 
-def match_expr(query: str) -> str | None:
-    """The FTS5 MATCH expression for what the clerk typed, or None if nothing searchable."""
+def query_tokens(query: str) -> tuple[list[str], bool, str | None] | None:
+    """What the clerk typed as index tokens searched as one phrase, whether its last token is
+    a prefix, and the digits of a phone number it may be; None if nothing searchable."""
     runs = _RUN.findall(query)
     if not runs:
         return None
@@ -116,9 +121,17 @@ def match_expr(query: str) -> str | None:
         else:
             toks.append(run.lower())
             prefix = last
+    return toks, prefix, _phone_query(query)
+
+
+def match_expr(query: str) -> str | None:
+    """The FTS5 MATCH expression for what the clerk typed, or None if nothing searchable."""
+    parsed = query_tokens(query)
+    if parsed is None:
+        return None
+    toks, prefix, phone = parsed
     # tokens hold only letters, digits and CJK: no quotes to escape
     expr = '"' + " ".join(toks) + '"' + ("*" if prefix else "")
-    phone = _phone_query(query)
     if phone is not None:
         expr += f' OR "{phone_token(phone)}"'
     return expr
@@ -141,8 +154,11 @@ def create_sql() -> str:
 
 
 def install(conn: Any, dialect: str) -> None:
-    """Create the search index (SQLite); called from the schema step. No-op elsewhere.
+    """Create the search index; called from the schema step (PostgreSQL: search_pg.py).
     An index of an older format (phones as plain digits) is rebuilt."""
+    if dialect == "postgresql":
+        search_pg.install(conn, lambda: _pg_bodies(conn))
+        return
     if dialect != "sqlite":
         return
     has_meta = _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
@@ -175,9 +191,15 @@ def has_index(conn: Any) -> bool:
 
 def index_ticket(conn: Any, dialect: str, ticket_id: int, ticket_no: str, room: str,
                  caller: str, phone: str, content: str, *, new: bool = False,
-                 before: tuple[str, str, str, str] | None = None) -> None:
+                 before: tuple[str, str, str, str] | None = None, site: str = "") -> None:
     """Index one ticket inside the caller's write transaction: a `new` one, or one amended
-    from `before` (its old room, caller, phone and content: what was indexed)."""
+    from `before` (its old room, caller, phone and content: what was indexed). PostgreSQL
+    keeps its estate (`site`) in the index too."""
+    if dialect == "postgresql":
+        if search_pg.has_index(conn):
+            search_pg.index(conn, ticket_id, doc_body(ticket_no, room, caller, phone, content),
+                            site)
+        return
     if dialect != "sqlite":
         return
     if not new and before is None:
@@ -189,6 +211,16 @@ def index_ticket(conn: Any, dialect: str, ticket_id: int, ticket_no: str, room: 
               (ticket_id, doc_body(ticket_no, *before)))
     _exec(conn, f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
           (ticket_id, doc_body(ticket_no, room, caller, phone, content)))
+
+
+def _pg_bodies(conn: Any) -> Iterable[tuple[int, str, str]]:
+    """(id, site, body) of every ticket: filling PostgreSQL's index on an older book."""
+    from sqlalchemy import text
+
+    rows = conn.execute(text(
+        "SELECT id, site, ticket_no, room, caller, phone, content FROM ticket")).fetchall()
+    for tid, site, no, room, caller, phone, content in rows:
+        yield tid, site, doc_body(no, room, caller, phone or "", content)
 
 
 def bodies(rows: Iterable[Sequence[Any]]) -> Iterable[tuple[int, str]]:
@@ -216,6 +248,13 @@ def search_ids(conn: Any, dialect: str, query: str, limit: int = 200,
                site: str | None = None) -> tuple[list[int], int]:
     """Ticket ids matching `query` (of one estate: `site`), newest registration first, and
     the exact total count."""
+    if dialect == "postgresql" and search_pg.has_index(conn):
+        parsed = query_tokens(query)
+        if parsed is None:
+            return [], 0
+        toks, prefix, phone = parsed
+        return search_pg.search(conn, search_pg.tsquery(
+            toks, prefix, None if phone is None else phone_token(phone), site), limit)
     if dialect != "sqlite":
         return _search_like(conn, query, limit, site)
     expr = match_expr(query)
