@@ -201,3 +201,78 @@ def test_0004_gives_existing_staff_empty_skills(db_url: str, clock) -> None:
         assert {m.name: m.skills for m in list_staff(desk)} == {"张建国": (), "王师傅": ("水", "电")}
     finally:
         desk.close()
+
+
+def test_0006_chains_the_events_and_print_jobs_a_book_holds(db_url: str, clock,
+                                                           english) -> None:
+    """A book at 0005 with a ticket (two steps) and a print job: the upgrade chains them as they
+    stand, counts them, and installs the guarding triggers; new rows continue the chains and the
+    book verifies; an old event changed afterwards is named."""
+    from alembic import command
+    from sqlalchemy import bindparam
+
+    from holding import hold_desk
+    from repairdesk.errors import StoreError as Refused
+    from repairdesk.services.signing import verify_book
+    from repairdesk.store.types import UTCDateTime
+
+    t = clock.now()
+    intake = ('{"intake": {"appointment_at": null, "caller": "王先生", "category": "水", '
+              '"channel": "phone", "content": "漏水", "owner_parts": false, "phone": "", '
+              '"received_at": "2026-11-22T02:00:00+00:00", "room": "3-2-1501", '
+              '"scope": "home", "service_type": "free", "urgency": "normal", '
+              '"verify_code": ""}}')
+    engine = create_engine(_engine_url(db_url))
+    with engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), "0005")
+        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+        when = {"t": t}
+        typed = [bindparam("t", type_=UTCDateTime())]
+        conn.execute(text(
+            "INSERT INTO ticket (ticket_no, site, received_at, registered_at, registered_by, "
+            "channel, room, building, caller, phone, content, scope, category, urgency, "
+            "service_type, owner_parts, verify_code, status, technician, follow_up, "
+            "rework_count, last_event_at) VALUES ('BX-20261122-0001', 'XF', :t, :t, '李静', "
+            "'phone', '3-2-1501', '3', '王先生', '', '漏水', 'home', '水', 'normal', 'free', "
+            ":f, '', 'dispatched', '张建国', :f, 0, :t)").bindparams(*typed),
+            {**when, "f": False})
+        for seq, action, data in ((1, "register", intake),
+                                  (2, "dispatch", '{"technician": "张建国"}')):
+            conn.execute(text(
+                "INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, by, note, "
+                "data) VALUES (1, :s, :t, :t, :a, '李静', '', :d)").bindparams(*typed),
+                {**when, "s": seq, "a": action, "d": data})
+        conn.execute(text(
+            "INSERT INTO counter (name, last) VALUES ('BX-20261122-#', 1)"))
+        conn.execute(text(
+            "INSERT INTO print_job (site, kind, subject, fmt, backend, printer, reprint, state, "
+            "error, attempts, output, requested_by, requested_at, updated_at, detail) VALUES "
+            "('XF', 'work_order', 'BX-20261122-0001', 'pdf', 'folder', '/tmp', 0, 'cancelled', "
+            "'', 0, '', '李静', :t, :t, '{\"copies\": [\"存根\"]}')").bindparams(*typed), when)
+    engine.dispose()
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    try:
+        with desk.store.read() as session:
+            conn = session.connection()
+            hashes = conn.execute(text("SELECT prev_hash, hash FROM ticket_event ORDER BY id"))
+            (p1, h1), (p2, h2) = hashes.all()
+            assert p1 == "0" * 64 and p2 == h1 and len(h2) == 64
+            counted = dict(conn.execute(text("SELECT name, last FROM counter")).all())
+            assert counted["#ticket_event"] == 2 and counted["#print_job"] == 1
+        assert verify_book(desk).problem is None
+        hold_desk(desk)
+        register_ticket(desk, IntakeForm(room="3-2-1502", caller="李女士", content="灯不亮"),
+                        "李静")
+        assert verify_book(desk).problem is None
+        with pytest.raises(Refused):  # the guarding triggers came with the upgrade
+            with desk.store.write() as session:
+                session.connection().execute(text("DELETE FROM print_job"))
+        if desk.store.dialect == "sqlite":
+            with desk.store.write() as session:
+                c = session.connection()
+                c.execute(text("DROP TRIGGER ticket_event_no_update"))
+                c.execute(text("UPDATE ticket_event SET note = 'x' WHERE id = 1"))
+            problem = verify_book(desk).problem or ""
+            assert "ticket event 1 (BX-20261122-0001" in problem
+    finally:
+        desk.close()
