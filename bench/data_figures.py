@@ -113,6 +113,7 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     """The same rows by hand (ticket, its sealed register step, its search body) in one
     durable transaction: nothing validated, no number taken, written as a voided ticket so
     the desk's open work stays the same from run to run (steps are append-only)."""
+    from repairdesk.store import search_pg
     from repairdesk.store.chain import EVENT_CHAIN, GENESIS, event_hash
     from repairdesk.store.search import TABLE, doc_body
 
@@ -126,9 +127,12 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     seal = event_hash({"seq": 1, "at": at, "recorded_at": at, "action": "register",
                        "by": CLERK, "note": "", "data": "{}"}, no, prev)
     raw.run(_FLOOR_EVENT, (tid, now, now, CLERK, prev, seal))
-    if not raw.pg:
-        raw.run(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
-                (tid, doc_body(no, "3-2-1501", "王先生", "13800138000", content)))
+    body = doc_body(no, "3-2-1501", "王先生", "13800138000", content)
+    if raw.pg:
+        raw.run(f"INSERT INTO {search_pg.TABLE} (ticket_id, body) VALUES (?, CAST(? AS tsvector))",
+                (tid, search_pg.vector(body, site)))
+    else:
+        raw.run(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", (tid, body))
     raw.commit()
 
 
@@ -173,27 +177,30 @@ def register_pair(db: str, count: int) -> tuple[list[float], list[float]]:
 
 def _floor_search(raw: Raw, word: str) -> Callable[[], int]:
     """The raw SQL under a search: the ids of the newest 200 hits, the count, their rows.
-    SQLite: the same FTS5 query; PostgreSQL: the same ILIKE query the desk runs there."""
-    from repairdesk.store.search import TABLE, match_expr
+    SQLite: the same FTS5 query; PostgreSQL: the same tsquery (store/search_pg.py)."""
+    from repairdesk.store import search_pg
+    from repairdesk.store.search import TABLE, match_expr, phone_token, query_tokens
 
     if raw.pg:
-        cond = " OR ".join(f"{c} ILIKE ?" for c in ("ticket_no", "room", "caller", "content"))
-        pattern = f"%{word}%"
-        args = (pattern,) * 4
-        where = cond
-        if raw.pg and _ESTATE[0]:
-            where = f"site = ? AND ({cond})"
-            args = (_ESTATE[0], *args)
-        ids_sql = f"SELECT id FROM ticket WHERE {where} ORDER BY id DESC LIMIT 200"
-        count_sql = f"SELECT count(*) FROM ticket WHERE {where}"
+        toks, prefix, phone = query_tokens(word) or ([], False, None)
+        query = search_pg.tsquery(toks, prefix, phone and phone_token(phone), _ESTATE[0])
+        hits_sql = search_pg.SEARCH_SQL.replace(":q", "?").replace(":n", "?")
+
+        def hits() -> tuple[list[int], int]:
+            rows = raw.run(hits_sql, (query, 200)).fetchall()
+            return [r[0] for r in rows], rows[0][1] if rows else 0
     else:
-        args = (match_expr(word),)
-        ids_sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? ORDER BY rowid DESC LIMIT 200"
-        count_sql = f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?"
+        expr = match_expr(word)
+
+        def hits() -> tuple[list[int], int]:
+            ids = [r[0] for r in raw.run(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? "
+                                         "ORDER BY rowid DESC LIMIT 200", (expr,)).fetchall()]
+            (n,) = raw.run(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?",
+                           (expr,)).fetchone()
+            return ids, n
 
     def once() -> int:
-        ids = [r[0] for r in raw.run(ids_sql, args).fetchall()]
-        (total,) = raw.run(count_sql, args).fetchone()
+        ids, total = hits()
         if ids:
             raw.run(f"SELECT * FROM ticket WHERE id IN ({','.join('?' * len(ids))})",
                     tuple(ids)).fetchall()
@@ -347,5 +354,5 @@ def pg_figures(url: str, args: Any, Figure: Any) -> list[Any]:
                        float(month["table_s"]) * MS, "ms", float(month["raw_sql_s"]) * MS,
                        ratio_target=MONTH_X,
                        note="agrees with the floor" if month["agree"] else "DISAGREES"))
-    rows.insert(0, Figure(f"PostgreSQL book: {n:,} tickets", None, "", note=url.split("@")[-1]))
+    rows.insert(0, Figure("PostgreSQL book: tickets", n, "", note=url.split("@")[-1]))
     return rows
