@@ -189,6 +189,12 @@ def check_book(db: str, reports: Reports) -> tuple[list[str], dict[str, int]]:
     desk = open_desk(db, clock=SystemClock(), config=load_config(None))
     try:
         records = {r.ticket_no: r for r in svc.list_tickets(desk)}
+        from repairdesk.services.signing import verify_book
+
+        # two desks writing at once never fork a chain nor leave a projection behind its events
+        sound = verify_book(desk).problem
+        if sound:
+            problems.append(f"verify: {sound}")
         with desk.store.read() as session:
             rows = list(session.exec(select(Ticket)))
             counters = {c.name: c.last for c in session.exec(select(Counter))}
