@@ -118,7 +118,13 @@ def append(
 
 
 def _line(e: DutyLogEntry) -> LogLine:
-    return LogLine(e.seq, e.at, e.kind, e.author, e.text, e.ticket_no, e.corrects_id, e.id or 0)
+    """An entry as read: one kept as a message (an SLA notice, services/sla_messages.py) in
+    the reader's language; the text as written is the record (and what the chain signs)."""
+    from ..stored_text import from_obj
+
+    kept = from_obj((e.data or {}).get("message"))
+    text = kept.text() if kept is not None else e.text
+    return LogLine(e.seq, e.at, e.kind, e.author, text, e.ticket_no, e.corrects_id, e.id or 0)
 
 
 def _writer(session: Session, by: str) -> str:

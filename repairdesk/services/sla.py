@@ -22,7 +22,6 @@ from ..domain.sla import Callee, ClockName, ClockState, Level, SlaClock, evaluat
 from ..domain.sla_results import Reached, next_change, reached
 from ..domain.text import clean_text
 from ..domain.ticket import TicketRecord
-from ..domain.timeparse import fmt_local
 from ..domain.validation import mask_phone, validate_reason
 from ..errors import IllegalTransition
 from ..i18n import _
@@ -30,6 +29,7 @@ from ..store.db import Store
 from ..store.tables import SlaNotice
 from . import dutylog
 from .desk import Desk
+from .sla_messages import action_message, log_message
 from .staff import StaffMember, list_staff
 from .ticket_records import get_ticket, working_set
 from .ticket_steps import Step, record_step
@@ -121,20 +121,8 @@ def _roster(desk: Desk) -> _Roster:
 
 def action_text(clock: ClockName, level: Level, callee: Callee, call: Contact | None,
                 follow_up: bool = False) -> str:
-    """One translated line: what the clerk does now."""
-    if callee is Callee.CLERK:
-        if clock is ClockName.DISPATCH:
-            return _("Dispatch it now")
-        return _("Chase it now")
-    if call is None:
-        return _("Call {role}: nobody on the roster").format(role=callee.label)
-    if clock is ClockName.COMPLETE and level is not Level.WARNING and not follow_up:
-        return _("Turn it into a follow-up and report to {who}").format(who=call.who)
-    if callee is Callee.OWNER and clock is ClockName.ARRIVE:
-        return _("Call {who}: apologise and give a new arrival time").format(who=call.who)
-    if callee is Callee.OWNER and clock is ClockName.CALLBACK:
-        return _("Call back {who}").format(who=call.who)
-    return _("Call {who}").format(who=call.who)
+    """One translated line: what the clerk does now (sla_messages.action_message)."""
+    return action_message(clock, level, callee, call, follow_up).text()
 
 
 # the last answer per ticket, kept until evaluate() could answer differently (next_change) or
@@ -253,19 +241,6 @@ def _written(desk: Desk, tickets: set[str]) -> set[Key]:
     return found
 
 
-def _log_text(desk: Desk, record: TicketRecord, clock: SlaClock, step: Reached,
-              action: str) -> str:
-    tz = desk.config.tz
-    due = fmt_local(clock.due_at, tz)
-    args = dict(no=record.ticket_no, clock=clock.name.label, due=due, action=action)
-    if step.level is Level.WARNING:
-        return _("{no} {clock} clock warning: due {due}. {action}").format(**args)
-    if step.level is Level.BREACH:
-        return _("{no} {clock} clock breached: was due {due}. {action}").format(**args)
-    minutes = int(max(0.0, (step.at - (clock.due_at or step.at)).total_seconds()) // 60)
-    return _("{no} {clock} clock {minutes} min overdue: escalated to {role}. {action}").format(
-        minutes=minutes, role=step.callee.label, **args)
-
 
 def escalate(desk: Desk, now: datetime | None = None,
              records: list[TicketRecord] | None = None) -> list[Notice]:
@@ -297,15 +272,18 @@ def escalate(desk: Desk, now: datetime | None = None,
     with desk.store.write() as session:
         for key, record, clock, step in todo:
             call = roster.contact(step.callee, record)
-            text = _log_text(desk, record, clock, step,
-                             action_text(clock.name, step.level, step.callee, call))
+            # the text as written; the message (data) reads in each reader's language
+            kept = log_message(record, clock, step,
+                               action_message(clock.name, step.level, step.callee, call),
+                               desk.config.tz)
+            text = kept.text()
             dedup = "sla:{}:{}:{}:{}".format(*key[:3], key[3].isoformat())
             kind = (dutylog.LogKind.SLA_WARNING if step.level is Level.WARNING
                     else dutylog.LogKind.SLA)
             data = {"clock": clock.name.value, "level": step.level.value, "anchor_at": key[3],
                     "due_at": clock.due_at, "reached_at": step.at,
                     "call": ({"role": call.role.value, "name": call.name, "phone": call.phone}
-                             if call else None)}
+                             if call else None), "message": kept.to_obj()}
             try:
                 with session.begin_nested():
                     entry = dutylog.append(session, site=desk.config.site_code, at=now, kind=kind,
