@@ -11,6 +11,7 @@ holds the two together)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,11 +32,25 @@ _TICKET_COLUMNS = ("id", "ticket_no", "received_at", "registered_at", "registere
 _EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", '"by"', "note", "data")
 
 
+TOP = 100  # rows listed first: more than a terminal shows; the full board brings the rest
+
+
 @dataclass
 class FirstBoard:
     records: list[TicketRecord]
     config: Any
     now: datetime
+    total: int = 0  # tickets in the working set (records may hold only the most urgent)
+
+    def most_urgent(self, top: int = TOP) -> FirstBoard:
+        """The `top` rows the board lists first, in the board's order (board_clocks)."""
+        from ..domain.board_clocks import row_clocks, sort_key
+
+        rules, tz, now = getattr(self.config, "sla", None), self.config.tz, self.now
+        keyed = sorted((sort_key(r, row_clocks(r, now, rules, tz).clock), i)
+                       for i, r in enumerate(self.records))
+        return FirstBoard([self.records[i] for _k, i in keyed[:top]], self.config, now,
+                          len(self.records))
 
 
 class _Row:
@@ -76,7 +91,8 @@ def first_board(db: str | None, config_path: str | None, clock: Any = None) -> F
     except sqlite3.Error:
         return None
     try:
-        return FirstBoard(_working_set(con, day_start(config, now)), config, now)
+        records = _working_set(con, day_start(config, now))
+        return FirstBoard(records, config, now, len(records))
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None  # not a book this desk reads as it stands: the usual way says why
     finally:
@@ -112,3 +128,68 @@ def _working_set(con: sqlite3.Connection, since: datetime) -> list[TicketRecord]
         row["owner_parts"] = bool(row["owner_parts"])
         records.append(record_of(_Row(row), events[row["id"]]))
     return records
+
+
+# ---------------------------------------------------------------- in a second process
+
+
+class Prefetch:
+    """The first board, worked out by a child process (prefetch) while this one loads Textual
+    and draws its first frame: on two cores both go at once. `result()` (in a worker thread)
+    waits for it, at most `timeout` seconds; None when the child found nothing or failed."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid, self.fd = pid, fd
+
+    def result(self, timeout: float = 10.0) -> FirstBoard | None:
+        import pickle
+        import select
+        import time
+
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                ready, _, _ = select.select([self.fd], [], [],
+                                            max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    os.kill(self.pid, 9)  # stuck (a locked book): the usual way instead
+                    return None
+                chunk = os.read(self.fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(self.fd)
+            os.waitpid(self.pid, 0)
+        try:
+            board = pickle.loads(b"".join(chunks)) if chunks else None
+        except Exception:  # noqa: BLE001 - a half-written answer: the usual way instead
+            return None
+        return board if isinstance(board, FirstBoard) else None
+
+
+def prefetch(db: str | None, config_path: str | None) -> Prefetch | None:
+    """Fork a child that reads the first board and sends its most urgent rows back pickled.
+    Called before Textual (or any thread) starts; where there is no fork, None."""
+    if not hasattr(os, "fork"):
+        return None
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never writes to the terminal
+        code = 1
+        try:
+            import pickle
+
+            os.close(read_fd)
+            board = first_board(db, config_path)
+            data = pickle.dumps(board.most_urgent() if board else None,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return Prefetch(pid, read_fd)
+

@@ -29,7 +29,7 @@ class RepairDeskApp(App[None]):
 
     def __init__(self, desk: Any = None, *, db: str | None = None,
                  config_path: str | None = None, clock: Any = None,
-                 live: bool = True) -> None:
+                 live: bool = True, first: Any = None) -> None:
         install()
         super().__init__()
         self.desk = desk
@@ -37,6 +37,7 @@ class RepairDeskApp(App[None]):
         self.config_path = config_path
         self.clock = clock
         self.live = live  # False in tests: no timers, the test calls tick() itself
+        self.prefetched = first  # the first board, being read by another process (prefetch)
         self.marker: Any = None
         self.alert_states: list[Any] = []  # the alerts last escalated (TicketTable.alerts)
         self.ticks = 0
@@ -65,7 +66,10 @@ class RepairDeskApp(App[None]):
     def _first(self) -> Any:
         from ..services.first_board import first_board
 
-        return first_board(self.db, self.config_path, self.clock)
+        if self.prefetched is not None:
+            return self.prefetched.result()
+        board = first_board(self.db, self.config_path, self.clock)
+        return board.most_urgent() if board is not None else None
 
     def _first_shown(self, board: Any) -> None:
         if board is not None and self.desk is None and not (self._exit or self._closing):
@@ -329,6 +333,6 @@ def _print_state(desk: Any) -> Any:
     return printing.list_jobs(desk, limit=20), printing.printer_status(desk)
 
 
-def run_desk(db: str | None = None, config: str | None = None) -> None:
+def run_desk(db: str | None = None, config: str | None = None, first: Any = None) -> None:
     """`repairdesk` / `repairdesk demo`: open the desk on the terminal."""
-    RepairDeskApp(db=db, config_path=config).run()
+    RepairDeskApp(db=db, config_path=config, first=first).run()

@@ -34,7 +34,7 @@ PROBE = """
 import json, sys
 from repairdesk.tui import app
 opened = []
-app.run_desk = lambda **kw: opened.append(kw)
+app.run_desk = lambda **kw: opened.append({k: kw[k] for k in ("db", "config")})
 from repairdesk.cli import main
 main(sys.argv[1:])
 print(json.dumps({"opened": opened, "typer": "typer" in sys.modules}))

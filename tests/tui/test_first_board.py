@@ -127,3 +127,19 @@ async def test_a_book_that_will_not_open_leaves_no_rows_behind(staffed, clock, d
         assert app.desk is None
         assert app.desk_screen.query_one("#tickets").order == []
         assert "newer repairdesk" in str(app.desk_screen.query_one("#message").render())
+
+
+def test_a_second_process_sends_the_most_urgent_rows(staffed, clock, db_path, tmp_path):
+    from repairdesk.services.first_board import prefetch
+
+    _night(staffed, clock)
+    here = first_board(str(db_path), None)  # the system clock, as the child's
+    assert here is not None
+    sent = prefetch(str(db_path), None).result(timeout=60)
+    assert sent is not None and sent.total == here.total >= 4
+    assert [r.ticket_no for r in sent.records] == [
+        r.ticket_no for r in here.most_urgent().records]
+    assert sent.records == here.most_urgent().records
+    assert [r.ticket_no for r in here.most_urgent(top=2).records] == [
+        r.ticket_no for r in sent.records[:2]]
+    assert prefetch(str(tmp_path / "none.sqlite3"), None).result(timeout=60) is None
