@@ -29,7 +29,7 @@ def verify(
     from ..errors import StoreError
     from ..services.anchors import parse_anchor, read_anchor_lines
     from ..services.desk import open_desk
-    from ..services.signing import verify_book
+    from ..services.integrity import verify_book
 
     from ..services import backup as svc
     from ..store.location import resolve_url

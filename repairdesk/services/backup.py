@@ -266,14 +266,14 @@ def backup_if_due(config: Config, url: str, now: datetime) -> BookCheck | None:
 
 
 def signatures_problem(path: Path, config: Config) -> str | None:
-    """Signatures and signed records of a book file (signing.verify_book), on a private copy
+    """Signatures and signed records of a book file (integrity.verify_book), on a private copy
     so the file itself is not touched."""
     import tempfile
 
     from ..clock import SystemClock
     from ..store.db import open_store
     from .desk import Desk
-    from .signing import verify_book
+    from .integrity import verify_book
 
     with tempfile.TemporaryDirectory(prefix="repairdesk-verify-") as tmp:
         copy = backup_file(path, Path(tmp) / "book.sqlite3")

@@ -23,6 +23,7 @@ from ..i18n import _
 from ..store import chain
 from ..store.tables import PrintJob, Ticket, TicketEvent
 from .desk import Desk
+from .integrity_signed import check_signed, missing_tail
 
 
 @dataclass
@@ -43,18 +44,6 @@ def read_book(session: Session) -> Book:
                 list(session.exec(select(PrintJob).order_by(col(PrintJob.id)))), counters)
 
 
-def _missing_tail(kind: str, counted: int, held: int) -> str | None:
-    """The counter says more rows were written than the book holds: the last ones are gone
-    (or the counter was wound back)."""
-    if counted > held:
-        return _("the last {n} {kind} are missing: {counted} were written, the book holds "
-                 "{held}").format(n=counted - held, kind=kind, counted=counted, held=held)
-    if counted < held:
-        return _("{held} {kind} but only {counted} were written by the app").format(
-            held=held, kind=kind, counted=counted)
-    return None
-
-
 def check_events(book: Book) -> str | None:
     """The ticket-event chain in id order, then its length against the counter."""
     numbers = {t.id: t.ticket_no for t in book.tickets}
@@ -70,7 +59,7 @@ def check_events(book: Book) -> str | None:
         if chain.event_hash(e, numbers[e.ticket_id], prev) != e.hash:
             return _("{event}: its content was changed").format(event=name)
         prev = e.hash
-    return _missing_tail(_("ticket events"), book.counters.get(chain.EVENT_CHAIN, 0),
+    return missing_tail(_("ticket events"), book.counters.get(chain.EVENT_CHAIN, 0),
                          len(book.events))
 
 
@@ -201,16 +190,31 @@ def check_jobs(book: Book) -> str | None:
     for job_id in sorted(noted - ids):
         return _("print job {id} is missing: a ticket's history says it printed").format(
             id=job_id)
-    return _missing_tail(_("print jobs"), book.counters.get(chain.JOB_CHAIN, 0), len(book.jobs))
+    return missing_tail(_("print jobs"), book.counters.get(chain.JOB_CHAIN, 0), len(book.jobs))
 
 
 def check_book(desk: Desk) -> tuple[int, int, list[str]]:
     """Every check: (duty-log entries, signatures, the first problem of each kind)."""
-    from .integrity_signed import check_signed
-
     with desk.store.read() as session:
         book = read_book(session)
         problems = [p for p in (check_events(book), check_tickets(book),
                                 check_numbers(desk, book), check_jobs(book)) if p]
-        entries, signatures, more = check_signed(desk, session, book)
+        chains = {"ticket_event": [e.hash for e in book.events],
+                  "print_job": [j.hash for j in book.jobs]}
+        entries, signatures, more = check_signed(desk, session, book.counters, chains)
     return entries, signatures, more + problems
+
+
+@dataclass(frozen=True)
+class BookReport:
+    entries: int
+    signatures: int
+    problem: str | None  # the first bad record of each kind, joined on one line
+    problems: tuple[str, ...] = ()
+
+
+def verify_book(desk: Desk) -> BookReport:
+    """Walk every chain and check every record against what it must agree with: the first
+    bad record of each kind (`repairdesk verify`, restore)."""
+    entries, signatures, problems = check_book(desk)
+    return BookReport(entries, signatures, "; ".join(problems) or None, tuple(problems))

@@ -24,9 +24,20 @@ from .signing import Meaning, content_hash, meaning_label, signature_hash
 
 if TYPE_CHECKING:
     from .desk import Desk
-    from .integrity import Book
 
 SIGNING_ROLES = {Meaning.SIGNOFF: (Role.SUPERVISOR, Role.MANAGER)}
+
+
+def missing_tail(kind: str, counted: int, held: int) -> str | None:
+    """The counter says more rows were written than the book holds: the last ones are gone
+    (or the counter was wound back)."""
+    if counted > held:
+        return _("the last {n} {kind} are missing: {counted} were written, the book holds "
+                 "{held}").format(n=counted - held, kind=kind, counted=counted, held=held)
+    if counted < held:
+        return _("{held} {kind} but only {counted} were written by the app").format(
+            held=held, kind=kind, counted=counted)
+    return None
 
 
 @dataclass
@@ -193,12 +204,10 @@ def check_signoffs(rows: list[SignoffRecord], by_subject: dict[str, list[Signatu
 
 
 def check_references(entries: list[DutyLogEntry], handovers: set[int], signoffs: set[int],
-                     book: "Book") -> str | None:
+                     chains: dict[str, list[str]]) -> str | None:
     """The records the log says were made are there, and the chain heads its handover and
     sign-off entries stored still hold: a whole handover deleted, or the last ticket events or
     print jobs cut off, is named here."""
-    chains = {"ticket_event": [e.hash for e in book.events],
-              "print_job": [j.hash for j in book.jobs]}
     kinds = {"ticket_event": _("ticket events"), "print_job": _("print jobs")}
     for e in entries:
         d = e.data
@@ -259,13 +268,13 @@ def _chain(desk: "Desk", session: Session, entries: list[DutyLogEntry],
         return _("duty-log entry {seq} (id {id}, {at}, {author}: {text!r}): {reason}").format(
             seq=brk.seq, id=brk.id, at=brk.at.astimezone(desk.config.tz).strftime(
                 "%Y-%m-%d %H:%M"), author=brk.author, text=brk.text[:40], reason=brk.reason)
-    from .integrity import _missing_tail
-
-    return _missing_tail(_("duty-log entries"), counted, len(entries))
+    return missing_tail(_("duty-log entries"), counted, len(entries))
 
 
-def check_signed(desk: "Desk", session: Session, book: "Book") -> tuple[int, int, list[str]]:
-    """(duty-log entries, signatures, the first problem of each kind)."""
+def check_signed(desk: "Desk", session: Session, counters: dict[str, int],
+                 chains: dict[str, list[str]]) -> tuple[int, int, list[str]]:
+    """(duty-log entries, signatures, the first problem of each kind); `chains`: the hashes of
+    the ticket events and print jobs in chain order."""
     entries = list(session.exec(select(DutyLogEntry).order_by(col(DutyLogEntry.seq))))
     staff = list(session.exec(select(Staff)))
     sigs = list(session.exec(select(Signature).order_by(col(Signature.id))))
@@ -279,13 +288,13 @@ def check_signed(desk: "Desk", session: Session, book: "Book") -> tuple[int, int
     logged = {e.dedup_key: e for e in entries if e.dedup_key}
     people, first = roster_log(entries)
     problems = [
-        _chain(desk, session, entries, book.counters.get(dutylog.CHAIN, 0)),
+        _chain(desk, session, entries, counters.get(dutylog.CHAIN, 0)),
         check_staff(staff, people, first),
         check_signatures(sigs, staff, people),
         check_handovers(handovers, by_subject, logged, turns),
         check_signoffs(signoffs, by_subject, logged, {e.hash for e in entries}),
         check_references(entries, {h.id for h in handovers if h.id is not None},
-                         {o.id for o in signoffs if o.id is not None}, book),
+                         {o.id for o in signoffs if o.id is not None}, chains),
         check_turns(turns, by_subject),
         check_attempts(entries, attempts),
     ]

@@ -238,20 +238,3 @@ def add_signature(session: Session, signer: Signer, subject: str, meaning: str,
 def signatures_of(session: Session, subject: str) -> list[Signature]:
     return list(session.exec(select(Signature).where(Signature.subject == subject)
                              .order_by(col(Signature.id))))
-
-
-@dataclass(frozen=True)
-class BookReport:
-    entries: int
-    signatures: int
-    problem: str | None  # the first bad record of each kind, joined on one line
-    problems: tuple[str, ...] = ()
-
-
-def verify_book(desk: Desk) -> BookReport:
-    """Walk every chain and check every record against what it must agree with
-    (services/integrity.py): the first bad record of each kind."""
-    from .integrity import check_book
-
-    entries, signatures, problems = check_book(desk)
-    return BookReport(entries, signatures, "; ".join(problems) or None, tuple(problems))

@@ -189,7 +189,7 @@ def check_book(db: str, reports: Reports) -> tuple[list[str], dict[str, int]]:
     desk = open_desk(db, clock=SystemClock(), config=load_config(None))
     try:
         records = {r.ticket_no: r for r in svc.list_tickets(desk)}
-        from repairdesk.services.signing import verify_book
+        from repairdesk.services.integrity import verify_book
 
         # two desks writing at once never fork a chain nor leave a projection behind its events
         sound = verify_book(desk).problem

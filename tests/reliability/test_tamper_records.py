@@ -45,7 +45,7 @@ def _copy(busy: dict, tmp_path: Path) -> Path:
 
 def _verify(path: Path) -> str:
     from repairdesk.config import load_config
-    from repairdesk.services.signing import verify_book
+    from repairdesk.services.integrity import verify_book
 
     desk = open_desk(str(path), config=load_config(None), guard=False)
     try:

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from repairdesk.errors import NotFound, ValidationError
-from repairdesk.services import dutylog, signing
+from repairdesk.services import dutylog, integrity
 
 
 def test_entries_and_correction(staffed, clock):
@@ -27,7 +27,7 @@ def test_verify_names_the_tampered_entry(staffed, clock):
     for i in range(3):
         dutylog.add_entry(staffed, f"记录{i}", "李静")
         clock.advance(minutes=1)
-    assert signing.verify_book(staffed).problem is None
+    assert integrity.verify_book(staffed).problem is None
     con = sqlite3.connect(staffed.store.url.removeprefix("sqlite:///"))
     with pytest.raises(sqlite3.DatabaseError):
         con.execute("UPDATE duty_log SET text = '改过' WHERE seq = 2")
@@ -35,5 +35,5 @@ def test_verify_names_the_tampered_entry(staffed, clock):
     con.execute("UPDATE duty_log SET text = '改过' WHERE seq = 2")
     con.commit()
     con.close()
-    problem = signing.verify_book(staffed).problem
+    problem = integrity.verify_book(staffed).problem
     assert problem and "2" in problem and "改过" in problem

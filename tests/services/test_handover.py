@@ -9,7 +9,7 @@ import pytest
 from repairdesk.domain import handover as rules
 from repairdesk.domain.handover import ReadBack, lines
 from repairdesk.errors import PermissionDenied, ValidationError
-from repairdesk.services import dutylog, handover, shifts, signing
+from repairdesk.services import dutylog, handover, integrity, shifts, signing
 from repairdesk.services import tickets as T
 
 OUT, IN = "李静", "陈晓雯"
@@ -84,7 +84,7 @@ def test_discrepancy_recorded_both_signatures_and_locked(on_duty):
     with pytest.raises(sqlite3.DatabaseError):
         con.execute("UPDATE handover SET incoming = 'x'")
     con.close()
-    assert signing.verify_book(on_duty).problem is None
+    assert integrity.verify_book(on_duty).problem is None
 
 
 def test_unanswered_line_and_wrong_pin_refuse(on_duty):

@@ -213,7 +213,7 @@ def test_0006_chains_the_events_and_print_jobs_a_book_holds(db_url: str, clock,
 
     from holding import hold_desk
     from repairdesk.errors import StoreError as Refused
-    from repairdesk.services.signing import verify_book
+    from repairdesk.services.integrity import verify_book
     from repairdesk.store.types import UTCDateTime
 
     t = clock.now()
