@@ -145,19 +145,25 @@ def _per_day(desk: Desk, hours: list[tuple[str, int]]) -> dict[date, int]:
     return out
 
 
-def _charges(conn: Connection, params: dict[str, Any]) -> dict[str, tuple[str, Bill]]:
-    """The bill in force (the last CHARGE) of each ticket, with its technician."""
+def _charges(conn: Connection, params: dict[str, Any],
+             rows: list[Any] | None = None) -> dict[str, tuple[str, Bill]]:
+    """The bill in force (the last CHARGE) of each ticket, with its technician (from the
+    month's side_events `rows` when the caller has them)."""
     bills: dict[str, tuple[str, Bill]] = {}
-    for row in sql.events_of(conn, params, "charge", "t.service_type IN ('paid', 'assess')"):
-        bills[row.ticket_no] = (row.technician or "", Bill.from_data(row.data))
+    if rows is None:
+        rows = sql.events_of(conn, params, "charge", sql.SIDE_STEPS["charge"])
+    for row in rows:
+        if getattr(row, "action", "charge") == "charge":
+            bills[row.ticket_no] = (row.technician or "", Bill.from_data(row.data))
     return bills
 
 
-def _free_materials(conn: Connection, params: dict[str, Any]) -> list[MaterialUse]:
+def _free_materials(rows: list[Any]) -> list[MaterialUse]:
     """The parts of free jobs (the last MATERIALS step of each), recorded without charge."""
     last: dict[str, Any] = {}
-    for row in sql.events_of(conn, params, "materials", "t.service_type = 'free'"):
-        last[row.ticket_no] = row.data
+    for row in rows:
+        if row.action == "materials":
+            last[row.ticket_no] = row.data
     return [m for data in last.values() for m in materials_from(data)]
 
 
@@ -253,10 +259,11 @@ def _sql_table(desk: Desk, key: str) -> MonthTable:
         gaps = _gaps(conn, desk.config.numbering, nos)
         per_day = _per_day(desk, sql.per_hour(conn, params, dialect))
         timing_rows = sql.timings(conn, params, dialect)
+        side = sql.side_events(conn, params)  # voids, bills, parts: one pass
         voided = tuple(VoidedRow(r.ticket_no, r.at, r.by, str(r.data.get("reason") or r.note))
-                       for r in sql.events_of(conn, params, "void", "t.status = 'voided'"))
-        bills = _charges(conn, params)
-        free_used = _free_materials(conn, params)
+                       for r in side if r.action == "void")
+        bills = _charges(conn, params, side)
+        free_used = _free_materials(side)
     fees_by_tech: dict[str, Decimal] = defaultdict(Decimal)
     for tech, bill in bills.values():
         fees_by_tech[tech] += bill.total
