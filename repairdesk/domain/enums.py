@@ -60,6 +60,7 @@ class Action(StrEnum):
     VOID = "void"
     NOTE = "note"
     ASSESS = "assess"
+    OWNER_DECISION = "owner_decision"
     CHARGE = "charge"
     NOTIFY = "notify"
     FOLLOW_UP_CHECK = "follow_up_check"
@@ -88,6 +89,7 @@ ACTION_LABELS = {
     Action.VOID: N_("void"),
     Action.NOTE: N_("note"),
     Action.ASSESS: N_("fee assessment"),
+    Action.OWNER_DECISION: N_("owner's answer to the fee"),
     Action.CHARGE: N_("record charges"),
     Action.NOTIFY: N_("told to collect"),
     Action.FOLLOW_UP_CHECK: N_("follow-up check"),

@@ -14,11 +14,17 @@ How each clock runs (targets and callees come from data/sla.toml):
             a technician's report recorded by the desk (000 3.1.8); never restarted by later
             steps (a rework starts it again with the new cycle).
 - assess    out-of-scope items: from acceptance to the fee assessment; or, when the job is
-            marked as needing assessment while on site, from then (003 5.3).
+            marked as needing assessment while on site, from then (003 5.3). Amended away
+            from "needs assessment" without one: a miss by then stays, else it no longer
+            applies.
 - complete  received -> completed: in-home by the day's cut-off, public areas in N days.
 - callback  completed -> called back.
 A rework (返工) starts a new cycle: accept, arrive, feedback, complete and callback restart from
 the rework; dispatch and assess keep their first result. A voided ticket has no clocks.
+While the owner decides on an assessed fee (000 十A: from the assessment to the owner's answer,
+or to the first step that shows the work goes on) the clocks stand still as in a 待料 pause.
+An owner who declines ends the job unworked: clocks decided by then keep their result, one
+past its deadline stays missed, the others no longer apply.
 """
 
 from __future__ import annotations
@@ -27,13 +33,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Iterable
 
-from .enums import Action, Scope, ServiceType, Urgency
+from .enums import Action, Scope, Urgency
 from .sla_rules import (
     ArriveRule, Callee, ClockName, ClockRule, ClockState, CompleteRule, CompleteTarget,
     EscalationStep, Level, SlaRules,
 )
 from .sla_history import Scan, scan
-from .sla_time import Interval, active_s, clip, complete_due, instant
+from .sla_time import Interval, active_s, clip, complete_due, instant, merged
 from .ticket import Event, Intake, TicketRecord
 
 _FAR = datetime.max.replace(tzinfo=timezone.utc)
@@ -163,24 +169,12 @@ def _clock(name: ClockName, rule: ClockRule, fraction: float, now: datetime,
                     max(paused_s, 0.0), cycle, ahead)
 
 
-def _merged(intervals: list[list]) -> list[list]:
-    """Overlapping intervals joined; an open one (end None) runs on."""
-    out: list[list] = []
-    for start, end in sorted(intervals, key=lambda i: i[0]):
-        if out and (out[-1][1] is None or start <= out[-1][1]):
-            if out[-1][1] is not None and (end is None or end > out[-1][1]):
-                out[-1][1] = end
-        else:
-            out.append([start, end])
-    return out
-
-
 def _feedback(rule: ClockRule, fraction: float, now: datetime, s: Scan) -> SlaClock | None:
     """From the dispatch (a rework: from the rework) to the technician's first word (000
     3.1.8). Time waiting for an appointment is not counted (nor paused time)."""
     if not s.feedback:
         return None
-    quiet = _merged([list(p) for p in (s.pauses if rule.pauses else [])]
+    quiet = merged([list(p) for p in (s.pauses if rule.pauses else [])]
                     + [list(w) for w in s.waits])
     # only a real pause is still open (end None), so only a real pause shows as paused
     return _clock(ClockName.FEEDBACK, replace(rule, pauses=True), fraction, now, s.feedback[0],
@@ -257,6 +251,27 @@ def _evaluate(record: TicketRecord, now: datetime, rules: SlaRules,
     s = scan(record, now)
     if s.voided:
         return []
+    if s.declined is not None:
+        return _ended(_clocks(record, s.declined, rules, tz, scan(record, s.declined)),
+                      s.declined)
+    return _clocks(record, now, rules, tz, s)
+
+
+def _ended(clocks: list[SlaClock], at: datetime) -> list[SlaClock]:
+    """The owner declined the fee (000 十A/B): the job ends unworked at `at`. A clock decided
+    by then keeps its result; one already past its deadline stays missed; the others no
+    longer apply (the work is not owed, so it is not late)."""
+    out = []
+    for c in clocks:
+        if c.state in (ClockState.MET, ClockState.MISSED):
+            out.append(c)
+        elif c.on_time is False:
+            out.append(replace(c, state=ClockState.MISSED, stopped_at=at))
+    return out
+
+
+def _clocks(record: TicketRecord, now: datetime, rules: SlaRules, tz: tzinfo,
+            s: Scan) -> list[SlaClock]:
     f, r = rules.warning_fraction, rules.clocks
     out: list[SlaClock] = []
     rule = r[ClockName.DISPATCH]
@@ -270,8 +285,10 @@ def _evaluate(record: TicketRecord, now: datetime, rules: SlaRules,
     fb = _feedback(r[ClockName.FEEDBACK], f, now, s)
     out.append(fb or _clock(ClockName.FEEDBACK, r[ClockName.FEEDBACK], f, now, None,
                             r[ClockName.FEEDBACK].target_s, None, s.pauses))
-    if record.intake.service_type is ServiceType.ASSESS:
-        out.append(_assess(rules, now, s))
+    if s.was_assess:
+        assess = _assess(rules, now, s)
+        if assess is not None:
+            out.append(assess)
     rule = r[ClockName.COMPLETE]
     # an appointment for a later day moves "the same day" to that day
     start = max(s.cycle_start or s.received, s.appointments[-1] if s.appointments else s.received)
@@ -300,7 +317,8 @@ def _arrive(record: TicketRecord, rules: SlaRules, now: datetime, s: Scan) -> Sl
                   s.pauses, s.cycle, tuple(previous))
 
 
-def _assess(rules: SlaRules, now: datetime, s: Scan) -> SlaClock:
+def _assess(rules: SlaRules, now: datetime, s: Scan) -> SlaClock | None:
+    """None: the job no longer needs an assessment (amended away before its deadline)."""
     rule = rules.clocks[ClockName.ASSESS]
     if s.assess_marked is not None and s.assess_on_site:
         start, target = s.assess_marked, rule.target_s
@@ -310,8 +328,17 @@ def _assess(rules: SlaRules, now: datetime, s: Scan) -> SlaClock:
             start = s.assess_marked
     if start is None and s.assess_stop is not None:
         start = s.assess_stop  # assessed before anyone took the order: met at once
-    return _clock(ClockName.ASSESS, rule, rules.warning_fraction, now, start, target,
-                  s.assess_stop, s.pauses)
+    clock = _clock(ClockName.ASSESS, rule, rules.warning_fraction, now, start, target,
+                   s.assess_stop, s.pauses)
+    left = s.assess_left
+    if left is None or (s.assess_stop is not None and s.assess_stop <= left):
+        return clock
+    # amended away without an assessment: a miss by then stays a miss, else nothing is owed
+    then = _clock(ClockName.ASSESS, rule, rules.warning_fraction, left, start, target,
+                  None, s.pauses)
+    if then.on_time is False:
+        return replace(then, state=ClockState.MISSED, stopped_at=left)
+    return None
 
 
 def most_urgent(clocks: Iterable[SlaClock]) -> SlaClock | None:

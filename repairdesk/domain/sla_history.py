@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .enums import Action, ServiceType
+from .sla_time import merged
 from .ticket import TicketRecord
 
 # the technician's first word, which stops the feedback clock (000 3.1.8): he signs for the
@@ -41,7 +42,13 @@ class Scan:
     assess_marked: datetime | None = None     # marked "needs assessment" by an amendment
     assess_on_site: bool = False
     assess_stop: datetime | None = None
+    was_assess: bool = False                  # needed an assessment at some point
+    assess_left: datetime | None = None       # amended away from "needs assessment" then
     pauses: list[list] = field(default_factory=list)
+    # the owner deciding on an assessed fee (000 十A): from the assessment until the owner's
+    # answer (or a step that shows the work goes on); not counted, like a 待料 pause
+    deciding: list[list] = field(default_factory=list)
+    declined: datetime | None = None          # the owner declined: the job ended unworked
     waits: list[list] = field(default_factory=list)  # waiting for an appointment (feedback)
     voided: bool = False
 
@@ -56,9 +63,34 @@ class Scan:
         if self.waits and self.waits[-1][1] > at:
             self.waits[-1][1] = at
 
+    def decided(self, at: datetime) -> None:
+        """The owner's wait for a decision ends (an answer, or the work going on)."""
+        if self.deciding and self.deciding[-1][1] is None:
+            self.deciding[-1][1] = at
+
+
+# steps that show the owner's answer to an assessed fee is in: the work goes on
+_GOES_ON = frozenset({Action.DISPATCH, Action.ACCEPT, Action.ARRIVE, Action.COMPLETE,
+                      Action.CHARGE, Action.VOID, Action.OWNER_DECISION})
+
+
+def _first_service_type(record: TicketRecord) -> str:
+    """The service type the ticket was registered with: the value an amendment replaced,
+    else the current one."""
+    for e in record.events:
+        if e.action is Action.AMEND and isinstance(e.data, dict):
+            if "service_type" in (e.data.get("changes") or {}):
+                prev = (e.data.get("previous") or {}).get("service_type")
+                if prev is not None:
+                    return str(prev)
+                break
+    return record.intake.service_type.value
+
 
 def scan(record: TicketRecord, now: datetime) -> Scan:
     s = Scan(received=record.intake.received_at, cycle_start=record.intake.received_at)
+    assessing = _first_service_type(record) == ServiceType.ASSESS.value
+    s.was_assess = assessing
     for e in record.events:
         if e.at > now:
             continue
@@ -112,17 +144,26 @@ def scan(record: TicketRecord, now: datetime) -> Scan:
         elif a is Action.ASSESS:
             if s.assess_stop is None:
                 s.assess_stop = at
+            if not s.deciding or s.deciding[-1][1] is not None:
+                s.deciding.append([at, None])
+        elif a is Action.OWNER_DECISION:
+            if e.data.get("agreed") is False:
+                s.declined = at
         elif a is Action.AMEND:
             changes = e.data.get("changes", {})
             if "service_type" in changes:
+                s.decided(at)
                 if str(changes["service_type"]) == ServiceType.ASSESS.value:
                     s.assess_marked, s.assess_on_site = at, s.arrive_stop is not None
-                else:
-                    s.assess_marked = None
+                    assessing, s.was_assess, s.assess_left = True, True, None
+                elif assessing:
+                    assessing, s.assess_left = False, at
             if isinstance(changes.get("appointment_at"), datetime):
                 s.wait_for(at, changes["appointment_at"])
         elif a is Action.VOID:
             s.voided = True
+        if a in _GOES_ON:
+            s.decided(at)
         if a is Action.DISPATCH and not s.feedback:
             s.feedback = [at]
         elif (s.feedback and s.feedback_stop is None
@@ -132,4 +173,6 @@ def scan(record: TicketRecord, now: datetime) -> Scan:
             e.action is Action.REGISTER for e in record.events):  # a record without its intake step
         s.wait_for(s.received, record.intake.appointment_at)
         s.registered_appointment = True
+    if s.deciding:
+        s.pauses = merged([list(p) for p in s.pauses + s.deciding])
     return s

@@ -52,6 +52,18 @@ def clip(pauses: list[list], start: datetime, end: datetime,
     return tuple(out)
 
 
+def merged(intervals: list[list]) -> list[list]:
+    """Overlapping intervals joined; an open one (end None) runs on."""
+    out: list[list] = []
+    for start, end in sorted(intervals, key=lambda i: i[0]):
+        if out and (out[-1][1] is None or start <= out[-1][1]):
+            if out[-1][1] is not None and (end is None or end > out[-1][1]):
+                out[-1][1] = end
+        else:
+            out.append([start, end])
+    return out
+
+
 def complete_due(start: datetime, scope: Scope, rule: CompleteRule, tz: tzinfo) -> datetime:
     """Deadline of the completion clock: in-home by the cut-off of the same day (a late call
     rolls to the next day), public areas `days` later; both configurable per scope."""

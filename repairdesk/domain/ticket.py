@@ -36,8 +36,15 @@ ALLOWED: dict[Action, frozenset[Status]] = {
     Action.ASSESS: frozenset(
         {Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.ON_SITE}
     ),
-    # paid items, materials and the owner's agreement, recorded on site or at completion (004)
-    Action.CHARGE: frozenset({Status.ON_SITE, Status.COMPLETED}),
+    # the owner agrees to the assessed (or quoted) fee, or declines and the job ends unworked
+    # (000 十A/B)
+    Action.OWNER_DECISION: frozenset(
+        {Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.ON_SITE}
+    ),
+    # paid items, materials and the owner's agreement, recorded on site, at completion or when
+    # the order comes back (004); a paid job is not returned or closed without them
+    Action.CHARGE: frozenset({Status.ON_SITE, Status.COMPLETED, Status.RETURNED,
+                              Status.CALLBACK}),
     # the desk told the technician to collect the work order (000 三): after the dispatch
     Action.NOTIFY: frozenset({Status.DISPATCHED, Status.ACCEPTED}),
     # the team leader's or supervisor's check of a follow-up (004); only on a follow-up
@@ -125,6 +132,7 @@ class TicketState:
     verified: bool = False
     vacant: bool = False
     satisfied: bool | None = None
+    owner_agreed: bool | None = None  # the owner's answer to the fee; False: declined, closed
     fields: dict[str, Any] = field(default_factory=dict)
     step_at: dict[Action, datetime] = field(default_factory=dict)
 
@@ -157,6 +165,11 @@ def apply(state: TicketState, event: Event) -> TicketState:
         new.update(rework_count=state.rework_count + 1, satisfied=None)
     elif a is Action.CLOSE:
         new["verified"] = bool(d.get("verified", state.verified))
+    elif a is Action.OWNER_DECISION:
+        agreed = d.get("agreed") is not False
+        new["owner_agreed"] = agreed
+        if not agreed:
+            new["status"] = Status.CLOSED  # declined: the job ends without work
     elif a is Action.AMEND:
         fields = dict(state.fields)
         fields.update(d.get("changes", {}))

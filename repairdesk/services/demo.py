@@ -207,6 +207,19 @@ def _refuse_real_book(path: Path) -> None:
             _("{path} is not a demo database; refusing to overwrite it.").format(path=path))
 
 
+def _charge(desk: Desk, no: str, idx: int, clerk: str) -> None:
+    """A paid job's charges, agreed by the owner: one item of the fee schedule (picked by the
+    ticket's place in the plan, so the demo's random story stays the same)."""
+    from . import fees
+
+    items = [i for i in desk.config.fees.items if i.kind.value == "service"]
+    if items:
+        use = fees.parse_item(desk, items[idx % len(items)].key, desk.now())
+        fees.charge_ticket(desk, no, [use], [], True, clerk)
+    else:  # a site without a fee schedule: a part at its purchase price
+        fees.charge_ticket(desk, no, [], [fees.parse_material("配件=10")], True, clerk)
+
+
 def _one(desk: Desk, rng: random.Random, walk: FixedClock, target: str, idx: int, clerk: str,
          techs: list[str], end: datetime) -> None:
     public = idx % 6 == 5
@@ -251,6 +264,8 @@ def _one(desk: Desk, rng: random.Random, walk: FixedClock, target: str, idx: int
             T.arrive_ticket(desk, no, clerk)
         elif step == "complete":
             later(20, 60)
+            if form.service_type == "paid":  # the owner agreed to the quote on site (000 十B)
+                _charge(desk, no, idx, clerk)
             T.complete_ticket(desk, no, rng.choice(RESULTS), clerk)
         elif step == "return":
             later(10, 40)

@@ -1,6 +1,6 @@
-"""Paid work: the team leader's fee assessment (ASSESS) and the charges recorded on a job
-(CHARGE). Both are events on the ticket; a later CHARGE replaces the bill of an earlier one,
-and both stay in the history."""
+"""Paid work: the team leader's fee assessment (ASSESS), the owner's answer to it
+(OWNER_DECISION) and the charges recorded on a job (CHARGE). All are events on the ticket; a
+later CHARGE replaces the bill of an earlier one, and all stay in the history."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..domain.fees import (  # the readers are re-exported: callers know them fr
     Assessment, Bill, ItemUse, MaterialUse, latest_assessment, latest_bill, make_bill,
     parse_money, parse_qty,
 )
+from ..domain.paid_work import Decision, awaiting_owner, latest_decision, quote_in_force
 from ..domain.text import clean_text
 from ..domain.ticket import TicketRecord
 from ..domain.timeparse import parse_local
@@ -25,8 +26,9 @@ from .staff import find_staff
 from .ticket_records import get_ticket
 from .ticket_steps import Step, record_step
 
-__all__ = ["ASSESSORS", "Assessment", "assess_ticket", "charge_ticket", "latest_assessment",
-           "latest_bill", "parse_item", "parse_material", "quote"]
+__all__ = ["ASSESSORS", "Assessment", "Decision", "assess_ticket", "charge_ticket",
+           "decide_ticket", "latest_assessment", "latest_bill", "latest_decision", "parse_item",
+           "parse_material", "quote"]
 
 ASSESSORS = (Role.TEAM_LEADER, Role.SUPERVISOR, Role.MANAGER)
 
@@ -59,6 +61,58 @@ def assess_ticket(desk: Desk, ticket_no: str, fee: str | Decimal, leader: str, b
     text = v.validate_note(note)
     return record_step(desk, ticket_no, Action.ASSESS, by, note=text, at=at, step=Step(
         {"fee": str(amount), "leader": who.name, "feasible": feasible}))
+
+
+def decide_ticket(desk: Desk, ticket_no: str, agreed: bool, by: str, *, reason: str = "",
+                  fee: str | Decimal | None = None,
+                  at: str | datetime | None = None) -> TicketRecord:
+    """The owner's answer to the team leader's assessed fee (000 十A), or to the quote given on
+    site for paid work (十B). Agreed: the job goes on as paid work at that fee. Declined (a
+    reason is required): the job ends without work, closed as declined; its clocks not decided
+    by then no longer apply. The wait for the answer is not counted (domain/sla.py)."""
+    record = get_ticket(desk, ticket_no)
+    kind = record.intake.service_type
+    no = record.ticket_no
+    text = v.validate_note(reason) if agreed else v.validate_reason(reason)
+    if kind is ServiceType.FREE:
+        raise ValidationError(
+            _("Ticket {no} is routine (free) work: there is no fee for the owner to answer. "
+              "Amend its service type first.").format(no=no), "service_type")
+    data: dict[str, object] = {"agreed": agreed}
+    amount = parse_money(fee, "fee") if fee not in (None, "") else None
+    if kind is ServiceType.ASSESS:
+        assessment = latest_assessment(record)
+        if assessment is None:
+            raise ValidationError(
+                _("Ticket {no} has no fee assessment yet: the team leader assesses it "
+                  "first.").format(no=no), "assess")
+        if not awaiting_owner(record):
+            raise ValidationError(
+                _("The owner has already answered the assessment of ticket {no}; a new fee "
+                  "needs a new assessment.").format(no=no), "assess")
+        if agreed and not assessment.feasible:
+            raise ValidationError(
+                _("The team leader assessed ticket {no} as not feasible: the owner cannot "
+                  "agree to it; record that the job ends (decline).").format(no=no), "agreed")
+        if amount is not None and amount != assessment.fee:
+            raise ValidationError(
+                _("The assessed fee of ticket {no} is {fee}; a different fee needs a new "
+                  "assessment.").format(no=no, fee=assessment.fee), "fee")
+        amount = assessment.fee
+        data["leader"] = assessment.leader
+    elif amount is None:
+        amount = quote_in_force(record)
+        if agreed and amount is None:
+            raise ValidationError(
+                _("Give the fee the owner agreed to (--fee)."), "fee")
+    if amount is not None:
+        data["fee"] = str(amount)
+    if not agreed:
+        data["reason"] = text
+    elif not text:
+        text = _("Owner agreed to the fee of {fee}.").format(fee=amount)
+    return record_step(desk, ticket_no, Action.OWNER_DECISION, by, note=text, at=at,
+                       step=Step(data))
 
 
 _ITEM = re.compile(r"^\s*([^=@]+?)\s*(?:=\s*([0-9.]+))?\s*(?:@\s*(.+?))?\s*$")

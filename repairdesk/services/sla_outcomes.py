@@ -42,9 +42,11 @@ from ..store.types import UTCDateTime, load_json
 from .desk import Desk
 
 CHUNK = 2000  # tickets judged per write transaction
-# the steps whose data the clocks read (appointments, amendments); others carry no data here
+# the steps whose data the clocks read (appointments, amendments, technician reports, the
+# owner's answer to a fee); others carry no data here
 DATA_FOR_CLOCKS = frozenset({Action.REGISTER.value, Action.RESCHEDULE.value,
-                             Action.AMEND.value, Action.NOTE.value, Action.FOLLOW_UP.value})
+                             Action.AMEND.value, Action.NOTE.value, Action.FOLLOW_UP.value,
+                             Action.OWNER_DECISION.value})
 Progress = Callable[[int, int], None]
 
 _STORE_SQL = (

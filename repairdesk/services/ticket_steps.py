@@ -16,6 +16,7 @@ from sqlmodel import select
 from ..domain import validation as v
 from ..domain.enums import Action, Role, Scope
 from ..domain.text import clean_text
+from ..domain.paid_work import check_paid_work
 from ..domain.ticket import AMENDABLE, Event, TicketRecord, apply, check_step
 from ..domain.timeparse import fmt_local, parse_local
 from ..errors import PermissionDenied, ValidationError
@@ -46,12 +47,14 @@ TECH_STEPS = (Action.ACCEPT, Action.ARRIVE, Action.COMPLETE, Action.ASSESS)
 SIDE_STEPS = (Action.VOID, Action.RESCHEDULE, Action.FOLLOW_UP, Action.AMEND)
 
 
-def _actor(session: Any, by: str, action: Action, ticket_no: str) -> str:
+def _actor(session: Any, by: str, action: Action, ticket_no: str,
+           data: dict[str, Any] | None = None) -> str:
     """Who may record this step (domain.md, "Who may do what"): the desk's roles, a clerk as
-    the holder; a technician or team leader only his own accept, arrival and completion on a
-    job he was sent to, and a team leader his fee assessment."""
-    act = (Act.TECH_STEP if action in TECH_STEPS else Act.SIDE if action in SIDE_STEPS
-           else Act.DESK_STEP)
+    the holder; a technician or team leader only his own accept, arrival, completion and
+    report on a job he was sent to, and a team leader his fee assessment."""
+    own_word = action is Action.NOTE and bool((data or {}).get("technician_report"))
+    act = (Act.TECH_STEP if action in TECH_STEPS or own_word
+           else Act.SIDE if action in SIDE_STEPS else Act.DESK_STEP)
     staff = require_actor(session, by, act)
     if Role(staff.role) in FIELD_ROLES:
         if action is Action.ASSESS and Role(staff.role) is Role.TEAM_LEADER:
@@ -75,7 +78,7 @@ def record_step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: st
     note = v.validate_note(note)
     now = desk.now()
     with desk.store.write() as session:
-        by = _actor(session, by, action, ticket_no)
+        by = _actor(session, by, action, ticket_no, step.data)
         row = ticket_row(session, ticket_no, lock=True)
         events = list(session.exec(
             select(TicketEvent).where(TicketEvent.ticket_id == row.id).order_by(TicketEvent.seq)))
@@ -89,6 +92,7 @@ def record_step(desk: Desk, ticket_no: str, action: Action, by: str, *, note: st
             raise ValidationError(
                 _("A step cannot be earlier than the previous one in the history."), "at")
         check_step(record.state, action, record.intake.scope, step.data)
+        check_paid_work(record, action)
         state = record.state
         seq = len(events)
         todo = [(action, step.data, note)] + ([follow] if follow else [])

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ..domain.enums import ServiceType, Urgency
-from ..domain.fees import latest_assessment, latest_bill
+from ..domain.paid_work import quote_in_force
 from ..domain.ticket import TicketRecord
 from ..printing.base import Document
 from ..printing.settings import Format, PrintSettings, print_settings
@@ -37,14 +37,11 @@ def arrive_by(desk: Desk, record: TicketRecord) -> datetime | None:
 
 
 def quoted_fee(record: TicketRecord) -> Decimal | None:
-    """The bill in force, else the team leader's assessed fee; None before either."""
+    """The quote in force (the last bill, the fee the owner answered, or the team leader's
+    assessed fee); None before any, when the paper says "to be quoted"."""
     if record.intake.service_type is ServiceType.FREE:
         return None
-    bill = latest_bill(record)
-    if bill is not None:
-        return bill.total
-    assessment = latest_assessment(record)
-    return assessment.fee if assessment is not None else None
+    return quote_in_force(record)
 
 
 def copy_names(settings: PrintSettings, record: TicketRecord,

@@ -11,15 +11,17 @@ A scenario file:
     do = "register"          # register dispatch accept arrive complete return callback close
                              # void pause resume reschedule follow_up convert note amend print
                              # notify check month alerts handover shift follow_ups
+                             # assess decide charge chase report (paid work, chases)
     t = "A"                  # which ticket (default "A"); register names it
     entered = "08:40"        # optional: typed in later from paper (the step keeps `at`)
     ...                      # the step's own fields (see STEP below)
 A step with `refused = "<field>"` must be refused with a ValidationError naming that field.
 A `check` step lists clocks as name = "met" | "missed" | "pending" | "none" (not started or
-not applying); a `month` step lists the month's figures; `alerts` lists the clocks that must
-(`shown`) or must not (`hidden`) be in the alert strip for the ticket; `handover` checks
-the checklist's deadlines and blocked tickets, `shift` whether the handover is overdue
-(the desk is held by 李静 from 2026-11-22 10:00, the day shift).
+not applying), and may name the ticket's `status`; a `month` step lists the month's
+figures; `alerts` lists the clocks that must (`shown`) or must not (`hidden`) be in the alert
+strip for the ticket; `handover` checks the checklist's deadlines and blocked tickets,
+`shift` whether the handover is overdue (the desk is held by 李静 from 2026-11-22 10:00, the
+day shift).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ FILES = sorted(HERE.glob("*.toml"))
 TZ = ZoneInfo("Asia/Shanghai")
 CLERK = "李静"
 TECH = "张建国"
+LEADER = "周班长"  # the team leader who assesses fees (added when a scenario needs him)
+PAID_STEPS = ("assess", "decide", "charge", "chase", "report")
 
 
 def _when(raw: str, last: datetime | None) -> datetime:
@@ -116,8 +120,11 @@ class Play:
         elif do == "note":
             T.add_note(d, self.no(step), step.get("note", "维修工电话反馈"), CLERK)
         elif do == "amend":
-            form = {k: v for k, v in step.items() if k in ("urgency", "scope", "category")}
+            form = {k: v for k, v in step.items()
+                    if k in ("urgency", "scope", "category", "service_type")}
             T.amend_ticket(d, self.no(step), form, CLERK, note="补录")
+        elif do in PAID_STEPS:
+            self.paid_work(step, do, kw, at)
         elif do == "check":
             self.check(step)
         elif do == "month":
@@ -131,11 +138,40 @@ class Play:
         else:
             raise AssertionError(f"unknown step {do!r}")
 
+    def paid_work(self, step: dict, do: str, kw: dict, at: datetime) -> None:
+        """The fee assessment, the owner's answer, charges, chases and technician reports."""
+        from repairdesk.domain.enums import Role
+        from repairdesk.services import chases, fees
+        from repairdesk.services.staff import add_staff_unchecked, list_staff
+
+        d, no = self.desk, self.no(step)
+        if do == "assess":  # the team leader's fee assessment (000 十A)
+            if LEADER not in {m.name for m in list_staff(d)}:
+                add_staff_unchecked(d, LEADER, Role.TEAM_LEADER, "13700000021")
+            fees.assess_ticket(d, no, step.get("fee", "80"), LEADER, CLERK,
+                               feasible=step.get("feasible", True), **kw)
+        elif do == "decide":  # the owner's answer: agree or decline (the job ends)
+            fees.decide_ticket(d, no, step["agreed"], CLERK, reason=step.get("reason", ""),
+                               fee=step.get("fee"), **kw)
+        elif do == "charge":  # paid items and parts, the owner agreeing to the quote
+            items = [fees.parse_item(d, t, at) for t in step.get("items", [])]
+            parts = [fees.parse_material(t) for t in step.get("materials", [])]
+            fees.charge_ticket(d, no, items, parts, True, CLERK, **kw)
+        elif do == "chase":  # the desk chased the technician: stops no clock
+            chases.chase_ticket(d, no, step.get("note", "电话催促"), CLERK,
+                                whom=step.get("whom", ""), **kw)
+        elif do == "report":  # the technician's report, taken by the desk
+            chases.report_ticket(d, no, step.get("note", "维修工电话反馈进度"), CLERK, **kw)
+
     def check(self, step: dict) -> None:
         record = T.get_ticket(self.desk, self.no(step))
         got = {c.name.value: c.result or "none" for c in sla.clocks_of(self.desk, record)}
         for name, want in step.items():
             if name in ("do", "at", "t", "why"):
+                continue
+            if name == "status":
+                got_status = record.status.value
+                assert got_status == want, f"{self.no(step)} is {got_status}"
                 continue
             assert got.get(name, "none") == want, (
                 f"{self.no(step)} {name}: {got.get(name, 'none')} != {want} ({step.get('why')})")
