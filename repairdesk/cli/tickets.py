@@ -293,14 +293,18 @@ def amend(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO")
           category: Optional[str] = typer.Option(None, "--category"),
           scope: Optional[str] = typer.Option(None, "--scope"),
           urgency: Optional[str] = typer.Option(None, "--urgency"),
+          service_type: Optional[str] = typer.Option(None, "--service-type", help=_(
+              "free, paid or assess: e.g. a free job found on site to be paid work.")),
           by: Optional[str] = BY, note: str = NOTE) -> None:
     from ..services.tickets import amend_ticket
 
     desk = desk_of(ctx)
     changes = {k: v for k, v in dict(room=room, caller=caller, phone=phone, content=content,
-                                     category=category, scope=scope, urgency=urgency).items()
+                                     category=category, scope=scope, urgency=urgency,
+                                     service_type=service_type).items()
                if v is not None}
     _done(amend_ticket(desk, ticket_no, changes, default_clerk(desk, by), note=note))
+
 
 @app.command("notified", help=_(
     "The technician was told to collect the work order (通知领单, 000 三: within 2 minutes)."))

@@ -57,6 +57,16 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("m", "charge", N_("Charges"),
             N_("Paid work: items, parts and the owner's agreement to the quote"),
             footer=False, needs_ticket=True),
+    DeskKey("g", "assess", N_("Assess"),
+            N_("Out-of-scope job: the team leader's fee assessment, then the owner's answer "
+               "(agree, or decline: the job ends)"), footer=False, needs_ticket=True),
+    DeskKey("e", "amend", N_("Amend"),
+            N_("Correct or complete the details (service type, urgency, category, scope, "
+               "room, caller, content) with a reason; the old values stay"),
+            footer=False, needs_ticket=True),
+    DeskKey("i", "chase", N_("Chase"),
+            N_("Chase the technician or team leader, or record the technician's report "
+               "(only his report stops the feedback clock)"), footer=False, needs_ticket=True),
     DeskKey("p", "print_order", N_("Print"), N_("Queue the work order for printing"),
             needs_ticket=True),
     DeskKey("enter", "detail", N_("Detail"), N_("The ticket with its full history"),
@@ -213,6 +223,14 @@ DISPATCH_KEYS: tuple[DeskKey, ...] = (
     DeskKey("up", "cursor_up", N_("Previous"), N_("Highlight the previous technician"),
             footer=False),
     DeskKey("escape", "cancel", N_("Cancel"), N_("Close; nobody is sent")),
+)
+
+# e: the ticket's details to amend (screens/amend.py), with the reason.
+AMEND_KEYS: tuple[DeskKey, ...] = (
+    HELP_KEY,
+    DeskKey("ctrl+s", "save", N_("Save"),
+            N_("Save the changes (Enter on the last field too); the old values stay")),
+    DeskKey("escape", "cancel", N_("Cancel"), _CANCEL_HELP),
 )
 
 INTAKE_KEYS: tuple[DeskKey, ...] = (

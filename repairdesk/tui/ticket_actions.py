@@ -1,6 +1,7 @@
 """The lifecycle keys (d a o c r v x f k w t b y p) as one mixin, used by the main screen (on the
 selected row) and by the ticket detail screen (on its ticket). Each asks what it must (a
-technician, a reason, a result), then runs the same service function as the CLI in a worker."""
+technician, a reason, a result), then runs the same service function as the CLI in a worker.
+The side keys g (assess), e (amend) and i (chase) come from tui/side_actions.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..domain.enums import Scope, Status
 from ..domain.ticket import needs_verification
 from ..i18n import _
 from .screens.prompts import ConfirmPrompt, Field, FormPrompt, PickPrompt
+from .side_actions import SideActions
 
 
 def _by(desk: Any) -> str:
@@ -19,7 +21,7 @@ def _by(desk: Any) -> str:
     return clerk_on_duty(desk)
 
 
-class TicketActions:
+class TicketActions(SideActions):
     """Needs `desk`, `current_ticket_no()`, `current_record()` and `changed(record, text)`."""
 
     desk: Any
