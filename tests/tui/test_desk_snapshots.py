@@ -1,6 +1,6 @@
-"""SVG snapshots of the main desk with a fixed clock, in both languages, at the two sizes the
-desk is used at (120x35 built for, 100x30 usable). Update with `pytest --snapshot-update`
-after a deliberate change, and look at the report before committing."""
+"""SVG snapshots of the main desk with a fixed clock, in both languages, at the sizes the
+desk is used at (120x35 built for, 100x30 and 80x24 usable). Update with `pytest
+--snapshot-update` after a deliberate change, and look at the report before committing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from repairdesk.services import tickets as T
 
 from .conftest import settle
 
-SIZES = [(120, 35), (100, 30)]
+SIZES = [(120, 35), (100, 30), (80, 24)]
 
 
 @pytest.fixture
