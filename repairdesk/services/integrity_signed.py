@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 SIGNING_ROLES = {Meaning.SIGNOFF: (Role.SUPERVISOR, Role.MANAGER)}
 
 
+def _role(value: str | None) -> str:
+    """A stored role as the reader's language names it (an unknown one as stored)."""
+    try:
+        return Role(value).label
+    except ValueError:
+        return str(value)
+
+
 def missing_tail(kind: str, counted: int, held: int) -> str | None:
     """The counter says more rows were written than the book holds: the last ones are gone
     (or the counter was wound back)."""
@@ -108,7 +116,7 @@ def check_staff(rows: list[Staff], people: dict[str, Person], first: datetime | 
             continue
         if role is not None and row.role != role:
             return _("staff {name}: role reads {have}, the roster log gives {want}").format(
-                name=name, have=row.role, want=role)
+                name=name, have=_role(row.role), want=_role(role))
         if bool(row.active) != active:
             return _("staff {name}: active reads {have}, the roster log gives {want}").format(
                 name=name, have=bool(row.active), want=active)
@@ -136,11 +144,11 @@ def check_signatures(sigs: list[Signature], rows: list[Staff], people: dict[str,
             return _("{signature}: the signer is not on the roster").format(signature=name)
         if s.role != then:
             return _("{signature}: signed as {role}, the signer was a {then} then").format(
-                signature=name, role=s.role, then=then)
+                signature=name, role=_role(s.role), then=_role(then))
         allowed = SIGNING_ROLES.get(s.meaning, DESK_ROLES)
         if s.role not in [r.value for r in allowed]:
             return _("{signature}: a {role} may not sign this").format(signature=name,
-                                                                       role=s.role)
+                                                                       role=_role(s.role))
     return None
 
 

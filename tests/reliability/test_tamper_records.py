@@ -147,7 +147,7 @@ RECORD_CASES = {
     # the roster against its log
     "make a clerk a supervisor": (
         sql("UPDATE staff SET role = 'supervisor' WHERE name = '孙小梅'"),
-        "staff 孙小梅: role reads supervisor, the roster log gives clerk"),
+        "staff 孙小梅: role reads supervisor, the roster log gives duty clerk"),
     "activate a deactivated leader": (
         sql("UPDATE staff SET active = 1 WHERE name = '周班长'"),
         "staff 周班长: active reads True, the roster log gives False"),
@@ -161,7 +161,7 @@ RECORD_CASES = {
     # signatures, handovers, sign-offs, shift turns, PIN attempts, the duty log's tail
     "sign as a supervisor, hash recomputed": (
         _swap_role, "signature 3 (陈晓雯, taking over): signed as supervisor, the signer was a "
-                    "clerk then"),
+                    "duty clerk then"),
     "copy the outgoing signature over the incoming": (
         sql("UPDATE signature SET meaning = 'handover_out', name = '李静', hash = "
             "(SELECT hash FROM signature WHERE id = 2) WHERE id = 3"),
