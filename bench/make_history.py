@@ -406,7 +406,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--years", type=float, default=10.0)
     ap.add_argument("--open", type=int, default=2000, dest="open_n", help="open tickets")
     ap.add_argument("--seed", type=int, default=9)
+    ap.add_argument("--estates", type=int, default=1,
+                    help="estates sharing the book (PostgreSQL: bench/pg_history.py)")
+    ap.add_argument("--db", default=None, help="a postgresql+psycopg:// URL (schema in its "
+                    "options; with --estates default: the test server, schema rd_company)")
     args = ap.parse_args(argv)
+    if args.db or args.estates > 1:
+        from bench import company, pg_history
+
+        pg_history.generate(args.db or company._url(), args.n, estates=args.estates,
+                            years=args.years, open_n=args.open_n, seed=args.seed)
+        return
     out = args.out or Path(__file__).resolve().parent / f"history-{args.n}.sqlite3"
     generate(out, args.n, years=args.years, open_n=args.open_n, seed=args.seed)
 

@@ -151,12 +151,21 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
     cfg, now = desk.config, desk.now()
     day = now.astimezone(cfg.tz).date()
     back_entered = (now - intake.received_at) > timedelta(minutes=2)
+    data: dict[str, Any] = {"intake": {k: getattr(intake, k) for k in _INTAKE_FIELDS}}
+    note = ""
+    if back_entered:
+        data["back_entered"] = True
+        note = _("Back-entered from paper; the call came in at the time shown.")
     with desk.store.write() as session:
         by = require_desk_actor(session, by, Act.REGISTER).name
         conn = session.connection()
+        repeat_of = _find_repeat(conn, intake, cfg.repeat_window_days)
+        if repeat_of:
+            data["repeat_of"] = repeat_of
+        # from the number on, the estate's counter is held until the commit (PostgreSQL: a
+        # second desk of the estate waits), so only writes follow
         seq = next_in_sequence(session, cfg.numbering.period_key(day, cfg.site_code))
         ticket_no = cfg.numbering.format(day, seq, cfg.site_code)
-        repeat_of = _find_repeat(conn, intake, cfg.repeat_window_days)
         ticket_id = conn.execute(_TICKET.insert(), {
             "ticket_no": ticket_no, "site": cfg.site_code, "received_at": intake.received_at,
             "registered_at": now, "registered_by": by, "channel": intake.channel.value,
@@ -172,20 +181,6 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
         search.index_ticket(conn, desk.store.dialect, ticket_id, ticket_no, intake.room,
                             intake.caller, intake.phone, intake.content, new=True,
                             site=cfg.site_code)
-        data: dict[str, Any] = {"intake": {k: getattr(intake, k) for k in _INTAKE_FIELDS}}
-        note = ""
-        if back_entered:
-            data["back_entered"] = True
-            note = _("Back-entered from paper; the call came in at the time shown.")
-        if repeat_of:
-            data["repeat_of"] = repeat_of
-        step = {"ticket_id": ticket_id, "seq": 1, "at": intake.received_at, "recorded_at": now,
-                "action": Action.REGISTER.value, "by": by, "note": note, "data": data}
-        # sealed into the tamper-evident chain as the mapper hook seals ORM inserts
-        chain.take_position(conn, chain.EVENT_CHAIN)
-        step["prev_hash"] = prev = conn.execute(_CHAIN_HEAD).scalar() or chain.GENESIS
-        step["hash"] = chain.event_hash(step, ticket_no, prev)
-        conn.execute(_EVENT.insert(), step)
         # the step as a reader gets it back (data through JSON: enum values, aware datetimes)
         event = Event(at=intake.received_at, action=Action.REGISTER, by=by, note=note,
                       data=load_json(dump_json(data)), seq=1)
@@ -193,4 +188,13 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
                               events=(event,), registered_at=now, registered_by=by,
                               repeat_of=repeat_of)
         store_outcome(desk, session, ticket_id, record)
+        # sealed into the tamper-evident chain as the mapper hook seals ORM inserts, last: the
+        # chain's counter queues every desk's writer of the book, so it is held only for the
+        # seal, the insert and the commit
+        step = {"ticket_id": ticket_id, "seq": 1, "at": intake.received_at, "recorded_at": now,
+                "action": Action.REGISTER.value, "by": by, "note": note, "data": data}
+        chain.take_position(conn, chain.EVENT_CHAIN)
+        step["prev_hash"] = prev = conn.execute(_CHAIN_HEAD).scalar() or chain.GENESIS
+        step["hash"] = chain.event_hash(step, ticket_no, prev)
+        conn.execute(_EVENT.insert(), step)
         return record
