@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from ..domain.enums import Role
 from ..i18n import _
 from ..store.tables import (DutyLogEntry, HandoverRecord, PinAttempt, ShiftTurn, SignoffRecord,
-                            Signature, Staff)
+                            Signature, SlaNotice, Staff)
 from . import dutylog
 from .authority import DESK_ROLES
 from .signing import Meaning, content_hash, meaning_label, signature_hash
@@ -269,6 +269,17 @@ def check_attempts(entries: list[DutyLogEntry], attempts: list[PinAttempt]) -> s
     return None
 
 
+def check_notices(entries: list[DutyLogEntry], noted: set[int]) -> str | None:
+    """Each SLA warning, breach or escalation the log records is still among the notices
+    (services/sla.py writes both in one transaction; the notice keeps it from being raised
+    twice)."""
+    for e in entries:
+        if (e.dedup_key or "").startswith("sla:") and e.id not in noted:
+            return _("the SLA notice that duty-log entry {seq} records is missing").format(
+                seq=e.seq)
+    return None
+
+
 def _chain(desk: "Desk", session: Session, entries: list[DutyLogEntry],
            counted: int) -> str | None:
     n, brk = dutylog.verify_chain(session)
@@ -305,5 +316,7 @@ def check_signed(desk: "Desk", session: Session, counters: dict[str, int],
                          {o.id for o in signoffs if o.id is not None}, chains),
         check_turns(turns, by_subject),
         check_attempts(entries, attempts),
+        check_notices(entries, {n for n in session.exec(select(SlaNotice.log_id))
+                                if n is not None}),
     ]
     return len(entries), len(sigs), [p for p in problems if p]

@@ -94,7 +94,10 @@ def build(path: Path, folder: Path) -> dict[str, Any]:
         signed = signoff.review(desk).anchor
         add_entry(desk, "交班后巡查", "陈晓雯")
         add_entry(desk, "对讲机充电", "陈晓雯")
-        return {"nos": nos, "open": d, "closed": a, "amended": b, "printed": printed.id,
+        from repairdesk.services import sla
+
+        notices = sla.escalate(desk)  # ticket 4 was never dispatched: warnings and breaches
+        return {"notices": len(notices), "nos": nos, "open": d, "closed": a, "amended": b, "printed": printed.id,
                 "cancelled": cancelled.id, "handed": handed, "signed": signed,
                 "handover": rec.id, "head": anchors.current_anchor(desk)}
     finally:
