@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     ap.add_argument("--month-n", type=int, default=100_000, help="tickets in that month")
     ap.add_argument("--month-book-n", type=int, default=None,
                     help="tickets in the month's book (default: as many as the main book)")
-    ap.add_argument("--repeat", type=int, default=3, help="month table: best of")
+    ap.add_argument("--repeat", type=int, default=7, help="month table: median of these turns")
     ap.add_argument("--quick", action="store_true", help="few repetitions (smoke run)")
     ap.add_argument("--out", type=Path, default=None, help="also write the table here (md)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
