@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Iterable
 
-from .enums import Action, Scope, Urgency
+from .enums import Action, Scope, ServiceType, Urgency
 from .sla_rules import (
     ArriveRule, Callee, ClockName, ClockRule, ClockState, CompleteRule, CompleteTarget,
     EscalationStep, Level, SlaRules,
@@ -185,8 +185,9 @@ def evaluate(record: TicketRecord, now: datetime, rules: SlaRules, tz: tzinfo) -
     """Every clock that applies to the ticket, as of `now`, in lifecycle order.
 
     A result is decided once (domain.md "Clock results"): a clock already met or missed when
-    the urgency, category or scope is amended, or the appointment rescheduled, keeps that
-    result; the clock shown runs on under the new details (a new appointment's clock)."""
+    the urgency, category, scope or service type is amended, or the appointment rescheduled,
+    keeps that result; the clock shown runs on under the new details (a new appointment's
+    clock)."""
     clocks = _evaluate(record, now, rules, tz)
     points = [i for i, e in enumerate(record.events)
               if e.at <= now and (e.action is Action.RESCHEDULE or (
@@ -216,7 +217,10 @@ def evaluate(record: TicketRecord, now: datetime, rules: SlaRules, tz: tzinfo) -
     return out
 
 
-_CLOCK_FIELDS = {"urgency": Urgency, "scope": Scope, "category": str}
+# the details a clock depends on: urgency, scope and category; the service type (whether an
+# assessment is owed at all)
+_CLOCK_FIELDS = {"urgency": Urgency, "scope": Scope, "category": str,
+                 "service_type": ServiceType}
 
 
 def _touches_clocks(e: Event) -> bool:

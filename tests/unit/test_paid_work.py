@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from repairdesk.config import load_config
-from repairdesk.domain.enums import Action, ServiceType, Status
+from repairdesk.domain.enums import Action, ServiceType, Status, Urgency
 from repairdesk.domain.paid_work import (
     awaiting_owner, check_paid_work, latest_decision, owner_agreed, paid_work_missing,
     quote_in_force,
@@ -184,3 +184,18 @@ def test_the_quote_in_force_is_the_last_one_given():
     assert quote_in_force(job.record()) is None
     job.at(5, Action.OWNER_DECISION, agreed=True, fee="150")
     assert quote_in_force(job.record()) == 150
+
+
+def test_an_earlier_amendment_does_not_judge_an_assessment_not_yet_needed():
+    """Free work, urgency amended at 09:20, marked as needing assessment on site at 09:30:
+    the assessment was not owed at 09:20, so nothing of it was decided then (its 30 minutes
+    run from 09:30)."""
+    job = (Job(ServiceType.FREE).taken().at(12, Action.ARRIVE)
+           .at(20, Action.AMEND, changes={"urgency": "urgent"}, previous={"urgency": "normal"})
+           .at(30, Action.AMEND, changes={"service_type": "assess"},
+               previous={"service_type": "free"}))
+    job.intake = Intake(**{**job.intake.__dict__, "urgency": Urgency.URGENT})
+    clock = job.clocks(45)[ClockName.ASSESS]
+    assert clock.on_time is None and minutes(clock.due_at) == 60
+    job.at(50, Action.ASSESS, fee="60", leader="周班长", feasible=True)
+    assert job.clocks(51)[ClockName.ASSESS].on_time is True
