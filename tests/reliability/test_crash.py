@@ -58,6 +58,7 @@ def test_checker_sees_a_lost_ticket_and_a_gap(tmp_path: Path) -> None:
     con = sqlite3.connect(db)
     con.execute("PRAGMA foreign_keys = OFF")
     con.execute("DROP TRIGGER ticket_event_no_delete")
+    con.execute("DROP TRIGGER ticket_no_delete")
     con.execute("DELETE FROM ticket_event WHERE ticket_id = (SELECT id FROM ticket WHERE "
                 "ticket_no = ?)", (first,))
     con.execute("DELETE FROM ticket WHERE ticket_no = ?", (first,))
@@ -66,6 +67,7 @@ def test_checker_sees_a_lost_ticket_and_a_gap(tmp_path: Path) -> None:
     problems, _held = driver.check_book(db, reports)
     assert any(p.startswith(f"lost ticket {first}") for p in problems), problems
     assert any("gap" in p for p in problems), problems
+    assert any(p.startswith("verify: ") and first in p for p in problems), problems
 
 
 def test_checker_sees_a_broken_duty_log_chain(tmp_path: Path) -> None:
