@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from ..domain import validation as v
 from ..domain.enums import Action, Status
+from ..domain.paid_work import awaiting_owner
 from ..domain.shifts import duty_day, duty_day_bounds
 from ..domain.stats import DayReport, OutstandingRow, RepeatRow
 from ..domain.text import clean_text
@@ -78,6 +79,8 @@ def _outstanding(desk: Desk, record: TicketRecord, day_end: datetime) -> Outstan
         if event.action is Action.NOTE and "chase_reason" in event.data:
             reason, expected = event.data["chase_reason"], event.data.get("expected_at")
             break
+    if not reason and awaiting_owner(record):
+        reason = _("the owner has not answered the assessed fee yet")
     if not reason:
         reason = _(_IMPLIED[record.status])
         for event in reversed(record.events):

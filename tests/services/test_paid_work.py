@@ -240,3 +240,17 @@ def test_no_chase_on_a_closed_ticket(staffed, clock):
     fees.decide_ticket(staffed, no, False, CLERK, reason="不修了")
     with pytest.raises(IllegalTransition):
         chases.chase_ticket(staffed, no, "催", CLERK)
+
+
+def test_the_daily_report_says_the_owner_has_not_answered(staffed, clock):
+    from repairdesk.i18n import _
+    from repairdesk.services import daily
+
+    waiting = _("the owner has not answered the assessed fee yet")
+    no = _job(staffed, clock)
+    fees.assess_ticket(staffed, no, "80", LEADER, CLERK)
+    (row,) = [o for o in daily.day_report(staffed).outstanding if o.ticket_no == no]
+    assert row.reason == waiting
+    fees.decide_ticket(staffed, no, True, CLERK)
+    (row,) = [o for o in daily.day_report(staffed).outstanding if o.ticket_no == no]
+    assert row.reason != waiting
