@@ -28,7 +28,7 @@ ALLOWED_ENGLISH = {
     "clerk", "technician", "team_leader", "supervisor", "manager", "home", "public",
     "urgent", "normal", "appointment", "phone", "walk_in", "app", "wechat", "patrol", "HH", "MM",
     # literal --format values the user types
-    "pdf", "text", "table", "csv", "xlsx",
+    "pdf", "text", "table", "csv", "xlsx", "free", "paid", "assess", "agree", "decline",
 }
 # Option names, env vars, metavars (<str>, {NO}, FILE, "name <str>"), quoted tokens.
 GRAMMAR = re.compile(

@@ -61,7 +61,7 @@ class DispatchPicker(ModalScreen[str | None]):
                              id="filter", max_length=20)
             yield OptionList(id="pick")
             yield Static(_("Best fit first: handles {category} (✓), then fewest jobs in hand. "
-                           "Enter: send | ↑/↓: move | Esc: cancel").format(
+                           "Enter: send | Up/Down: move | Esc: cancel").format(
                 category=self.choices.category), id="pick-note", classes="dialog-hint",
                 markup=False)
             yield Static("" if self.candidates else
