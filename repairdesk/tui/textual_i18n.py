@@ -79,11 +79,29 @@ def _reverse_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=4)
+def _index_of(lang: str) -> dict[str, str]:
+    """The catalog in use only: its translations and msgids -> msgid. What the desk shows
+    was translated in the language in use, so this answers without loading the other
+    catalog (issue 18); _reverse_index() answers the rest."""
+    from .. import i18n
+
+    catalog = getattr(i18n._load(lang), "_catalog", {})
+    index = {string: msgid for msgid, string in catalog.items()
+             if msgid and isinstance(msgid, str) and string}
+    index.update((msgid, msgid) for msgid in catalog if msgid and isinstance(msgid, str))
+    return index
+
+
 def retranslate(text: Any) -> Any:
     """Text in the language now in use, if it is a catalog string (in any language)."""
     if not isinstance(text, str) or not text:
         return text
-    msgid = _reverse_index().get(text)
+    from ..i18n import current_language
+
+    msgid = _index_of(current_language()).get(text)
+    if msgid is None:
+        msgid = _reverse_index().get(text)
     if msgid is not None:
         return _(msgid)
     for pattern, template in _PATTERNS:

@@ -47,6 +47,24 @@ class DeskFooter(Footer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(compact=True, **kwargs)
         self._fitted_width = 0
+        self._composed: Any = None  # what the keys on show were made from
+
+    def _keys_signature(self) -> Any:
+        active = self.screen.active_bindings
+        return (self.size.width or self.app.size.width, self.show_command_palette,
+                tuple((b.key, b.action, str(b.description), enabled, tooltip)
+                      for _node, b, enabled, tooltip in active.values() if b.show))
+
+    async def recompose(self) -> None:
+        """Only when the keys, their state or the width changed: Textual asks on every focus
+        and binding signal, six times before the desk's first frame, each one rebuilding
+        and restyling twenty keys (issue 18)."""
+        if self._bindings_ready and self.is_attached:
+            signature = self._keys_signature()
+            if signature == self._composed:
+                return
+            self._composed = signature
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
