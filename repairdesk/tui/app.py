@@ -43,6 +43,7 @@ class RepairDeskApp(App[None]):
         self.ticks = 0
         self.select_after: str | None = None
         self.messages = MessageLog()  # what the desk said this session (M)
+        self.held: tuple[str, Any] | None = None  # a desk key pressed before the book opened
 
     def get_default_screen(self) -> DeskScreen:
         return DeskScreen()
@@ -103,10 +104,29 @@ class RepairDeskApp(App[None]):
         self.run_service(printing.recover_interrupted, desk, group="print")
         self.refresh_board()
         self.run_service(needs_setup, desk,  # an empty book: the first-night setup
-                         done=lambda needed: needed and self.desk_screen.open_setup())
+                         done=lambda needed: self.desk_screen.open_setup() if needed
+                         else self._run_held())
         if self.live:
             self.set_interval(1.0, self.tick)
             self.set_interval(POLL_S, self.poll)
+
+    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+        """The first board is listed before the book is open (issue 18). A desk key pressed
+        in that moment (the clerk sees the board and presses n) is held and acts as soon as
+        the book is open, instead of doing nothing; help and quit act at once."""
+        if (self.desk is None and isinstance(action, str) and not action.startswith("app.")
+                and default_namespace is not None
+                and default_namespace is self.screen_stack[0]):
+            self.held = (action, default_namespace)
+            return True
+        return await super().run_action(action, default_namespace)
+
+    def _run_held(self) -> None:
+        if self.held is not None:
+            action, namespace = self.held
+            self.held = None
+            if self.screen is namespace:  # nothing else opened meanwhile
+                self.run_worker(self.run_action(action, namespace), group="held-key")
 
     def on_unmount(self) -> None:
         if self.desk is not None and self.db is not None:

@@ -63,11 +63,6 @@ class DeskScreen(TicketActions, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(TicketTable).focus()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The first board is listed before the book is open (issue 18): until it is, the
-        desk's keys are shown but do nothing (the cursor moves)."""
-        return None if self.app.desk is None else True  # type: ignore[attr-defined]
-
     # ------------------------------------------------------------------ showing
     def show_first(self, board: Any) -> None:
         """The first board (services/first_board.py), shown while the book is being opened:
@@ -163,7 +158,9 @@ class DeskScreen(TicketActions, Screen[None]):
     @on(DataTable.RowSelected, "#tickets, #alerts")
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if self.app.desk is not None:  # type: ignore[attr-defined]  # (check_action)
+        if self.app.desk is None:  # type: ignore[attr-defined]  # held until the book is open
+            self.app.held = ("detail", self)  # type: ignore[attr-defined]
+        else:
             self.action_detail()
 
     # ------------------------------------------------------------------ keys
