@@ -20,7 +20,7 @@ from ..store.tables import (DutyLogEntry, HandoverRecord, PinAttempt, ShiftTurn,
                             Signature, SlaNotice, Staff)
 from . import dutylog
 from .authority import DESK_ROLES
-from .signing import Meaning, content_hash, meaning_label, signature_hash
+from .signing import Meaning, content_hash, meaning_label, pin_fingerprint, signature_hash
 
 if TYPE_CHECKING:
     from .desk import Desk
@@ -54,6 +54,7 @@ class Person:
     log, for someone added before the roster was logged)."""
 
     changes: list[tuple[datetime, str | None, bool, bool]] = field(default_factory=list)
+    pin_fp: str | None = None  # the last PIN fingerprint the log holds (None: none logged)
 
     def add(self, at: datetime, role: str | None, present: bool, active: bool) -> None:
         self.changes.append((at, role, present, active))
@@ -84,7 +85,16 @@ def roster_log(entries: list[DutyLogEntry]) -> tuple[dict[str, Person], datetime
         p = people.get(name)
         if action == "add":
             first = first or e.at
-            people.setdefault(name, Person()).add(e.at, str(d.get("role", "")), True, True)
+            p = people.setdefault(name, Person())
+            p.add(e.at, str(d.get("role", "")), True, True)
+            if "pin_fp" in d:
+                p.pin_fp = str(d["pin_fp"])
+            continue
+        if action in ("reset_pin", "own_pin") and "pin_fp" in d:
+            p = people.setdefault(name, p or Person())
+            if not p.changes:
+                p.add(e.at, None, True, True)
+            p.pin_fp = str(d["pin_fp"])
             continue
         if p is None:  # someone added before the roster was logged: known from here on
             if action not in ("set_role", "activate", "deactivate", "remove"):
@@ -117,6 +127,8 @@ def check_staff(rows: list[Staff], people: dict[str, Person], first: datetime | 
         if role is not None and row.role != role:
             return _("staff {name}: role reads {have}, the roster log gives {want}").format(
                 name=name, have=_role(row.role), want=_role(role))
+        if p.pin_fp is not None and pin_fingerprint(row.pin_hash) != p.pin_fp:
+            return _("staff {name}: the PIN was changed outside the app").format(name=name)
         if bool(row.active) != active:
             return _("staff {name}: active reads {have}, the roster log gives {want}").format(
                 name=name, have=bool(row.active), want=active)

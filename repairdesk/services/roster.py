@@ -99,7 +99,8 @@ def write_person(session: Session, desk: Desk, p: CheckedPerson, by: str, text: 
     dutylog.append(session, site=desk.config.site_code, at=desk.now(),
                    kind=dutylog.LogKind.ROSTER, author=by, text=text,
                    data={"action": "add", "name": row.name, "role": row.role,
-                         "skills": list(p.skills), "pin": p.pin_hash is not None})
+                         "skills": list(p.skills), "pin": p.pin_hash is not None,
+                         "pin_fp": signing.pin_fingerprint(p.pin_hash)})
     return row
 
 
@@ -226,7 +227,8 @@ def reset_pin(desk: Desk, name: str, new_pin: str, by: str, pin: str) -> StaffMe
         row = _target(session, name)
         signing.set_pin_hash(session, row.name, hashed)
         _log_change(session, desk, boss, _("{by} reset the PIN of {name}.").format(
-            by=boss, name=row.name), {"action": "reset_pin", "name": row.name})
+            by=boss, name=row.name), {"action": "reset_pin", "name": row.name,
+                                      "pin_fp": signing.pin_fingerprint(hashed)})
         return member(row)
 
 
@@ -238,7 +240,8 @@ def change_own_pin(desk: Desk, name: str, old_pin: str, new_pin: str) -> StaffMe
     with desk.store.write() as session:
         row = signing.set_pin_hash(session, signer.name, hashed)
         _log_change(session, desk, signer.name, _("{name} changed their own PIN.").format(
-            name=signer.name), {"action": "own_pin", "name": signer.name})
+            name=signer.name), {"action": "own_pin", "name": signer.name,
+                                "pin_fp": signing.pin_fingerprint(hashed)})
         return member(row)
 
 

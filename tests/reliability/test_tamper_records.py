@@ -155,6 +155,10 @@ RECORD_CASES = {
         sql("INSERT INTO staff (name, role, phone, active, created_at, skills) "
             "VALUES ('影子', 'supervisor', '', 1, '2026-11-23 00:00:00.000000', '')"),
         "staff 影子 is on the roster without an entry in the roster log"),
+    "give a clerk a PIN the attacker knows": (
+        sql("UPDATE staff SET pin_hash = (SELECT pin_hash FROM staff WHERE name = '李静') "
+            "WHERE name = '孙小梅'"),
+        "staff 孙小梅: the PIN was changed outside the app"),
     "delete someone from the roster": (
         sql("DELETE FROM staff WHERE name = '孙小梅'"),
         "staff 孙小梅 is missing: the roster log added them"),
