@@ -280,18 +280,21 @@ class RepairDeskApp(App[None]):
 
             now, records = desk.now(), working_set(desk)  # one read for both passes
             note_overdue(desk, now)  # "handover overdue" in the duty log, once per shift
-            return sla.escalate(desk, now, records), sla.alerts(desk, now, records)
+            notices = sla.escalate(desk, now, records)
+            # whom to call, written here: a thousand alerts' texts cost the UI thread a
+            # slow frame every ten seconds (issue 18)
+            offer = " " + _("F: turn into follow-up")
+            calls = {(a.ticket_no, a.clock.name.value):
+                     a.action_text + (offer if a.follow_up_due else "")
+                     for a in sla.alerts(desk, now, records)}
+            return notices, calls
 
         self.run_service(run, done=self._escalated, group="sla", exclusive=True)
 
     def _escalated(self, result: Any) -> None:
         from .sla_prompts import after_escalation
 
-        notices, alerts = result
-        offer = " " + _("F: turn into follow-up")
-        calls = {(a.ticket_no, a.clock.name.value): a.action_text + (offer if a.follow_up_due
-                                                                      else "")
-                 for a in alerts}
+        notices, calls = result
         self.desk_screen.query_one("#alerts").set_calls(calls)  # type: ignore[attr-defined]
         after_escalation(self, notices)
 

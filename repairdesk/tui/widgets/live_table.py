@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -40,16 +41,20 @@ class LiveTable(DataTable[Any]):
         the row order and offsets of all rows, and the rendering of every cell on screen, so
         a tick rewriting the countdowns re-rendered the whole visible table (issue 18). Here
         only the cached renderings of the rows changed are dropped (textual==8.2.8: the
-        caches are keyed by row key, or by row index, or by screen line)."""
+        caches are keyed by row key, or by row index, or by screen line) and only the
+        changed cells' regions are repainted."""
         if not cells:
             return
         rows: set[RowKey] = set()
         indexes: set[int] = set()
+        where: list[Coordinate] = []
         for row, column, value in cells:
             key = RowKey(row)
             self._data[key][ColumnKey(column)] = value
             rows.add(key)
-            indexes.add(self._row_locations.get(key))
+            index = self._row_locations.get(key)
+            indexes.add(index)
+            where.append(Coordinate(index, self._column_locations.get(ColumnKey(column))))
         count = self._update_count
         for index in indexes:
             self._row_renderable_cache.discard((count, index))
@@ -57,8 +62,8 @@ class LiveTable(DataTable[Any]):
             for cache_key in [k for k in cache.keys() if k[0] in rows]:
                 cache.discard(cache_key)
         self._line_cache.clear()  # by screen line; the lines of other rows are cheap again
-        for index in sorted(indexes):
-            self.refresh_row(index)
+        for coordinate in where:  # those cells' regions only
+            self.refresh_coordinate(coordinate)
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         # replaces DataTable._update_dimensions (textual==8.2.8): same widths and virtual
