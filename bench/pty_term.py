@@ -24,7 +24,8 @@ SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_REPLY = b"\x1b[?2026;2$y"  # "supported, currently off"
 FRAME_START = b"\x1b[?2026h"
 FRAME_END = b"\x1b[?2026l"
-KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "ctrl+q": b"\x11"}
+KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "ctrl+q": b"\x11", "escape": b"\x1b",
+        "enter": b"\r"}
 
 
 @dataclass
@@ -120,6 +121,11 @@ class Term:
     def press(self, key: str) -> float:
         """Write one key's bytes; the perf_counter just after writing."""
         os.write(self.fd, KEYS[key])
+        return time.perf_counter()
+
+    def type(self, text: str) -> float:
+        """Write text as typed (UTF-8: a Chinese character arrives as itself)."""
+        os.write(self.fd, text.encode())
         return time.perf_counter()
 
     def proc_status(self) -> dict[str, int]:

@@ -139,32 +139,7 @@ def measure(args: argparse.Namespace) -> list[Figure]:
     figs: list[Figure] = []
     if gen_s is not None:  # a minute per million rows, pro rata
         figs.append(Figure(f"make_history.py {n:,} tickets", gen_s, "s", target=60 * n / 1e6))
-    print("start-up and keys under a pty ...", flush=True)
-    bare, desk = ui.run_pair(ui.bare_argv(), ui.desk_argv(db), starts=args.starts,
-                             presses=args.presses, marker=ticket_marker(db), idle_s=args.idle)
-    ms = 1000.0
-    figs += [
-        Figure("start-up to first full frame", median(desk.first_frame) * ms, "ms",
-               median(bare.first_frame) * ms, ratio_target=2.0),
-        Figure("start-up to the board listed", median(desk.ready) * ms, "ms",
-               median(bare.ready) * ms, note="tickets on screen"),
-        Figure(f"key press to repaint ({len(desk.keys)} keys)", median(desk.keys) * ms, "ms",
-               median(bare.keys) * ms, ratio_target=1.2),
-        Figure("key press to repaint, p95", p95(desk.keys) * ms, "ms", p95(bare.keys) * ms,
-               target=50),
-    ]
-    print("ticks ...", flush=True)
-    ticks, open_rows, _ = ui.tick_cpu(db, args.ticks)
-    floor_ticks = ui.tick_floor_cpu(args.ticks)
-    figs += [
-        Figure(f"CPU per 1 Hz tick, {open_rows:,} open", median(ticks) * ms, "ms",
-               median(floor_ticks) * ms, target=5, note="UI thread: tick + repaint"),
-        Figure("CPU per 1 Hz tick, p95", p95(ticks) * ms, "ms", p95(floor_ticks) * ms),
-        Figure("desk idle CPU per second", desk.idle_cpu_ms_per_s, "ms",
-               note="whole process: ticks, polls, SLA passes"),
-        Figure("peak memory (RSS) of the desk", desk.rss_peak_kb / 1024, "MB",
-               bare.rss_peak_kb / 1024, target=150),
-    ]
+    figs += ui.figures(db, args, Figure, ticket_marker(db))  # bench/ui_figures.py
     figs += data.figures(db, n, args, Figure)
     return figs
 

@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench.pty_term import Term
+from bench.pty_term import KEYS, Term
 
 ROOT = Path(__file__).resolve().parent.parent
 PATTERN = ["down"] * 20 + ["up"] * 20
@@ -43,6 +43,7 @@ class UiRun:
     ready: list[float]
     keys: list[float]  # seconds per press
     rss_peak_kb: int = 0
+    rss_after_use_kb: int = 0
     idle_cpu_ms_per_s: float | None = None
 
 
@@ -55,10 +56,11 @@ def bare_argv() -> list[str]:
 
 
 def run_pair(floor_argv: list[str], desk_argv: list[str], *, starts: int, presses: int,
-             marker: bytes | None, idle_s: float = 0.0,
+             marker: bytes | None, idle_s: float = 0.0, use_rounds: int = 0,
              size: tuple[int, int] = (160, 48)) -> tuple[UiRun, UiRun]:
     """The floor and the desk, taking turns: `starts` start-ups each; in the last one, key
-    presses to one and then the other; then the desk sits idle."""
+    presses to one and then the other; then the desk sits idle; then `use_rounds` of a
+    night's use (use_script) for both, and their memory."""
     floor, desk = UiRun([], [], []), UiRun([], [], [])
     for i in range(starts):
         last = i == starts - 1
@@ -93,7 +95,11 @@ def run_pair(floor_argv: list[str], desk_argv: list[str], *, starts: int, presse
                 desk.idle_cpu_ms_per_s = ((term.cpu_seconds() - cpu0) * 1000
                                           / (time.perf_counter() - t0))
             for run, term in zip((floor, desk), terms):
-                run.rss_peak_kb = term.proc_status().get("VmHWM", 0)
+                if use_rounds:
+                    use_script(term, use_rounds)
+                status = term.proc_status()
+                run.rss_peak_kb = status.get("VmHWM", 0)
+                run.rss_after_use_kb = status.get("VmRSS", 0)
         finally:
             for term in terms:
                 term.close()
@@ -142,6 +148,26 @@ def key_presses(term: Term, timeout: float = 300.0) -> Iterator[float]:
         term.quiesce(QUIET_S)  # the rest of the answer (a second frame may follow)
         mark_own = len(term.frames)
         yield latency
+
+
+# One round of what a clerk does in a night, in keys: the intake form opened and left, a
+# search for a fault word, a ticket's detail, the handover checklist. Each key waits until the
+# screen has answered (the output quiet for USE_QUIET_S). The floor gets the same bytes.
+USE_ROUND = (("key", "n"), ("key", "escape"), ("key", "/"), ("text", "漏水"), ("key", "enter"),
+             ("key", "escape"), ("key", "enter"), ("key", "escape"), ("key", "h"),
+             ("key", "escape"), ("key", "escape"))
+USE_QUIET_S = 0.3
+
+
+def use_script(term: Term, rounds: int) -> None:
+    """`rounds` of USE_ROUND: the night's use, simulated in seconds rather than lived."""
+    for _ in range(rounds):
+        for kind, what in USE_ROUND:
+            if kind == "text" or what not in KEYS:
+                term.type(what)
+            else:
+                term.press(what)
+            term.quiesce(USE_QUIET_S, timeout=10)
 
 
 # ---------------------------------------------------------------- the tick, in-process
@@ -226,6 +252,51 @@ def tick_cpu(db: Path, ticks: int, size: tuple[int, int] = (160, 48)
     """UI-thread CPU seconds of each tick (tick + repaint), the open rows in the table, and
     the mean UI-thread CPU per tick including the SLA passes' answers."""
     return asyncio.run(_ticks(db, ticks, size))
+
+
+# ---------------------------------------------------------------- the figures
+
+
+USE_ROUNDS = 5
+
+
+def figures(db: Path, args: Any, figure: Any, marker: bytes) -> list[Any]:
+    """The desk's figures, each against its floor from this run (targets: issue 18)."""
+    rounds = 1 if args.quick else getattr(args, "use_rounds", USE_ROUNDS)
+    print("start-up, keys and a night's use under a pty ...", flush=True)
+    bare, desk = run_pair(bare_argv(), desk_argv(db), starts=args.starts,
+                          presses=args.presses, marker=marker, idle_s=args.idle,
+                          use_rounds=rounds)
+    ms = 1000.0
+    floor_first = median(bare.first_frame) * ms
+    figs = [
+        figure("start-up to first full frame", median(desk.first_frame) * ms, "ms",
+               floor_first, ratio_target=2.0),
+        figure("start-up to the board listed", median(desk.ready) * ms, "ms", floor_first,
+               ratio_target=2.0, note="tickets on screen; floor: the bare app's first frame"),
+        figure(f"key press to repaint ({len(desk.keys)} keys)", median(desk.keys) * ms, "ms",
+               median(bare.keys) * ms, ratio_target=1.2),
+        figure("key press to repaint, p95", p95(desk.keys) * ms, "ms", p95(bare.keys) * ms,
+               ratio_target=2.0),
+    ]
+    print("ticks ...", flush=True)
+    ticks, open_rows, _ = tick_cpu(db, args.ticks)
+    floor_ticks = tick_floor_cpu(args.ticks)
+    figs += [
+        figure(f"CPU per 1 Hz tick, {open_rows:,} open", median(ticks) * ms, "ms",
+               median(floor_ticks) * ms, target=5, note="UI thread: tick + repaint"),
+        figure("CPU per 1 Hz tick, p95", p95(ticks) * ms, "ms", p95(floor_ticks) * ms,
+               ratio_target=1.5),
+        figure("desk idle CPU per second", desk.idle_cpu_ms_per_s, "ms",
+               note="whole process: ticks, polls, SLA passes"),
+        figure("RSS after a night's use", desk.rss_after_use_kb / 1024, "MB",
+               bare.rss_after_use_kb / 1024, ratio_target=2.0,
+               note=f"{rounds} rounds of form, search, detail, handover, keyed under the pty "
+                    "in seconds, not 10 real minutes; floor: the bare app, same keys"),
+        figure("peak memory (RSS) of the desk", desk.rss_peak_kb / 1024, "MB",
+               bare.rss_peak_kb / 1024, target=150),
+    ]
+    return figs
 
 
 def median(xs: list[float]) -> float:
