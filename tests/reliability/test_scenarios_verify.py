@@ -30,3 +30,16 @@ def test_a_played_scenario_verifies(path: Path, any_desk, clock, english) -> Non
             play.run(step, at)
         last = at
     assert verify_book(any_desk).problem is None
+
+
+def test_the_demo_book_verifies(tmp_path: Path, clock, english) -> None:
+    from repairdesk.config import load_config
+    from repairdesk.services.demo import build_demo
+    from repairdesk.services.desk import open_desk
+
+    result = build_demo(tmp_path / "demo.sqlite3", load_config(None), clock)
+    desk = open_desk(str(result.path), config=load_config(None), guard=False)
+    try:
+        assert verify_book(desk).problem is None
+    finally:
+        desk.close()
