@@ -202,6 +202,12 @@ def check_book(desk: Desk) -> tuple[int, int, list[str]]:
         chains = {"ticket_event": [e.hash for e in book.events],
                   "print_job": [j.hash for j in book.jobs]}
         entries, signatures, more = check_signed(desk, session, book.counters, chains)
+        if desk.store.dialect == "postgresql":  # a SQLite book's schema: backup.verify_file
+            from ..store.schema_check import pg_trigger_differences
+
+            diffs = pg_trigger_differences(session.connection())
+            if diffs:
+                problems.append(diffs[0].describe())
     return entries, signatures, more + problems
 
 

@@ -182,3 +182,27 @@ def repair_triggers(conn: Any, diffs: list[SchemaDifference]) -> None:
             conn.execute(text('DROP TRIGGER IF EXISTS "{}"'.format(d.name.replace('"', '""'))))
         if d.change in (MISSING, ALTERED):
             conn.execute(text(want[d.name].sql))
+
+
+def pg_trigger_differences(conn: Any) -> list[SchemaDifference]:
+    """A PostgreSQL book's triggers against this version's (the rest of its schema is not
+    compared): the missing ones, and any other trigger on the book's tables."""
+    from sqlalchemy import text
+
+    from .db import _append_only_sql
+
+    want = {}
+    for stmt in _append_only_sql("postgresql"):
+        m = re.match(r"CREATE TRIGGER (\w+) BEFORE .*? ON (\w+) ", stmt)
+        if m:
+            want[m.group(1)] = m.group(2)
+    have = dict(conn.execute(text(
+        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON t.tgrelid = c.oid "
+        "JOIN pg_namespace n ON c.relnamespace = n.oid "
+        "WHERE NOT t.tgisinternal AND n.nspname = current_schema()")).all())
+    diffs = [SchemaDifference(MISSING, "trigger", name) for name in sorted(want)
+             if name not in have]
+    diffs += [SchemaDifference(UNEXPECTED, "trigger", name, f"ON {have[name]}")
+              for name in sorted(have) if name not in want]
+    return diffs
+

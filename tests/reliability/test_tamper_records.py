@@ -298,3 +298,23 @@ def test_a_projection_may_still_move(busy: dict, tmp_path: Path) -> None:
             "UPDATE counter SET last = last + 1 WHERE name = 'BX-20261122-#'",
             "UPDATE staff SET role = 'manager' WHERE name = '孙小梅'")
     assert _verify(path)  # … and verify names it
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_postgresql_book_names_a_dropped_or_planted_trigger(any_desk, english) -> None:
+    """PostgreSQL books carry the same refusals; verify compares their triggers too."""
+    from sqlalchemy import text
+
+    from repairdesk.services.integrity import verify_book
+
+    assert verify_book(any_desk).problem is None
+    with any_desk.store.write() as session:
+        session.connection().execute(text("DROP TRIGGER ticket_fixed_columns ON ticket"))
+    assert "the trigger ticket_fixed_columns is missing" in (verify_book(any_desk).problem or "")
+    with any_desk.store.write() as session:
+        conn = session.connection()
+        conn.execute(text("CREATE TRIGGER ticket_fixed_columns BEFORE UPDATE ON ticket FOR EACH "
+                          "ROW EXECUTE FUNCTION repairdesk_append_only()"))
+        conn.execute(text("CREATE TRIGGER sneaky AFTER INSERT ON pin_attempt FOR EACH ROW "
+                          "EXECUTE FUNCTION repairdesk_append_only()"))
+    assert "an unexpected trigger sneaky" in (verify_book(any_desk).problem or "")
