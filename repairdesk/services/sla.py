@@ -29,24 +29,10 @@ from ..store.db import Store
 from ..store.tables import SlaNotice
 from . import dutylog
 from .desk import Desk
-from .sla_messages import action_message, log_message
+from .sla_messages import Contact, action_message, log_message
 from .staff import StaffMember, list_staff
 from .ticket_records import get_ticket, working_set
 from .ticket_steps import Step, record_step
-
-
-@dataclass(frozen=True)
-class Contact:
-    """The person to call: a staff member from the roster, or the owner (phone masked)."""
-
-    name: str
-    role: Callee
-    phone: str
-
-    @property
-    def who(self) -> str:
-        """'team leader 周班长 13700000021' (role label, name, phone)."""
-        return " ".join(p for p in (self.role.label, self.name, self.phone) if p)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ whoever reads it. The alert strip's 'what to do' is the same message, shown at o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..domain.sla_rules import CALLEE_LABELS, CLOCK_LABELS, Callee, ClockName, Level
@@ -15,7 +16,21 @@ if TYPE_CHECKING:
     from ..domain.sla import SlaClock
     from ..domain.sla_results import Reached
     from ..domain.ticket import TicketRecord
-    from .sla import Contact
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The person to call: a staff member from the roster, or the owner (phone masked).
+    (Here rather than in services/sla.py, which builds the messages from it: no circle.)"""
+
+    name: str
+    role: Callee
+    phone: str
+
+    @property
+    def who(self) -> str:
+        """'team leader 周班长 13700000021' (role label, name, phone)."""
+        return " ".join(p for p in (self.role.label, self.name, self.phone) if p)
 
 
 def _role(callee: Callee) -> StoredMessage:
