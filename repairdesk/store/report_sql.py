@@ -106,10 +106,11 @@ def counter_last(conn: Connection, names: list[str]) -> dict[str, int]:
     return {n: int(v) for n, v in conn.execute(stmt, {"names": names})}
 
 
-def id_range(conn: Connection, params: dict[str, Any]) -> tuple[int, int] | None:
-    row = conn.execute(_q(f"SELECT MIN(t.id), MAX(t.id) FROM ticket t WHERE {IN_MONTH}"),
-                       params).one()
-    return None if row[0] is None else (int(row[0]), int(row[1]))
+def id_range(conn: Connection, params: dict[str, Any]) -> tuple[int, int, int] | None:
+    """The month's first and last ticket id, and how many tickets it has."""
+    row = conn.execute(_q(f"SELECT MIN(t.id), MAX(t.id), COUNT(*) FROM ticket t "
+                          f"WHERE {IN_MONTH}"), params).one()
+    return None if row[0] is None else (int(row[0]), int(row[1]), int(row[2]))
 
 
 def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequence[Any]]:
@@ -119,10 +120,13 @@ def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequ
     callback follows a completion). Voided tickets are left out.
 
     The events are grouped by ticket over the month's range of ticket ids (the event index is
-    by ticket id; ids grow with registration), then joined back to the month's tickets."""
+    by ticket id; ids grow with registration), then joined back to the month's tickets. When
+    the month's tickets are a small part of that range (one estate of a company's book, whose
+    estates register in turn), the events are read ticket by ticket instead."""
     ids = id_range(conn, params)
     if ids is None:
         return []
+    sparse = ids[2] * 4 < ids[1] - ids[0] + 1
     first = "MIN(CASE WHEN e.action = '{a}' THEN e.at END) AS {k}"
     firsts = ", ".join(first.format(a=a, k=k) for a, k in (
         ("dispatch", "d"), ("arrive", "a"), ("complete", "c"), ("callback", "cb")))
@@ -130,6 +134,9 @@ def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequ
         f"SUM(CASE WHEN e.action = '{a}' THEN 1 ELSE 0 END) AS {k}"
         for a, k in (("complete", "nc"), ("callback", "ncb")))
     d, a, c = (minutes(dialect, "t.received_at", f"x.{k}") for k in ("d", "a", "c"))
+    source = ("ticket m JOIN ticket_event e ON e.ticket_id = m.id WHERE "
+              + IN_MONTH.replace("t.", "m.") if sparse else
+              "ticket_event e WHERE e.ticket_id BETWEEN :first_id AND :last_id")
     not_appt = "t.urgency <> 'appointment'"
     sql = (
         f"SELECT t.technician, COUNT(x.c), "
@@ -137,8 +144,7 @@ def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequ
         f"COUNT(x.d), SUM({d}), "
         f"{_when(f'{not_appt} AND x.a IS NOT NULL')}, SUM(CASE WHEN {not_appt} THEN {a} END), "
         f"COUNT(x.c), SUM({c}), SUM(x.nc), SUM(x.ncb) "
-        f"FROM (SELECT e.ticket_id, {firsts} FROM ticket_event e "
-        f"WHERE e.ticket_id BETWEEN :first_id AND :last_id "
+        f"FROM (SELECT e.ticket_id, {firsts} FROM {source} "
         f"AND e.action IN ('dispatch', 'arrive', 'complete', 'callback') "
         f"GROUP BY e.ticket_id) x JOIN ticket t ON t.id = x.ticket_id "
         f"WHERE {IN_MONTH} AND t.status <> 'voided' GROUP BY t.technician"
