@@ -8,9 +8,11 @@ The schema is the real one (repairdesk.store.db.open_store). No ORM objects: a s
 generates the tickets (same seed, same book) while this one inserts them with sqlite3
 executemany and fills the search index; then SQLite writes the whole event history itself in
 one INSERT .. SELECT (each state's path of steps, times from a table of random step gaps, event
-data built with json_object), so the ~7 events per ticket never pass through Python. The
+data built with json_object: bench/history_events.py), each event sealed into the record
+chain in id order by a SQL function (one sha256 per event, as the desk's own steps). The
 secondary indexes are built once at the end and the search index is merged once. A million
-tickets (6.8 million events): see bench/RESULTS.md.
+tickets (6.8 million events): see bench/RESULTS.md. With --estates or a PostgreSQL --db, the
+book is built on the server instead (bench/pg_history.py).
 """
 
 from __future__ import annotations
@@ -30,64 +32,24 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.history_events import (  # noqa: E402
+    _EVENTS_SQL, _SEAL_SQL, GAPS, PATH, _aware, _Chain, _event_tables, _ts,
+)
 from bench.phrases import (  # noqa: E402
-    CALLERS, CLERKS, NOTES, PLACES, RESULTS, TECHS, VOID_REASONS, PAUSE_REASONS, fault,
+    CALLERS, CLERKS, NOTES, PLACES, TECHS, VOID_REASONS, fault,
 )
 from repairdesk.config import load_config  # noqa: E402
 from repairdesk.services.dutylog import CHAIN, GENESIS, entry_hash  # noqa: E402
 from repairdesk.store import chain, search  # noqa: E402
 from repairdesk.store.db import open_store  # noqa: E402
 
-OPEN_STATES = ["registered", "dispatched", "accepted", "on_site", "paused", "completed",
-               "returned", "callback"]
-# the events that bring a ticket to each state (after 'register')
-PATH = {
-    "registered": [], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
-    "on_site": ["dispatch", "accept", "arrive"], "paused": ["dispatch", "pause"],
-    "completed": ["dispatch", "arrive", "complete"],
-    "returned": ["dispatch", "arrive", "complete", "return"],
-    "callback": ["dispatch", "arrive", "complete", "return", "callback"],
-    "closed": ["dispatch", "arrive", "complete", "return", "callback", "close"],
-    "voided": ["void"],
-}
-FMT = "%Y-%m-%d %H:%M:%S.%f"
 CHANNELS = ("phone", "phone", "phone", "walk_in", "wechat", "app", "patrol")
 BATCH = 20_000  # tickets per batch from the producer
 HASH = 256 * 1024 * 1024  # bytes of FTS5 pending terms held in memory while loading
-
-
-# minutes before each step of a path: most dispatches well within the 15-minute promise, the
-# technician there within the hour, the job done in hours, the callback later the same day
-STEP_MINUTES = [(1, 22), (5, 45), (15, 150), (5, 120), (30, 720), (1, 60)]
-
-
-def _gap_table(rows: int = 1024, seed: int = 5) -> list[tuple[int, ...]]:
-    """Minutes from the call to each later step (STEP_MINUTES apart), one row per ticket id
-    modulo `rows`: Python (the ticket's last_event_at) and SQL (the events) read the same
-    table."""
-    rng = random.Random(seed)
-    table = []
-    for _ in range(rows):
-        total, row = 0, []
-        for low, high in STEP_MINUTES:
-            total += rng.randint(low, high)
-            row.append(total)
-        table.append(tuple(row))
-    return table
-
-
-GAPS = _gap_table()
+OPEN_STATES = ["registered", "dispatched", "accepted", "on_site", "paused", "completed",
+               "returned", "callback"]
 # calls per hour of the local day (a real desk: quiet at night, peaks morning and evening)
 HOURLY = [2, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 7, 6, 6, 7, 7, 7, 8, 9, 9, 8, 6, 4, 3]
-
-
-def _ts(dt: datetime) -> str:
-    """A naive UTC datetime as SQLAlchemy stores it on SQLite (FMT), ~5x faster than strftime."""
-    return dt.isoformat(" ", "microseconds")
-
-
-def _aware(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc)
 
 
 def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -283,98 +245,6 @@ def _flush(conn: sqlite3.Connection, params: dict[str, Any], tickets: list[tuple
     n = conn.execute("SELECT changes()").fetchone()[0]
     conn.execute("DELETE FROM temp.ev")
     return n
-
-
-# columns in order: rd_prev() (the chain's head) before rd_seal() moves it on
-_SEAL_SQL = """
-INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data, prev_hash, hash)
-SELECT ticket_id, seq, at, at, action, by, note, data, rd_prev(),
-       rd_seal(no, seq, at, action, by, note, data)
-FROM temp.ev ORDER BY rowid
-"""
-
-
-class _Chain:
-    """The ticket-event chain as the generated events are written (SQL functions)."""
-
-    def __init__(self) -> None:
-        self.head = chain.GENESIS
-        self.count = 0
-
-    def prev(self) -> str:
-        return self.head
-
-    def seal(self, no: str, seq: int, at: str, action: str, by: str, note: str,
-             data: str) -> str:
-        when = _aware(datetime.fromisoformat(at))
-        row = {"seq": seq, "at": when, "recorded_at": when, "action": action, "by": by,
-               "note": note, "data": data}
-        self.head = chain.event_hash(row, no, self.head)
-        self.count += 1
-        return self.head
-
-
-# every ticket's history from its row: register, then its state's path of steps
-_EVENTS_SQL = """
-INSERT INTO temp.ev(ticket_id, seq, at, action, by, note, data, no)
-SELECT id, k, at, action, by, note, data, no FROM (
-SELECT t.id AS id, p.k AS k, p.action AS action, t.registered_by AS by, t.ticket_no AS no,
-       CASE WHEN p.k = 1 THEN t.received_at
-            ELSE min(datetime(t.received_at, '+' || (CASE p.k WHEN 2 THEN g.m1 WHEN 3 THEN g.m2
-                 WHEN 4 THEN g.m3 WHEN 5 THEN g.m4 WHEN 6 THEN g.m5 ELSE g.m6 END)
-                 || ' minutes') || '.000000', :end) END AS at,
-       CASE p.action WHEN 'void' THEN v.reason WHEN 'pause' THEN z.reason ELSE '' END AS note,
-       CASE p.action
-         WHEN 'register' THEN json_object('intake', json_object(
-           'appointment_at', NULL, 'caller', t.caller, 'category', t.category,
-           'channel', t.channel, 'content', t.content, 'owner_parts', json('false'),
-           'phone', t.phone,
-           'received_at', substr(t.received_at, 1, 10) || 'T' || substr(t.received_at, 12, 8)
-                          || '+00:00',
-           'room', t.room, 'scope', t.scope, 'service_type', 'free', 'urgency', t.urgency,
-           'verify_code', ''))
-         WHEN 'dispatch' THEN json_object('technician', t.technician)
-         WHEN 'complete' THEN json_object('result', r.result)
-         WHEN 'callback' THEN json_object('satisfied', json('true'))
-         WHEN 'close' THEN json_object('verified', json(CASE t.scope WHEN 'public' THEN 'true'
-                                                                      ELSE 'false' END))
-         WHEN 'void' THEN json_object('reason', v.reason)
-         WHEN 'pause' THEN json_object('reason', z.reason)
-         ELSE '{}' END AS data
-FROM ticket t
-JOIN temp.path p ON p.state = t.status
-JOIN temp.gap g ON g.r = t.id % :rows
-JOIN temp.void_reason v ON v.i = t.id % :voids
-JOIN temp.pause_reason z ON z.i = t.id % :pauses
-JOIN temp.result r ON r.i = t.id % :results
-WHERE t.id BETWEEN :a AND :b
-ORDER BY t.id, p.k)
-"""
-
-
-def _event_tables(conn: sqlite3.Connection, end: datetime) -> dict[str, Any]:
-    """Small tables the event statement reads: each state's steps, the step gaps and the
-    wording (picked by ticket id, as the producer picks the void reasons); returns the
-    statement's parameters."""
-    conn.execute("CREATE TEMP TABLE ev(ticket_id INTEGER, seq INTEGER, at TEXT, action TEXT, "
-                 "by TEXT, note TEXT, data TEXT, no TEXT)")
-    conn.execute("CREATE TEMP TABLE path(state TEXT, k INTEGER, action TEXT, "
-                 "PRIMARY KEY (state, k)) WITHOUT ROWID")
-    conn.executemany("INSERT INTO temp.path VALUES (?, ?, ?)",
-                     [(state, k, action) for state, steps in PATH.items()
-                      for k, action in enumerate(["register", *steps], start=1)])
-    width = len(GAPS[0])
-    conn.execute("CREATE TEMP TABLE gap(r INTEGER PRIMARY KEY, "
-                 + ", ".join(f"m{i} INTEGER" for i in range(1, width + 1)) + ")")
-    conn.executemany(f"INSERT INTO temp.gap VALUES ({', '.join('?' * (width + 1))})",
-                     [(r, *row) for r, row in enumerate(GAPS)])
-    words = {"void_reason": ("reason", VOID_REASONS), "pause_reason": ("reason", PAUSE_REASONS),
-             "result": ("result", RESULTS)}
-    for table, (column, values) in words.items():
-        conn.execute(f"CREATE TEMP TABLE {table}(i INTEGER PRIMARY KEY, {column} TEXT)")
-        conn.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)", list(enumerate(values)))
-    return {"rows": len(GAPS), "voids": len(VOID_REASONS), "pauses": len(PAUSE_REASONS),
-            "results": len(RESULTS), "end": _ts(end)}
 
 
 def _log_rows(site: str, log: list[tuple]) -> Iterator[tuple]:
