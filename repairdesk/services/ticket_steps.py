@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import select
 
 from ..domain import validation as v
-from ..domain.enums import Action, Role, Scope
+from ..domain.enums import Action, CallbackOutcome, Role, Scope, Urgency
 from ..domain.text import clean_text
 from ..domain.paid_work import check_paid_work
 from ..domain.ticket import AMENDABLE, Event, TicketRecord, apply, check_step
@@ -168,14 +168,34 @@ def return_ticket(desk: Desk, ticket_no: str, by: str, *, note: str = "",
     return record_step(desk, ticket_no, Action.RETURN, by, note=note, at=at)
 
 
-def callback_ticket(desk: Desk, ticket_no: str, satisfied: bool, by: str, *, note: str = "",
-                    at: str | datetime | None = None) -> TicketRecord:
-    """回访: the owner is called back. Unsatisfied sends the job back as rework (返工)."""
+def callback_ticket(desk: Desk, ticket_no: str, satisfied: bool | CallbackOutcome, by: str, *,
+                    note: str = "", at: str | datetime | None = None,
+                    retry: str | datetime | None = None) -> TicketRecord:
+    """回访: the owner is called back. `satisfied`: True/False, or how the call ended —
+    rework sends the job back (返工); refused (the owner declined) is a call made and ends the
+    callback; no answer records the attempt with `retry` (when to ring again) and the callback
+    clock keeps running (domain.md "Counting")."""
+    outcome = satisfied if isinstance(satisfied, CallbackOutcome) else (
+        CallbackOutcome.SATISFIED if satisfied else CallbackOutcome.REWORK)
+    if outcome is CallbackOutcome.NO_ANSWER:
+        now = desk.now()
+        if retry is None or (isinstance(retry, str) and not retry.strip()):
+            raise ValidationError(_("No answer: when will you ring again? Give a retry time "
+                                    "(e.g. 21:30)."), "retry")
+        when = retry if isinstance(retry, datetime) else parse_local(
+            retry, desk.config.tz, now, "retry")
+        if when <= now:
+            raise ValidationError(_("The retry time must be later than now."), "retry")
+        return record_step(desk, ticket_no, Action.CALLBACK_NO_ANSWER, by, note=note, at=at,
+                           step=Step({"outcome": outcome.value, "retry_at": when}))
     follow = None
-    if not satisfied:
+    if outcome is CallbackOutcome.REWORK:
         follow = (Action.REWORK, {}, _("Owner not satisfied at callback: rework."))
+    data: dict[str, Any] = {"outcome": outcome.value}
+    if outcome is not CallbackOutcome.REFUSED:
+        data["satisfied"] = outcome is CallbackOutcome.SATISFIED
     return record_step(desk, ticket_no, Action.CALLBACK, by, note=note, at=at,
-                       step=Step({"satisfied": satisfied}), follow=follow)
+                       step=Step(data), follow=follow)
 
 
 def close_ticket(desk: Desk, ticket_no: str, by: str, *, verified: bool = False,
@@ -238,6 +258,15 @@ def add_note(desk: Desk, ticket_no: str, note: str, by: str) -> TicketRecord:
     return record_step(desk, ticket_no, Action.NOTE, by, note=text)
 
 
+def _urgency(raw: str) -> Urgency | None:
+    """The urgency as typed (value or label, either language); None when it is not one."""
+    text = clean_text(raw)
+    for u in Urgency:
+        if text in (u.value, u.label):
+            return u
+    return None
+
+
 def amend_ticket(desk: Desk, ticket_no: str, form: dict[str, str], by: str, *,
                  note: str = "") -> TicketRecord:
     """补录: details typed after an urgent dispatch; the old values stay in the history."""
@@ -253,12 +282,23 @@ def amend_ticket(desk: Desk, ticket_no: str, form: dict[str, str], by: str, *,
         if key not in AMENDABLE:
             raise ValidationError(_("{field} cannot be amended.").format(field=key), key)
         setattr(base, key, value)
-    checked = build_intake(desk, base)
-    changes = {}
+    # an appointment keeps its agreed time through any amendment (a new time is a reschedule);
+    # amended to urgent or normal, the job no longer waits for a time: the appointment goes
+    appointment = current.state.appointment_at
+    keeps_time = appointment is not None and current.intake.urgency is Urgency.APPOINTMENT
+    if keeps_time and "urgency" in form:
+        keeps_time = _urgency(form["urgency"]) is Urgency.APPOINTMENT
+    if keeps_time and appointment is not None:
+        base.appointment = appointment.isoformat()
+        base.received_at = current.intake.received_at.isoformat()  # the time is judged
+    checked = build_intake(desk, base)                          # against the call, not now
+    changes: dict[str, Any] = {}
     for key in form:
         new = getattr(checked, key)
         if new != getattr(current.intake, key):
             changes[key] = new
+    if appointment is not None and not keeps_time and "urgency" in changes:
+        changes["appointment_at"] = None
     if not changes:
         raise ValidationError(_("Nothing to change."), "changes")
     old = {k: getattr(current.intake, k) for k in changes}

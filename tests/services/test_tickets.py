@@ -180,6 +180,21 @@ def test_amend_keeps_old_values(staffed):
     assert r.events[-1].data["previous"] == {"caller": "王", "room": "3-2-1501"}
 
 
+def test_amending_an_appointment_keeps_its_time_and_urgent_drops_it(staffed, clock):
+    no = T.register_ticket(staffed, form(urgency="appointment", appointment="14:00"),
+                           CLERK).ticket_no
+    agreed = T.get_ticket(staffed, no).state.appointment_at
+    assert agreed is not None
+    clock.advance(hours=6)  # the appointment (14:00) has passed when the room is typed
+    r = T.amend_ticket(staffed, no, {"room": "3-2-1502"}, CLERK)  # was refused: "needs the
+    assert r.intake.room == "3-2-1502"                               # agreed time"
+    assert (r.intake.urgency, r.state.appointment_at) == (Urgency.APPOINTMENT, agreed)
+    r = T.amend_ticket(staffed, no, {"urgency": "urgent"}, CLERK, note="漏水加重")
+    assert r.intake.urgency is Urgency.URGENT
+    assert r.state.appointment_at is None  # an urgent job is attended at once, not at 14:00
+    assert r.events[-1].data["changes"]["appointment_at"] is None
+
+
 def test_history_is_append_only_in_the_database(staffed):
     no = T.register_ticket(staffed, form(), CLERK).ticket_no
     con = sqlite3.connect(staffed.store.url.removeprefix("sqlite:///"))
