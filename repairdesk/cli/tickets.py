@@ -200,15 +200,41 @@ def complete(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="N
     _done(complete_ticket(desk, ticket_no, result, default_clerk(desk, by), at=at))
 
 
-@app.command("callback", help=_("The owner was called back (回访)."))
+@app.command("callback", help=_(
+    "The owner was called back (回访): --satisfied, --unsatisfied (rework), --refused (the "
+    "owner declined; counts as called back) or --no-answer --retry TIME (the callback is "
+    "still owed)."))
 def callback(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),
-             satisfied: bool = typer.Option(..., "--satisfied/--unsatisfied", help=_(
+             satisfied: Optional[bool] = typer.Option(None, "--satisfied/--unsatisfied", help=_(
                  "Was the owner satisfied? Unsatisfied sends the job back (返工).")),
+             no_answer: bool = typer.Option(False, "--no-answer", help=_(
+                 "Nobody answered: ring again at --retry; the callback clock keeps running.")),
+             retry: Optional[str] = typer.Option(None, "--retry", metavar="TIME", help=_(
+                 "When to ring again after no answer (e.g. 21:30, tomorrow 9:00).")),
+             refused: bool = typer.Option(False, "--refused", help=_(
+                 "The owner declined the callback (a call made: counts as called back).")),
              by: Optional[str] = BY, at: Optional[str] = AT, note: str = NOTE) -> None:
+    from ..domain.enums import CallbackOutcome
+    from ..errors import ValidationError
     from ..services.tickets import callback_ticket
 
+    chosen = [o for o, on in ((CallbackOutcome.NO_ANSWER, no_answer),
+                              (CallbackOutcome.REFUSED, refused),
+                              (CallbackOutcome.SATISFIED if satisfied else CallbackOutcome.REWORK,
+                               satisfied is not None)) if on]
+    if len(chosen) != 1:
+        raise ValidationError(_("Say how the callback ended: one of --satisfied, --unsatisfied, "
+                                "--refused, --no-answer."), "outcome")
     desk = desk_of(ctx)
-    _done(callback_ticket(desk, ticket_no, satisfied, default_clerk(desk, by), note=note, at=at))
+    record = callback_ticket(desk, ticket_no, chosen[0], default_clerk(desk, by), note=note,
+                             at=at, retry=retry)
+    if record.state.callback_retry_at is None:
+        _done(record)
+        return
+    from ..domain.timeparse import fmt_local
+
+    out(f"{record.ticket_no}\t{record.status.label}\t" + _("retry at {when}").format(
+        when=fmt_local(record.state.callback_retry_at, desk.config.tz)))
 
 
 @app.command("close", help=_("Archive the ticket (归档)."))
@@ -355,6 +381,7 @@ def follow_up_check(
         record = check_follow_up(desk, ticket_no, "supervisor", supervisor, clerk,
                                  pin=read_pin(pin_stdin, _("PIN: ")), comment=comment)
     _done(record)
+
 
 @app.command("materials", help=_(
     "Parts used on a free job, recorded without charge (NAME=PRICE or NAME=PRICExQTY, the "

@@ -65,6 +65,8 @@ class Action(StrEnum):
     NOTIFY = "notify"
     FOLLOW_UP_CHECK = "follow_up_check"
     MATERIALS = "materials"
+    # the desk rang the owner for the callback and nobody answered: the callback is still owed
+    CALLBACK_NO_ANSWER = "callback_no_answer"
 
     @property
     def label(self) -> str:
@@ -94,7 +96,27 @@ ACTION_LABELS = {
     Action.NOTIFY: N_("told to collect"),
     Action.FOLLOW_UP_CHECK: N_("follow-up check"),
     Action.MATERIALS: N_("materials used"),
+    Action.CALLBACK_NO_ANSWER: N_("callback: no answer"),
 }
+
+
+class CallbackOutcome(StrEnum):
+    """How a callback call ended (domain.md "Counting": a call made counts as called back, so
+    a refusal does; no answer does not, and the callback clock keeps running)."""
+
+    SATISFIED = "satisfied"
+    REWORK = "rework"          # not satisfied: the job goes back (返工)
+    NO_ANSWER = "no_answer"    # try again at the retry time
+    REFUSED = "refused"        # the owner declined the callback
+
+    @property
+    def label(self) -> str:
+        return {
+            CallbackOutcome.SATISFIED: _("satisfied"),
+            CallbackOutcome.REWORK: _("not satisfied (rework)"),
+            CallbackOutcome.NO_ANSWER: _("no answer: try again later"),
+            CallbackOutcome.REFUSED: _("owner declined the callback"),
+        }[self]
 
 
 class Scope(StrEnum):

@@ -20,6 +20,7 @@ ALLOWED: dict[Action, frozenset[Status]] = {
     Action.COMPLETE: frozenset({Status.ON_SITE}),
     Action.RETURN: frozenset({Status.COMPLETED}),
     Action.CALLBACK: frozenset({Status.RETURNED}),
+    Action.CALLBACK_NO_ANSWER: frozenset({Status.RETURNED}),
     Action.REWORK: frozenset({Status.CALLBACK}),
     Action.CLOSE: frozenset({Status.CALLBACK}),
     Action.RESCHEDULE: frozenset({Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED}),
@@ -131,7 +132,8 @@ class TicketState:
     paused_from: Status | None = None
     verified: bool = False
     vacant: bool = False
-    satisfied: bool | None = None
+    satisfied: bool | None = None  # None: not called back yet, or the owner declined to say
+    callback_retry_at: datetime | None = None  # no answer at the callback: ring again then
     owner_agreed: bool | None = None  # the owner's answer to the fee; False: declined, closed
     fields: dict[str, Any] = field(default_factory=dict)
     step_at: dict[Action, datetime] = field(default_factory=dict)
@@ -160,9 +162,14 @@ def apply(state: TicketState, event: Event) -> TicketState:
     elif a is Action.FOLLOW_UP:
         new["follow_up"] = True
     elif a is Action.CALLBACK:
-        new["satisfied"] = bool(d.get("satisfied", True))
+        # a refused callback (the owner declined) has satisfied None: closable, no rework
+        refused = d.get("outcome") == "refused"
+        new.update(satisfied=None if refused else bool(d.get("satisfied", True)),
+                   callback_retry_at=None)
+    elif a is Action.CALLBACK_NO_ANSWER:
+        new["callback_retry_at"] = d.get("retry_at")
     elif a is Action.REWORK:
-        new.update(rework_count=state.rework_count + 1, satisfied=None)
+        new.update(rework_count=state.rework_count + 1, satisfied=None, callback_retry_at=None)
     elif a is Action.CLOSE:
         new["verified"] = bool(d.get("verified", state.verified))
     elif a is Action.OWNER_DECISION:

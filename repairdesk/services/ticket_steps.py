@@ -233,6 +233,16 @@ def reschedule_ticket(desk: Desk, ticket_no: str, to: str | datetime, reason: st
             no=clean_text(ticket_no).upper(), when=fmt_local(when, desk.config.tz), reason=text)))
 
 
+def apologise_late_arrival(desk: Desk, ticket_no: str, to: str | datetime, by: str, *,
+                           note: str = "") -> TicketRecord:
+    """The technician is late (the arrival clock warned or breached): the clerk called the
+    owner, apologised and agreed a new arrival time — a reschedule, logged as such; one after
+    the deadline keeps the miss (domain.md "Clock results")."""
+    said = clean_text(note)
+    reason = _("Apologised to the owner for the late arrival")
+    return reschedule_ticket(desk, ticket_no, to, f"{reason}: {said}" if said else reason, by)
+
+
 def pause_ticket(desk: Desk, ticket_no: str, reason: str, by: str, *,
                  at: str | datetime | None = None) -> TicketRecord:
     """待料: waiting for parts or for the owner; the clocks it affects stop."""

@@ -15,6 +15,7 @@ A scenario file:
     t = "A"                  # which ticket (default "A"); register names it
     entered = "08:40"        # optional: typed in later from paper (the step keeps `at`)
     ...                      # the step's own fields (see STEP below)
+A `callback` step may say `outcome = "no_answer"` (with `retry = "HH:MM"`) or "refused".
 A step with `refused = "<field>"` must be refused with a ValidationError naming that field.
 A `check` step lists clocks as name = "met" | "missed" | "pending" | "none" (not started or
 not applying), and may name the ticket's `status`; a `month` step lists the month's
@@ -94,8 +95,13 @@ class Play:
             T.complete_ticket(d, self.no(step), step.get("result", "修好"), TECH, **kw)
         elif do == "return":
             T.return_ticket(d, self.no(step), CLERK, **kw)
-        elif do == "callback":
-            T.callback_ticket(d, self.no(step), step.get("satisfied", True), CLERK, **kw)
+        elif do == "callback":  # outcome = "no_answer" (with retry = "HH:MM") or "refused"
+            from repairdesk.domain.enums import CallbackOutcome
+
+            how = (CallbackOutcome(step["outcome"]) if "outcome" in step
+                   else step.get("satisfied", True))
+            retry = _when(step["retry"], at) if "retry" in step else None
+            T.callback_ticket(d, self.no(step), how, CLERK, retry=retry, **kw)
         elif do == "close":
             T.close_ticket(d, self.no(step), CLERK, verified=step.get("verified", True), **kw)
         elif do == "notify":  # the technician was told to collect the order (000 三)
