@@ -65,12 +65,9 @@ def _open_desk(db: str | None, config: str | None) -> None:
     from ..errors import RepairdeskError
 
     try:
-        from ..services.first_board import prefetch
-
-        first = prefetch(db, config)  # the board read while Textual loads (issue 18)
         from ..tui.app import run_desk
 
-        run_desk(db=db, config=config, first=first)
+        run_desk(db=db, config=config)
     except RepairdeskError as exc:
         from .common import error_line
 

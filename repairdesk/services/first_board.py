@@ -11,7 +11,6 @@ holds the two together)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,7 +19,7 @@ from typing import Any
 
 from ..domain.enums import Status
 from ..domain.ticket import TicketRecord
-from ..store.json_data import load_json
+from ..store.json_data import load_json_list
 from .record_rows import day_start, record_of
 
 # as SQLAlchemy's SQLite DATETIME stores them (UTC, naive)
@@ -44,10 +43,10 @@ class FirstBoard:
 
     def most_urgent(self, top: int = TOP) -> FirstBoard:
         """The `top` rows the board lists first, in the board's order (board_clocks)."""
-        from ..domain.board_clocks import row_clocks, sort_key
+        from ..domain.board_clocks import sort_key, urgent_clock
 
         rules, tz, now = getattr(self.config, "sla", None), self.config.tz, self.now
-        keyed = sorted((sort_key(r, row_clocks(r, now, rules, tz).clock), i)
+        keyed = sorted((sort_key(r, urgent_clock(r, now, rules, tz)), i)
                        for i, r in enumerate(self.records))
         return FirstBoard([self.records[i] for _k, i in keyed[:top]], self.config, now,
                           len(self.records))
@@ -68,7 +67,11 @@ def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-def first_board(db: str | None, config_path: str | None, clock: Any = None) -> FirstBoard | None:
+def first_board(db: str | None, config_path: str | None, clock: Any = None, *,
+                oldest: int | None = None, config: Any = None) -> FirstBoard | None:
+    """The working set; with `oldest`, only that many open tickets, the longest open first
+    (by the (status, received_at) index: what fills the screen while the rest is read).
+    `config`: the site configuration, if already loaded."""
     from ..clock import SystemClock
     from ..config import load_config
     from ..errors import RepairdeskError
@@ -82,7 +85,7 @@ def first_board(db: str | None, config_path: str | None, clock: Any = None) -> F
     try:
         if path.stat().st_size == 0:
             return None
-        config = load_config(config_path)
+        config = config or load_config(config_path)
     except (OSError, RepairdeskError):
         return None
     now = (clock or SystemClock()).now()
@@ -91,7 +94,7 @@ def first_board(db: str | None, config_path: str | None, clock: Any = None) -> F
     except sqlite3.Error:
         return None
     try:
-        records = _working_set(con, day_start(config, now))
+        records = _working_set(con, day_start(config, now), oldest)
         return FirstBoard(records, config, now, len(records))
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None  # not a book this desk reads as it stands: the usual way says why
@@ -99,26 +102,35 @@ def first_board(db: str | None, config_path: str | None, clock: Any = None) -> F
         con.close()
 
 
-def _working_set(con: sqlite3.Connection, since: datetime) -> list[TicketRecord]:
+def _working_set(con: sqlite3.Connection, since: datetime,
+                 oldest: int | None = None) -> list[TicketRecord]:
     """Open tickets by the (status, received_at) index, today's by registered_at; oldest
-    received first, as working_set orders them."""
+    received first, as working_set orders them. With `oldest`: that many open ones only."""
     marks = ",".join("?" * len(_OPEN))
     stamp = since.astimezone(timezone.utc).replace(tzinfo=None).strftime(_STORED)
     con.execute("BEGIN")  # one snapshot for the tickets and their events
-    tickets = con.execute(
-        f"SELECT {', '.join(_TICKET_COLUMNS)} FROM ticket WHERE id IN ("
-        f"SELECT id FROM ticket WHERE status IN ({marks}) "
-        "UNION SELECT id FROM ticket WHERE registered_at >= ?) ORDER BY received_at",
-        (*_OPEN, stamp)).fetchall()
+    if oldest is not None:
+        tickets = con.execute(
+            f"SELECT {', '.join(_TICKET_COLUMNS)} FROM ticket WHERE status IN ({marks}) "
+            "ORDER BY received_at LIMIT ?", (*_OPEN, oldest)).fetchall()
+    else:
+        tickets = con.execute(
+            f"SELECT {', '.join(_TICKET_COLUMNS)} FROM ticket WHERE id IN ("
+            f"SELECT id FROM ticket WHERE status IN ({marks}) "
+            "UNION SELECT id FROM ticket WHERE registered_at >= ?) ORDER BY received_at",
+            (*_OPEN, stamp)).fetchall()
     ids = [t[0] for t in tickets]
     events: dict[int, list[_Row]] = {i: [] for i in ids}
+    utc, parse = timezone.utc, datetime.fromisoformat
     for i in range(0, len(ids), 500):
         part = ids[i:i + 500]
-        for tid, seq, at, action, by, note, data in con.execute(
-                f"SELECT {', '.join(_EVENT_COLUMNS)} FROM ticket_event "
-                f"WHERE ticket_id IN ({','.join('?' * len(part))})", part):
-            events[tid].append(_Row({"seq": seq, "at": _when(at), "action": action, "by": by,
-                                     "note": note, "data": load_json(data)}))
+        rows = con.execute(f"SELECT {', '.join(_EVENT_COLUMNS)} FROM ticket_event "
+                           f"WHERE ticket_id IN ({','.join('?' * len(part))})", part).fetchall()
+        # the event data of the chunk parsed in one go: one JSON array, not a parse each
+        datas = load_json_list([r[6] or "{}" for r in rows])
+        for (tid, seq, at, action, by, note, _text), data in zip(rows, datas):
+            events[tid].append(_Row({"seq": seq, "at": parse(at).replace(tzinfo=utc),
+                                     "action": action, "by": by, "note": note, "data": data}))
     con.execute("COMMIT")
     records = []
     for values in tickets:
@@ -128,69 +140,3 @@ def _working_set(con: sqlite3.Connection, since: datetime) -> list[TicketRecord]
         row["owner_parts"] = bool(row["owner_parts"])
         records.append(record_of(_Row(row), events[row["id"]]))
     return records
-
-
-# ---------------------------------------------------------------- in a second process
-
-
-class Prefetch:
-    """The first board, worked out by a child process (prefetch) while this one loads Textual
-    and draws its first frame: on two cores both go at once. `result()` (in a worker thread)
-    waits for it, at most `timeout` seconds; None when the child found nothing or failed."""
-
-    def __init__(self, pid: int, fd: int) -> None:
-        self.pid, self.fd = pid, fd
-
-    def result(self, timeout: float = 10.0) -> FirstBoard | None:
-        import pickle
-        import select
-        import time
-
-        chunks: list[bytes] = []
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                ready, _, _ = select.select([self.fd], [], [],
-                                            max(0.0, deadline - time.monotonic()))
-                if not ready:
-                    os.kill(self.pid, 9)  # stuck (a locked book): the usual way instead
-                    return None
-                chunk = os.read(self.fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        finally:
-            os.close(self.fd)
-            os.waitpid(self.pid, 0)
-        try:
-            board = pickle.loads(b"".join(chunks)) if chunks else None
-        except Exception:  # noqa: BLE001 - a half-written answer: the usual way instead
-            return None
-        return board if isinstance(board, FirstBoard) else None
-
-
-def prefetch(db: str | None, config_path: str | None) -> Prefetch | None:
-    """Fork a child that reads the first board and sends its most urgent rows back pickled.
-    Called before Textual (or any thread) starts; where there is no fork, None."""
-    if not hasattr(os, "fork"):
-        return None
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns, never writes to the terminal
-        code = 1
-        try:
-            import pickle
-
-            os.close(read_fd)
-            os.nice(10)  # on a busy machine the desk's first frame goes first
-            board = first_board(db, config_path)
-            data = pickle.dumps(board.most_urgent() if board else None,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    return Prefetch(pid, read_fd)
-

@@ -32,3 +32,9 @@ def load_json(text: str | None) -> dict[str, Any]:
     """Parse event data; keys ending in `_at` come back as aware datetimes (in every object,
     however deep: the hook sees each one as the parser builds it)."""
     return json.loads(text, object_hook=_revive) if text else {}
+
+
+def load_json_list(texts: list[str]) -> list[dict[str, Any]]:
+    """load_json of each text, parsed as one JSON array (a reader of thousands of events)."""
+    return json.loads("[" + ",".join(texts) + "]", object_hook=_revive) if texts else []
+

@@ -29,7 +29,7 @@ class RepairDeskApp(App[None]):
 
     def __init__(self, desk: Any = None, *, db: str | None = None,
                  config_path: str | None = None, clock: Any = None,
-                 live: bool = True, first: Any = None) -> None:
+                 live: bool = True) -> None:
         install()
         super().__init__()
         self.desk = desk
@@ -37,7 +37,6 @@ class RepairDeskApp(App[None]):
         self.config_path = config_path
         self.clock = clock
         self.live = live  # False in tests: no timers, the test calls tick() itself
-        self.prefetched = first  # the first board, being read by another process (prefetch)
         self.marker: Any = None
         self.alert_states: list[Any] = []  # the alerts last escalated (TicketTable.alerts)
         self.ticks = 0
@@ -64,17 +63,26 @@ class RepairDeskApp(App[None]):
         else:
             self._opened(self.desk)
 
-    def _first(self) -> Any:
+    def _first(self, config: Any = None) -> Any:
+        """The first board: with no `config` yet, a screenful of the longest open tickets
+        (one index read, a few ms: on screen at once); then, with it, the whole working set,
+        most urgent first (issue 18)."""
         from ..services.first_board import first_board
 
-        if self.prefetched is not None:
-            return self.prefetched.result()
-        board = first_board(self.db, self.config_path, self.clock)
+        screenful = None if config else max(20, self.size.height)
+        board = first_board(self.db, self.config_path, self.clock, oldest=screenful,
+                            config=config)
         return board.most_urgent() if board is not None else None
 
-    def _first_shown(self, board: Any) -> None:
+    def _first_shown(self, board: Any, whole: bool = False) -> None:
         if board is not None and self.desk is None and not (self._exit or self._closing):
             self.desk_screen.show_first(board)
+            if not whole:  # after that frame: the whole working set
+                self.call_after_refresh(
+                    self.run_service, self._first, board.config,
+                    done=lambda b: self._first_shown(b, whole=True),
+                    failed=lambda _exc: self._first_shown(None, whole=True))
+                return
         # after that frame: opening the book imports SQLAlchemy, which would hold the
         # interpreter while it is drawn
         self.call_after_refresh(self.run_service, self._open, done=self._opened,
@@ -356,6 +364,6 @@ def _print_state(desk: Any) -> Any:
     return printing.list_jobs(desk, limit=20), printing.printer_status(desk)
 
 
-def run_desk(db: str | None = None, config: str | None = None, first: Any = None) -> None:
+def run_desk(db: str | None = None, config: str | None = None) -> None:
     """`repairdesk` / `repairdesk demo`: open the desk on the terminal."""
-    RepairDeskApp(db=db, config_path=config, first=first).run()
+    RepairDeskApp(db=db, config_path=config).run()

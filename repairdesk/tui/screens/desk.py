@@ -69,8 +69,11 @@ class DeskScreen(TicketActions, Screen[None]):
         the rows and the site; the shift, the panels and the ticking come with the full one."""
         cfg = board.config
         self.site = cfg.site_name
-        self.query_one(TicketTable).load(board.records, board.now, getattr(cfg, "sla", None),
-                                         cfg.tz)
+        table = self.query_one(TicketTable)
+        at_top = table.cursor_row <= 0
+        table.load(board.records, board.now, getattr(cfg, "sla", None), cfg.tz)
+        if at_top:  # a cursor nobody moved stays on the most urgent row, not on a ticket
+            table.move_cursor(row=0, animate=False)
         self._header(board.now, cfg)
 
     def show_board(self, board: Any) -> None:
