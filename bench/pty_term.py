@@ -112,6 +112,18 @@ class Term:
             if not self.pump(quiet):
                 return
 
+    def settle(self, window: float = 1.0, busy_ms: float = 50.0, timeout: float = 60.0) -> None:
+        """Read until the app has used less than `busy_ms` of CPU over `window` seconds: done
+        with what it does after start-up (the desk opens its book and reads the full board
+        behind the first one), idle but for its clock."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            cpu0, end = self.cpu_seconds(), time.perf_counter() + window
+            while time.perf_counter() < end:
+                self.pump(end - time.perf_counter())
+            if (self.cpu_seconds() - cpu0) * 1000 < busy_ms:
+                return
+
     @property
     def mid_frame(self) -> bool:
         """A frame has begun arriving but not ended."""
