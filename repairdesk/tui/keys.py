@@ -48,6 +48,9 @@ DESK_KEYS: tuple[DeskKey, ...] = (
             needs_ticket=True),
     DeskKey("v", "callback", N_("Callback"), N_("Call the owner back after the job"),
             needs_ticket=True),
+    DeskKey("j", "apology", N_("Apologise"),
+            N_("The technician is late: call the owner (full number shown, logged), apologise "
+               "and agree a new arrival time"), footer=False, needs_ticket=True),
     DeskKey("x", "void", N_("Void"), N_("Void the ticket with a reason"), needs_ticket=True),
     DeskKey("f", "follow_up", N_("Follow-up"), N_("Add a follow-up (coordination) note"),
             needs_ticket=True),

@@ -1,7 +1,8 @@
 """The lifecycle keys (d a o c r v x f k w t b y p) as one mixin, used by the main screen (on the
 selected row) and by the ticket detail screen (on its ticket). Each asks what it must (a
 technician, a reason, a result), then runs the same service function as the CLI in a worker.
-The side keys g (assess), e (amend) and i (chase) come from tui/side_actions.py."""
+The side keys g (assess), e (amend) and i (chase) come from tui/side_actions.py; the owner
+calls v (callback) and j (apology for a late arrival) from tui/owner_calls.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from ..domain.enums import Scope, Status
 from ..domain.ticket import needs_verification
 from ..i18n import _
+from .owner_calls import OwnerCallActions
 from .screens.prompts import ConfirmPrompt, Field, FormPrompt, PickPrompt
 from .side_actions import SideActions
 
@@ -21,7 +23,7 @@ def _by(desk: Any) -> str:
     return clerk_on_duty(desk)
 
 
-class TicketActions(SideActions):
+class TicketActions(OwnerCallActions, SideActions):
     """Needs `desk`, `current_ticket_no()`, `current_record()` and `changed(record, text)`."""
 
     desk: Any
@@ -119,22 +121,6 @@ class TicketActions(SideActions):
             callback=lambda v: v and self._step(
                 no, lambda by: T.complete_ticket(self.desk, no, v["result"], by),
                 _("{no}: completed.")))
-
-    def action_callback(self) -> None:
-        from ..services import tickets as T
-
-        no = self._ticket()
-        if no is None:
-            return
-        options = [("yes", _("satisfied")), ("no", _("not satisfied (rework)"))]
-        self.app.push_screen(
-            FormPrompt(_("Callback {no}").format(no=no),
-                       [Field("note", _("Note"), _("what the owner said"), required=False)],
-                       choice=("satisfied", _("Owner"), options)),
-            callback=lambda v: v and self._step(
-                no, lambda by: T.callback_ticket(self.desk, no, v["satisfied"] == "yes", by,
-                                                 note=v["note"]),
-                _("{no}: called back.")))
 
     def action_void(self) -> None:
         from ..services import tickets as T

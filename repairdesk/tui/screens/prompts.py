@@ -37,15 +37,18 @@ class FormPrompt(ModalScreen[dict[str, str] | None]):
     BINDINGS = bindings(KEYS)
 
     def __init__(self, title: str, fields: list[Field], choice: tuple[str, str,
-                 list[tuple[str, str]]] | None = None) -> None:
+                 list[tuple[str, str]]] | None = None, intro: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.choice = choice  # (key, label, options) shown before the text fields
+        self.intro = intro  # a line under the title (whom to call, with the number)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
+            if self.intro:
+                yield Static(self.intro, id="intro", markup=False)
             if self.choice:
                 key, label, options = self.choice
                 yield Label(label, markup=False)

@@ -48,10 +48,18 @@ def _urgency_cell(u: Urgency) -> Text:
     return Text(u.label, style="dim")
 
 
-def _status_cell(r: TicketRecord, now: datetime | None = None) -> Text:
+def _retry_text(at: datetime, tz: Any = None) -> str:
+    """A callback with no answer: when the desk rings again ('(retry 21:30)')."""
+    return _("(retry {time})").format(time=at.astimezone(tz).strftime("%H:%M"))
+
+
+def _status_cell(r: TicketRecord, now: datetime | None = None, tz: Any = None) -> Text:
     style = {Status.VOIDED: "dim strike", Status.CLOSED: "dim", Status.PAUSED: "magenta",
              Status.REGISTERED: "bold"}.get(r.status, "")
     text = r.status.label
+    retry = r.state.callback_retry_at
+    if retry is not None and r.status is Status.RETURNED:
+        return Text(text + _retry_text(retry, tz), style="bold yellow")
     if r.state.follow_up and r.is_open:
         # a follow-up silent for a week owes its weekly entry (004)
         if now is not None and entry_due(r, now) is not None:
@@ -98,7 +106,8 @@ class TicketTable(LiveTable):
         labels = {"no": _("Ticket no."), "left": _("Left"), "status": _("Status"),
                   "urgency": _("Urg."), "place": _("Room/place"), "category": _("Cat."),
                   "content": _("Content"), "technician": _("Tech."), "received": _("Rcvd")}
-        words = {"status": [s.label + _("(f/u due)") for s in Status],
+        words = {"status": [s.label + _("(f/u due)") for s in Status]
+                 + [Status.RETURNED.label + _retry_text(datetime(2000, 1, 1, 23, 59))],
                  "urgency": [u.label for u in Urgency],
                  "left": [" " * countdown_width()]}  # every countdown is padded to this
         self.labels = labels
@@ -188,7 +197,7 @@ class TicketTable(LiveTable):
     def _cells(self, row: Row, now: datetime) -> list[Any]:
         r = row.record
         received = r.intake.received_at.astimezone(self.tz).strftime("%H:%M")
-        return [r.ticket_no, self._countdown(row, now), _status_cell(r, now),
+        return [r.ticket_no, self._countdown(row, now), _status_cell(r, now, self.tz),
                 _urgency_cell(r.intake.urgency), received, _place(r), r.intake.category,
                 r.state.technician or "", r.intake.content.replace("\n", " ")]
 

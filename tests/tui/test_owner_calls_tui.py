@@ -1,0 +1,98 @@
+"""Owner calls on the desk (issue 17): `v` and `j` show the owner's full number to the clerk
+holding the desk (logged), the callback's no-answer outcome asks for a retry time and the row
+shows it; `j` apologises and agrees a new arrival time."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from repairdesk.domain.enums import Action, Status
+from repairdesk.i18n import _
+from repairdesk.services import tickets as T
+from repairdesk.store.tables import DutyLogEntry
+
+from .conftest import settle, type_text
+
+PHONE = "13812345678"
+
+
+def _ticket(desk) -> str:
+    return T.register_ticket(desk, T.IntakeForm(room="3-2-1501", caller="王先生", phone=PHONE,
+                                                content="厨房水管漏水"), "李静").ticket_no
+
+
+def _returned(desk, clock) -> str:
+    no = _ticket(desk)
+    T.dispatch_ticket(desk, no, "张建国", "李静")
+    T.arrive_ticket(desk, no, "张建国")
+    T.complete_ticket(desk, no, "换阀芯", "张建国")
+    T.return_ticket(desk, no, "李静")
+    return no
+
+
+def _reveals(desk) -> list[DutyLogEntry]:
+    with desk.store.read() as session:
+        return list(session.exec(select(DutyLogEntry).where(DutyLogEntry.kind == "reveal")))
+
+
+def _intro(app) -> str:
+    return str(app.screen.query_one("#intro").render())
+
+
+async def test_callback_shows_the_number_and_no_answer_sets_a_retry(desk_app, staffed, clock):
+    no = _returned(staffed, clock)
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FormPrompt"
+        assert PHONE in _intro(app)  # the full number, in the desk's own call dialog
+        [entry] = _reveals(staffed)
+        assert entry.author == "李静" and entry.ticket_no == no
+        await pilot.press("3", "enter")  # no answer; on to the note
+        await type_text(pilot, "无人接听")
+        await pilot.press("enter")
+        await type_text(pilot, "23:30")
+        await pilot.press("enter")
+        await settle(pilot)
+        record = T.get_ticket(staffed, no)
+        assert record.status is Status.RETURNED
+        assert record.events[-1].action is Action.CALLBACK_NO_ANSWER
+        cells = [str(c) for c in app.desk_screen.query_one("#tickets").get_row_at(0)]
+        assert any(_("(retry {time})").format(time="23:30") in c for c in cells), cells
+        assert PHONE not in " ".join(cells)  # masked everywhere else
+
+
+async def test_callback_refused(desk_app, staffed, clock):
+    no = _returned(staffed, clock)
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("4", "enter", "enter", "enter")  # refused, no note, no retry
+        await settle(pilot)
+        record = T.get_ticket(staffed, no)
+        assert record.status is Status.CALLBACK and record.events[-1].data["outcome"] == "refused"
+
+
+async def test_j_apologises_for_a_late_arrival(desk_app, staffed, clock):
+    no = _ticket(staffed)
+    T.dispatch_ticket(staffed, no, "张建国", "李静")
+    clock.advance(hours=2)  # the arrival clock is breached
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert PHONE in _intro(app)
+        [entry] = _reveals(staffed)
+        assert entry.data["why"] == "apology"
+        await type_text(pilot, "23:50")
+        await pilot.press("enter")
+        await type_text(pilot, "业主同意")
+        await pilot.press("enter")
+        await settle(pilot)
+        e = T.get_ticket(staffed, no).events[-1]
+        assert e.action is Action.RESCHEDULE and "业主同意" in e.note
