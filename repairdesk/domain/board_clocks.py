@@ -1,16 +1,21 @@
 """What the desk's board shows of the SLA engine (sla.py): which clock a row shows, which
 clocks alert, until when a row's clocks hold (so the 1 Hz tick re-evaluates only the rows whose
-clocks moved) and how rows sort (breached first, then least time left). No screen library here:
-the desk works out its first board before Textual is loaded (issue 18); tui/live.py writes and
-colours it."""
+clocks moved) and how rows and alerts sort (what the clerk must do now first). No screen
+library here: the desk works out its first board before Textual is loaded (issue 18);
+tui/live.py writes and colours it."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import IntEnum
 from typing import Any
 
+from ..i18n import N_, _
 from . import sla, sla_results
+from .enums import Status, Urgency
 from .follow_up import next_entry_at
 from .ticket import TicketRecord
 
@@ -88,11 +93,69 @@ def alerting(c: UrgentClock | None) -> list[UrgentClock]:
 
 
 
+class AlertKind(IntEnum):
+    """What the clerk must do about an alert, in the order of doing it (issue 17): a ticket
+    nobody has dispatched yet (the desk's own job, urgent first), then a breach, then a
+    warning. The value is the rank."""
+
+    UNDISPATCHED = 0
+    BREACHED = 1
+    WARNING = 2
+
+    @property
+    def label(self) -> str:
+        return _(ALERT_KIND_LABELS[self])
+
+
+ALERT_KIND_LABELS = {AlertKind.UNDISPATCHED: N_("undispatched"),
+                     AlertKind.BREACHED: N_("overdue"), AlertKind.WARNING: N_("warning")}
+
+
+def undispatched(record: TicketRecord) -> bool:
+    """Registered and nobody sent yet: the desk must dispatch it now."""
+    return record.status is Status.REGISTERED
+
+
+def _first_group(record: TicketRecord) -> int | None:
+    """0: undispatched and urgent; 1: undispatched; None: dispatched (or closed)."""
+    if not undispatched(record):
+        return None
+    return 0 if record.intake.urgency is Urgency.URGENT else 1
+
+
+def alert_kind(record: TicketRecord, c: UrgentClock) -> AlertKind:
+    if undispatched(record):
+        return AlertKind.UNDISPATCHED
+    return AlertKind.BREACHED if c.state is sla.ClockState.BREACHED else AlertKind.WARNING
+
+
+def alert_key(record: TicketRecord, c: UrgentClock, now: datetime) -> tuple[Any, ...]:
+    """The alert strip's order: undispatched (urgent first), then breaches by how late (the
+    latest first), then warnings by time left; a fresh urgent ticket nobody has dispatched
+    comes above a two-hour-old escalation already being handled."""
+    first = _first_group(record)
+    group = first if first is not None else 1 + alert_kind(record, c)
+    return (group, c.remaining_at(now), -record.intake.received_at.timestamp())
+
+
+def alert_counts(kinds: Iterable[AlertKind]) -> list[tuple[AlertKind, int]]:
+    """How many alerts of each kind, in AlertKind order, kinds with none left out."""
+    counted = Counter(kinds)
+    return [(k, counted[k]) for k in AlertKind if counted[k]]
+
+
 def sort_key(record: TicketRecord, c: UrgentClock | None) -> tuple[Any, ...]:
-    """Breached, then warning, then running by time left; then open without a clock; then
-    today's finished tickets, newest first."""
+    """By what the clerk must do now: undispatched (urgent first), then breached, warning,
+    running by time left; then open without a clock; then today's finished tickets, newest
+    first."""
     received = -record.intake.received_at.timestamp()
-    if c is not None and c.state is not sla.ClockState.PAUSED:
-        group = {sla.ClockState.BREACHED: 0, sla.ClockState.WARNING: 1}.get(c.state, 2)
-        return (group, c.remaining_at(c.now), received)
-    return (3 if record.is_open else 4, 0.0, received)
+    running = c is not None and c.state is not sla.ClockState.PAUSED
+    left = c.remaining_at(c.now) if c is not None and running else 0.0
+    first = _first_group(record)
+    if first is not None:
+        return (first, left, received)
+    if running:
+        assert c is not None
+        group = {sla.ClockState.BREACHED: 2, sla.ClockState.WARNING: 3}.get(c.state, 4)
+        return (group, left, received)
+    return (5 if record.is_open else 6, 0.0, received)

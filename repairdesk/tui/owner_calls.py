@@ -67,21 +67,29 @@ class OwnerCallActions:
             said = {CallbackOutcome.NO_ANSWER.value: _("{no}: no answer; ring again later."),
                     CallbackOutcome.REFUSED.value: _("{no}: the owner declined the callback.")}
 
-            def record_it(v: dict[str, str] | None) -> None:
+            def record_it(v: dict[str, str] | None, retry: str = "") -> None:
                 if not v:
                     return
                 outcome = CallbackOutcome(v["outcome"])
                 self._step(no, lambda by: T.callback_ticket(  # type: ignore[attr-defined]
-                    self.desk, no, outcome, by, note=v["note"], retry=v["retry"] or None),
+                    self.desk, no, outcome, by, note=v["note"], retry=retry or None),
                     said.get(outcome.value, _("{no}: called back.")))
+
+            def answered(v: dict[str, str] | None) -> None:
+                if not v or v["outcome"] != CallbackOutcome.NO_ANSWER.value:
+                    record_it(v)
+                    return
+                # no answer: when to ring again (the callback clock keeps running)
+                self.app.push_screen(FormPrompt(
+                    _("No answer: {no}").format(no=no),
+                    [Field("retry", _("Ring again at"), _("e.g. 21:30, tomorrow 9:00"))]),
+                    callback=lambda r: r and record_it(v, r["retry"]))
 
             self.app.push_screen(FormPrompt(
                 _("Callback {no}").format(no=no),
-                [Field("note", _("Note"), _("what the owner said"), required=False),
-                 Field("retry", _("Ring again at"), _("no answer only: e.g. 21:30"),
-                       required=False)],
+                [Field("note", _("Note"), _("what the owner said"), required=False)],
                 choice=("outcome", _("Owner"), options), intro=owner_line(record, phone)),
-                callback=record_it)
+                callback=answered)
 
         self._with_owner_number("callback", ask)
 

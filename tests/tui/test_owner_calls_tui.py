@@ -52,7 +52,8 @@ async def test_callback_shows_the_number_and_no_answer_sets_a_retry(desk_app, st
         assert entry.author == "李静" and entry.ticket_no == no
         await pilot.press("3", "enter")  # no answer; on to the note
         await type_text(pilot, "无人接听")
-        await pilot.press("enter")
+        await pilot.press("enter")  # then: when to ring again
+        await settle(pilot)
         await type_text(pilot, "23:30")
         await pilot.press("enter")
         await settle(pilot)
@@ -60,7 +61,7 @@ async def test_callback_shows_the_number_and_no_answer_sets_a_retry(desk_app, st
         assert record.status is Status.RETURNED
         assert record.events[-1].action is Action.CALLBACK_NO_ANSWER
         cells = [str(c) for c in app.desk_screen.query_one("#tickets").get_row_at(0)]
-        assert any(_("(retry {time})").format(time="23:30") in c for c in cells), cells
+        assert _("retry at {when}").format(when="23:30") in cells, cells
         assert PHONE not in " ".join(cells)  # masked everywhere else
 
 
@@ -71,7 +72,7 @@ async def test_callback_refused(desk_app, staffed, clock):
         await settle(pilot)
         await pilot.press("v")
         await settle(pilot)
-        await pilot.press("4", "enter", "enter", "enter")  # refused, no note, no retry
+        await pilot.press("4", "enter", "enter")  # refused, no note
         await settle(pilot)
         record = T.get_ticket(staffed, no)
         assert record.status is Status.CALLBACK and record.events[-1].data["outcome"] == "refused"

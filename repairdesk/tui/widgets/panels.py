@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from ...domain.board_clocks import AlertKind, alert_counts
 from ...fmt import countdown_width
 from ...i18n import _
 from ..text import cells
@@ -19,8 +20,9 @@ from .live_table import LiveTable
 
 
 class AlertsPanel(LiveTable):
-    """Breached and soon-due clocks across all tickets, least time left first, with whom to
-    call. Rebuilt only when the list changes; otherwise only the countdowns are rewritten."""
+    """Breached and soon-due clocks across all tickets, in the order the clerk must act
+    (undispatched first, then breaches by how late, then warnings), with whom to call; the
+    title counts each kind. Rebuilt only when the list changes; otherwise only the countdowns are rewritten."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
@@ -44,30 +46,40 @@ class AlertsPanel(LiveTable):
             return None
         return self.keys[self.cursor_row].split("|")[0]
 
-    def show(self, alerts: list[tuple[str, UrgentClock, str]], now: datetime) -> None:
-        """`alerts`: (ticket_no, clock, place), any order. The same list object as last time
-        means the same alerts: only the countdowns on screen are rewritten."""
+    def show(self, alerts: list[tuple[str, UrgentClock, str, AlertKind]],
+             now: datetime) -> None:
+        """`alerts`: (ticket_no, clock, place, kind) in the order the clerk must act
+        (TicketTable: board_clocks.alert_key). The same list object as last time means the
+        same alerts: only the countdowns on screen are rewritten."""
         self.now = now
         if alerts is self.source and not self.dirty:
             self._countdowns(now)
             return
         self.source = alerts
-        # deadlines are fixed while an alert stands, so this order holds until the list changes
-        alerts = sorted(alerts, key=lambda a: a[1].remaining_at(now))
-        keys = [f"{no}|{c.clock.name.value}" for no, c, _p in alerts]
-        self.clocks = [c for _no, c, _p in alerts]
+        keys = [f"{a[0]}|{a[1].clock.name.value}" for a in alerts]
+        self.clocks = [a[1] for a in alerts]
+        self._title([a[3] for a in alerts])
         if keys != self.keys or self.dirty:
             self.keys, self.dirty = keys, False
             self.shown = {}
             self.clear()
-            for key, (no, c, place) in zip(keys, alerts):
+            for key, (no, c, place, kind) in zip(keys, alerts):
                 text = countdown_text(c, now)
                 self.shown[key] = (text, c.state)
-                action = self.calls.get((no, c.clock.name.value)) or _default_action(c)
+                action = self.calls.get((no, c.clock.name.value)) or _default_action(c, kind)
                 self.add_row(*cells(Text(text, style=clock_style(c)), no, c.clock.name.label, place,
                                    action), key=key)
             return
         self._countdowns(now)
+
+    def _title(self, kinds: list[AlertKind]) -> None:
+        """'SLA alerts  undispatched 1 · overdue 3 · warning 2': how many of each kind."""
+        counts = alert_counts(kinds)
+        title = _("SLA alerts")
+        if counts:
+            title += "  " + " · ".join(f"{k.label} {n}" for k, n in counts)
+        if self.border_title != title:  # setting it repaints the strip, same or not
+            self.border_title = title
 
     def _countdowns(self, now: datetime | None = None) -> None:
         now = self.now = now or self.now
@@ -92,9 +104,11 @@ class AlertsPanel(LiveTable):
             self.calls, self.dirty = calls, True
 
 
-def _default_action(c: UrgentClock) -> str:
+def _default_action(c: UrgentClock, kind: AlertKind | None = None) -> str:
     from ...domain.sla import ClockState
 
+    if kind is AlertKind.UNDISPATCHED:
+        return _("Dispatch it now")
     if c.state is ClockState.BREACHED:
         return _("Overdue: chase now")
     return _("Due soon")

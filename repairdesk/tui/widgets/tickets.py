@@ -12,6 +12,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 
+from ...domain.board_clocks import AlertKind, alert_key, alert_kind, undispatched
 from ...domain.enums import Status, Urgency
 from ...domain.follow_up import entry_due
 from ...domain.ticket import TicketRecord
@@ -22,7 +23,9 @@ from ..live import (STYLE_URGENT, RowClocks, UrgentClock, clock_style, countdown
                     row_clocks, sort_key)
 from .live_table import LiveTable
 
-Alert = tuple[str, UrgentClock, str]  # ticket no., a clock in warning or breach, room/place
+# ticket no., a clock in warning or breach (or an urgent one nobody dispatched), room/place,
+# what the clerk must do about it
+Alert = tuple[str, UrgentClock, str, AlertKind]
 
 
 @dataclass
@@ -49,8 +52,9 @@ def _urgency_cell(u: Urgency) -> Text:
 
 
 def _retry_text(at: datetime, tz: Any = None) -> str:
-    """A callback with no answer: when the desk rings again ('(retry 21:30)')."""
-    return _("(retry {time})").format(time=at.astimezone(tz).strftime("%H:%M"))
+    """A callback with no answer: when the desk rings again ('retry at 21:30'), in place of
+    the status (returned) it stands for."""
+    return _("retry at {when}").format(when=at.astimezone(tz).strftime("%H:%M"))
 
 
 def _status_cell(r: TicketRecord, now: datetime | None = None, tz: Any = None) -> Text:
@@ -59,7 +63,7 @@ def _status_cell(r: TicketRecord, now: datetime | None = None, tz: Any = None) -
     text = r.status.label
     retry = r.state.callback_retry_at
     if retry is not None and r.status is Status.RETURNED:
-        return Text(text + _retry_text(retry, tz), style="bold yellow")
+        return Text(_retry_text(retry, tz), style="bold yellow")
     if r.state.follow_up and r.is_open:
         # a follow-up silent for a week owes its weekly entry (004)
         if now is not None and entry_due(r, now) is not None:
@@ -107,7 +111,7 @@ class TicketTable(LiveTable):
                   "urgency": _("Urg."), "place": _("Room/place"), "category": _("Cat."),
                   "content": _("Content"), "technician": _("Tech."), "received": _("Rcvd")}
         words = {"status": [s.label + _("(f/u due)") for s in Status]
-                 + [Status.RETURNED.label + _retry_text(datetime(2000, 1, 1, 23, 59))],
+                 + [_retry_text(datetime(2000, 1, 1, 23, 59))],
                  "urgency": [u.label for u in Urgency],
                  "left": [" " * countdown_width()]}  # every countdown is padded to this
         self.labels = labels
@@ -208,8 +212,21 @@ class TicketTable(LiveTable):
         return Text(text, style=row.shown[1])
 
     def _collect_alerts(self) -> None:
-        self.alerts = [(no, c, self.rows_by_no[no].record.intake.room) for no in self.order
-                       for c in self.rows_by_no[no].clocks.alerts]
+        """Every alerting clock, and an urgent ticket nobody has dispatched even before its
+        clock warns; in the order the clerk must act (board_clocks.alert_key)."""
+        found = []
+        for no in self.order:
+            row = self.rows_by_no[no]
+            r = row.record
+            clocks = row.clocks.alerts
+            if not clocks and row.clock is not None and undispatched(r) and (
+                    r.intake.urgency is Urgency.URGENT):
+                clocks = (row.clock,)
+            found += [(alert_key(r, c, self.now or c.now), (no, c, r.intake.room,
+                                                              alert_kind(r, c)))
+                      for c in clocks]
+        found.sort(key=lambda kv: kv[0])
+        self.alerts = [alert for _key, alert in found]
         self.next_change = min((row.clocks.until for row in self.rows_by_no.values()
                                 if row.clocks.until is not None), default=None)
 
