@@ -85,6 +85,12 @@ async def test_j_apologises_for_a_late_arrival(desk_app, staffed, clock):
     app = desk_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
+        app.tick()
+        await settle(pilot)
+        alerts = app.desk_screen.query_one("#alerts")
+        hint = _("({key}: call the owner)").format(key="j")
+        arrive = alerts.keys.index(f"{no}|arrive")  # the late arrival says which key calls
+        assert hint in str(alerts.get_row_at(arrive)[-1])
         await pilot.press("j")
         await settle(pilot)
         assert PHONE in _intro(app)

@@ -67,6 +67,7 @@ class AlertsPanel(LiveTable):
                 text = countdown_text(c, now)
                 self.shown[key] = (text, c.state)
                 action = self.calls.get((no, c.clock.name.value)) or _default_action(c, kind)
+                action += _call_hint(c)
                 self.add_row(*cells(Text(text, style=clock_style(c)), no, c.clock.name.label, place,
                                    action), key=key)
             return
@@ -102,6 +103,19 @@ class AlertsPanel(LiveTable):
     def set_calls(self, calls: dict[tuple[str, str], str]) -> None:
         if calls != self.calls:
             self.calls, self.dirty = calls, True
+
+
+def _call_hint(c: UrgentClock) -> str:
+    """The key of the desk's own call dialog (full number shown there, logged) for an owner
+    call: j apologises for a late arrival, v calls back."""
+    from ...domain.sla import ClockName, ClockState
+    from ..keys import DESK_KEYS, key_display
+
+    action = {ClockName.ARRIVE: "apology", ClockName.CALLBACK: "callback"}.get(c.clock.name)
+    if action is None or (action == "apology" and c.state is not ClockState.BREACHED):
+        return ""
+    key = next(key_display(k.key) for k in DESK_KEYS if k.action == action)
+    return "  " + _("({key}: call the owner)").format(key=key)
 
 
 def _default_action(c: UrgentClock, kind: AlertKind | None = None) -> str:
