@@ -188,3 +188,34 @@ async def test_the_history_follows_the_room_as_it_is_typed(desk_app, staffed):
         await settle(pilot)
         history = _text(app, "#room-history")
         assert no not in history and "1-1-102" in history
+
+
+async def test_the_urgent_hint_goes_when_the_clerk_chooses_normal(desk_app, staffed):
+    """Issue 17: the urgent hint stayed on screen after 普通 was chosen by hand."""
+    from repairdesk.domain.enums import Urgency
+    from repairdesk.i18n import _
+
+    def urgent_hint(words: str) -> str:
+        return _("Urgent by rule ({words}): urgency set to urgent; change it if not.").format(
+            words=words)
+
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _open_form(pilot)
+        await type_text(pilot, "3-2-1501")
+        await pilot.press("enter")
+        await _fill_rest(pilot, content="客厅停电")
+        form = app.screen
+        urgency = form.query_one("#urgency")
+        assert urgency.value == Urgency.URGENT.value
+        assert urgent_hint("停电") in _text(app, "#hint")
+        form.set_focus(urgency)
+        await pilot.press("left")  # urgent → normal, by hand
+        await pilot.pause()
+        assert urgency.value == Urgency.NORMAL.value
+        assert urgent_hint("停电") not in _text(app, "#hint"), _text(app, "#hint")
+        form.set_focus(form.query_one("#content", Input))
+        await type_text(pilot, "，跳闸")  # more words: the hint does not come back
+        await pilot.pause()
+        assert urgency.value == Urgency.NORMAL.value
+        assert urgent_hint("停电、跳闸") not in _text(app, "#hint"), _text(app, "#hint")

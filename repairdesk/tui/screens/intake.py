@@ -197,7 +197,8 @@ class IntakeScreen(ModalScreen[Any]):
         cfg = self.desk.config
         found = urgent_matches(event.value, cfg.urgent_keywords)
         urgency = self.query_one("#urgency", Choice)
-        if found:
+        # a clerk who chose another urgency by hand has answered the hint: it goes
+        if found and not (urgency.touched and urgency.value != Urgency.URGENT.value):
             self._urgent_hint = _("Urgent by rule ({words}): urgency set to urgent; change "
                                   "it if not.").format(words="、".join(found[:3]))
             if not urgency.touched:
@@ -214,8 +215,23 @@ class IntakeScreen(ModalScreen[Any]):
             if guess:
                 self._category_hint = _("Category {category} ({word}); change it if "
                                         "not.").format(category=guess[0], word=guess[1])
+        self._show_hints()
+
+    def _show_hints(self) -> None:
         self.query_one("#hint", Static).update(
             "  ".join(h for h in (self._urgent_hint, self._category_hint) if h))
+
+    @on(Choice.Changed, "#urgency, #category")
+    def _chosen(self, event: Choice.Changed) -> None:
+        """A choice made by hand answers its suggestion: the hint that asked goes."""
+        choice = event.choice
+        if not choice.touched:
+            return
+        if choice.id == "urgency" and choice.value != Urgency.URGENT.value:
+            self._urgent_hint = ""
+        elif choice.id == "category":
+            self._category_hint = ""
+        self._show_hints()
 
     # ------------------------------------------------------------------ saving
     def has_unsaved_input(self) -> bool:
