@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from ...domain.board_clocks import AlertKind, alert_key, alert_kind, undispatched
@@ -72,12 +72,20 @@ def _status_cell(r: TicketRecord, now: datetime | None = None, tz: Any = None) -
     return Text(text, style=style)
 
 
-def _place(r: TicketRecord) -> Text:
-    text = Text(r.intake.room)
-    if r.state.vacant:
-        text.append(_("(vacant)"), style="cyan")
-    if r.repeat_of:
-        text.append(_("(rpt)"), style="bold yellow")
+def _place(r: TicketRecord, width: int | None = None) -> Text:
+    """The room or place and its markers; a place too long for `width` cells gives way
+    (cut, '~') so the markers (vacant, repeat) stay whole."""
+    marks = [(m, style) for m, style, on in ((_("(vacant)"), "cyan", r.state.vacant),
+                                            (_("(rpt)"), "bold yellow", bool(r.repeat_of)))
+             if on]
+    room = r.intake.room
+    if width is not None and marks:
+        room_cells = width - sum(cell_len(m) for m, _s in marks)
+        if cell_len(room) > room_cells:
+            room = set_cell_size(room, max(1, room_cells - 1)).rstrip() + "~"
+    text = Text(room)
+    for mark, style in marks:
+        text.append(mark, style=style)
     return text
 
 
@@ -202,7 +210,8 @@ class TicketTable(LiveTable):
         r = row.record
         received = r.intake.received_at.astimezone(self.tz).strftime("%H:%M")
         return [r.ticket_no, self._countdown(row, now), _status_cell(r, now, self.tz),
-                _urgency_cell(r.intake.urgency), received, _place(r), r.intake.category,
+                _urgency_cell(r.intake.urgency), received,
+                _place(r, self.widths.get("place")), r.intake.category,
                 r.state.technician or "", r.intake.content.replace("\n", " ")]
 
     @staticmethod
