@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from enum import Enum
 
-from sqlmodel import Session, col, select
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from ..domain.enums import Role
 from ..domain.text import clean_name
@@ -54,15 +58,23 @@ def _shown(name: str) -> str:
     return name if len(name) <= NAME_MAX else name[:20] + "…"
 
 
-def require_actor(session: Session, by: str, act: Act) -> Staff:
-    """The staff row of whoever does `act`: on the roster, active, of a role allowed to do it.
-    One clear line for each refusal."""
+# Core statements: every step asks these two (issue 18: registering costs little more than
+# its rows); the staff row comes back as a plain row (name, role, active, …), read only
+_STAFF = Staff.__table__  # type: ignore[attr-defined]
+_ACTOR = sa_select(_STAFF).where(_STAFF.c.name == bindparam("name"))
+_TURNS = ShiftTurn.__table__  # type: ignore[attr-defined]
+_HOLDER = sa_select(_TURNS.c.holder).order_by(_TURNS.c.id.desc()).limit(1)
+
+
+def require_actor(session: Session, by: str, act: Act) -> Any:
+    """The staff row of whoever does `act`: on the roster, active, of a role allowed to do it
+    (a plain row with the columns of Staff). One clear line for each refusal."""
     name = clean_name(by or "")
     if not name:
         raise ValidationError(_("Who is doing this? Give a staff member's name (--by)."), "by")
     row = None
     if len(name) <= NAME_MAX:
-        row = session.exec(select(Staff).where(Staff.name == name)).first()
+        row = session.connection().execute(_ACTOR, {"name": name}).first()
     if row is None:
         raise NotFound(_("No staff member named {name}.").format(name=_shown(name)))
     if not row.active:
@@ -75,10 +87,10 @@ def require_actor(session: Session, by: str, act: Act) -> Staff:
 
 def holder(session: Session) -> str | None:
     """Who holds the desk now (the last shift turn), or None before anyone has signed on."""
-    return session.exec(select(ShiftTurn.holder).order_by(col(ShiftTurn.id).desc())).first()
+    return session.connection().execute(_HOLDER).scalar()
 
 
-def require_desk_actor(session: Session, by: str, act: Act) -> Staff:
+def require_desk_actor(session: Session, by: str, act: Act) -> Any:
     """An act done at the desk: a clerk does it as the person holding the desk (a supervisor or
     manager may step in); nothing is registered before someone has signed on."""
     held_by = holder(session)
