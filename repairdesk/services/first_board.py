@@ -6,8 +6,8 @@ The desk shows these rows at once and opens the book the usual way behind them (
 the schema and trigger checks, a migration if one is due, the full board with the shift and
 the print queue); that read replaces this one. Anything unusual — a PostgreSQL URL, no book
 yet, an older or foreign file, a bad site file — gives None, and the usual way says what it
-has to say. Builds the records ticket_records.working_set builds (tests/tui/test_first_board.py
-holds the two together)."""
+has to say. Builds the records ticket_records.working_set builds, with the same builder
+(record_rows.py; tests/tui/test_first_board.py holds the two reads together)."""
 
 from __future__ import annotations
 

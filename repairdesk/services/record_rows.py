@@ -1,7 +1,8 @@
 """A ticket's record built from its row and its event rows: any objects carrying the columns as
-attributes (the first board's sqlite3 rows, first_board.py). No database library is imported
-here, so the desk can list its board before SQLAlchemy is loaded (issue 18). It builds what
-ticket_records.record_of builds (tests/tui/test_first_board.py holds the two together)."""
+attributes: ORM rows and SQLAlchemy Core rows (ticket_records.py), the first board's sqlite3
+rows (first_board.py). No database library is imported here, so the desk can list its board
+before SQLAlchemy is loaded (issue 18); tests/tui/test_first_board.py holds the two reads to
+the same records."""
 
 from __future__ import annotations
 

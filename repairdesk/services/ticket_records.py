@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import weakref
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,9 +15,9 @@ from sqlalchemy import func, text, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from ..domain.enums import Action, Channel, Scope, ServiceType, Status, Urgency
+from ..domain.enums import Channel, Scope, ServiceType, Status, Urgency
 from ..domain.text import clean_text
-from ..domain.ticket import Event, Intake, TicketRecord, TicketState, fold
+from ..domain.ticket import Intake, TicketRecord, TicketState
 from ..errors import NotFound
 from ..i18n import _
 from ..store import search
@@ -26,33 +25,8 @@ from ..store.db import Store
 from ..store.tables import Ticket, TicketEvent
 from ..store.types import UTCDateTime
 from .desk import Desk
-
-
-def _event(row: TicketEvent) -> Event:
-    return Event(at=row.at, action=Action(row.action), by=row.by, note=row.note,
-                 data=dict(row.data), seq=row.seq)
-
-
-def _intake(row: Ticket) -> Intake:
-    return Intake(
-        received_at=row.received_at, room=row.room, caller=row.caller, content=row.content,
-        phone=row.phone, scope=Scope(row.scope), category=row.category,
-        urgency=Urgency(row.urgency), appointment_at=row.appointment_at,
-        channel=Channel(row.channel), service_type=ServiceType(row.service_type),
-        owner_parts=row.owner_parts, verify_code=row.verify_code,
-    )
-
-
-def record_of(row: Ticket, events: list[TicketEvent]) -> TicketRecord:
-    evs = tuple(_event(e) for e in sorted(events, key=lambda e: e.seq))
-    state = fold(list(evs))
-    intake = _intake(row)
-    if state.vacant:  # 空房 lives in the events (registered or amended), not in the row
-        intake = replace(intake, vacant=True)
-    return TicketRecord(
-        ticket_no=row.ticket_no, intake=intake, state=state, events=evs,
-        registered_at=row.registered_at, registered_by=row.registered_by, repeat_of=row.repeat_of,
-    )
+# a record from its rows: one builder for this reader and the desk's first board
+from .record_rows import record_of
 
 
 def records_of(session: Session, rows: list[Ticket]) -> list[TicketRecord]:
