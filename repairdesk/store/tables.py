@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
+_SIDE = "action IN ('void', 'charge', 'materials')"  # ix_ticket_event_side (migration 0008)
 
 
 def dt_field(nullable: bool = False, index: bool = False) -> Any:
@@ -77,7 +78,10 @@ class Ticket(SQLModel, table=True):
 class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
     # by time: the steps of a shift window for the handover counts (issue 9)
-    __table_args__ = (UniqueConstraint("ticket_id", "seq"), Index("ix_ticket_event_at", "at"))
+    # the few steps whose data the month table reads (report_sql.SIDE_STEPS; migration 0008)
+    __table_args__ = (UniqueConstraint("ticket_id", "seq"), Index("ix_ticket_event_at", "at"),
+                      Index("ix_ticket_event_side", "ticket_id", sqlite_where=text(_SIDE),
+                            postgresql_where=text(_SIDE)))
     id: Optional[int] = Field(default=None, primary_key=True)
     # found by the unique (ticket_id, seq) index: no index of its own (migration 0007)
     ticket_id: int = Field(foreign_key="ticket.id")
