@@ -56,10 +56,10 @@ class RepairDeskApp(App[None]):
     def on_mount(self) -> None:
         self.title = _("repairdesk")
         if self.desk is None:
-            # after the first frame: the board as the standard library reads it, then the
-            # book opened behind it (issue 18)
-            self.call_after_refresh(self.run_service, self._first, done=self._first_shown,
-                                    failed=lambda _exc: self._first_shown(None))
+            # the board as the standard library reads it (a few ms of a thread while the
+            # first frame is drawn), then the book opened behind it (issue 18)
+            self.run_service(self._first, done=self._first_shown,
+                             failed=lambda _exc: self._first_shown(None))
         else:
             self._opened(self.desk)
 
@@ -75,6 +75,9 @@ class RepairDeskApp(App[None]):
         return board.most_urgent() if board is not None else None
 
     def _first_shown(self, board: Any, whole: bool = False) -> None:
+        if board is not None and not self.desk_screen.is_mounted:  # read before the mount
+            self.call_after_refresh(self._first_shown, board, whole)
+            return
         if board is not None and self.desk is None and not (self._exit or self._closing):
             self.desk_screen.show_first(board)
             if not whole:  # after that frame: the whole working set
