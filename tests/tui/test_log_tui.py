@@ -43,3 +43,25 @@ async def test_entry_and_correction(staffed):
     lines = dutylog.list_entries(desk)
     assert [e.text for e in lines] == ["地下车库积水", "是3号楼地下车库"]
     assert lines[1].corrects_id == lines[0].id
+
+
+
+async def test_the_entry_dialog_leaves_the_logs_header_alone(desk_app, staffed):
+    """Issue 17: the entry bar was drawn over the duty log's title and column header."""
+    dutylog.add_entry(staffed, "地下车库积水", "李静")
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, LogViewScreen)
+        table = view.query_one("#entries", DataTable)
+        header_bottom = table.region.y + 1  # the title line(s) and the column header
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogEntryScreen)
+        entry = app.screen.query_one("#text", Input)
+        dialog = entry.parent
+        assert dialog.region.y > header_bottom, (dialog.region, table.region)
+        assert entry.region.height == 1

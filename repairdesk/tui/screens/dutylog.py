@@ -8,6 +8,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
@@ -39,9 +40,12 @@ class LogEntryScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         title = (_("Correct duty-log entry {id}").format(id=self.corrects) if self.corrects
                  else _("Duty log entry"))
-        yield Label(title, classes="duty-title", markup=False)
-        yield Input(placeholder=_("What happened (enter saves, esc cancels)"), id="text")
-        yield Static("", id="status", classes="duty-status", markup=False)
+        # a dialog in the middle, like every prompt: a bar across the top covered the
+        # duty log's own header
+        with Vertical(classes="dialog prompt", id="entry-dialog"):
+            yield Label(title, classes="dialog-title", markup=False)
+            yield Input(placeholder=_("What happened (enter saves, esc cancels)"), id="text")
+            yield Static("", id="status", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
