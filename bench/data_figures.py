@@ -314,7 +314,8 @@ def figures(db: Path, n: int, args: Any, Figure: Any) -> list[Any]:
     rows = _pair_rows(Figure, str(db), args)
     print("month table ...", flush=True)
     key = args.month or last_full_month(datetime.now(timezone.utc).date())
-    book_n = args.month_book_n or n
+    # named by the size asked for, not the count: the registrations above add tickets every run
+    book_n = args.month_book_n or getattr(args, "n", n)
     mdb = db.parent / f"month-{args.month_n}-of-{book_n}-{key}.sqlite3"
     if not mdb.exists():
         mdb.parent.mkdir(parents=True, exist_ok=True)
