@@ -201,7 +201,7 @@ def complete(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="N
 
 
 @app.command("callback", help=_(
-    "The owner was called back (回访): --satisfied, --unsatisfied (rework), --refused (the "
+    "The owner was called back: --satisfied, --unsatisfied (rework), --refused (the "
     "owner declined; counts as called back) or --no-answer --retry TIME (the callback is "
     "still owed)."))
 def callback(ctx: typer.Context, ticket_no: str = typer.Argument(..., metavar="NO"),

@@ -74,11 +74,12 @@ class AlertsPanel(LiveTable):
         self._countdowns(now)
 
     def _title(self, kinds: list[AlertKind]) -> None:
-        """'SLA alerts  undispatched 1 · overdue 3 · warning 2': how many of each kind."""
+        """'SLA alerts  undispatched 1  overdue 3  warning 2': how many of each kind (spaces,
+        not a middle dot: its width differs between terminal fonts)."""
         counts = alert_counts(kinds)
         title = _("SLA alerts")
         if counts:
-            title += "  " + " · ".join(f"{k.label} {n}" for k, n in counts)
+            title += "  " + "  ".join(f"{k.label} {n}" for k, n in counts)
         if self.border_title != title:  # setting it repaints the strip, same or not
             self.border_title = title
 
