@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.enums import Status
 from ..domain.follow_up import checks
 from ..domain.timeparse import fmt_full
 from ..domain.validation import mask_phone
@@ -15,7 +16,9 @@ def ticket_text(desk: Any, record: Any) -> str:
     i, s = record.intake, record.state
     rows = [
         (_("Ticket"), record.ticket_no),
-        (_("Status"), s.status.label),
+        (_("Status"), s.status.label + (
+            "  " + _("retry at {when}").format(when=fmt_full(s.callback_retry_at, tz))
+            if s.callback_retry_at is not None and s.status is Status.RETURNED else "")),
         (_("Received"), fmt_full(i.received_at, tz)),
         (_("Room/place"), f"{i.room} ({i.scope.label})"),
         (_("Caller"), i.caller),

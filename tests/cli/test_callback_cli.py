@@ -28,6 +28,8 @@ def test_no_answer_then_refused(cli):
             lang="en")
     assert r.code == 0, r.stderr
     assert "retry at" in r.stdout and "09:00" in r.stdout
+    shown = cli("ticket", "show", no, lang="en").stdout
+    assert "retry at" in shown and "callback: no answer" in shown, shown
     r = cli("ticket", "callback", no, "--refused", "--satisfied", "--by", "李静")
     assert r.code != 0  # two outcomes at once
     r = cli("ticket", "callback", no, "--refused", "--by", "李静")

@@ -63,6 +63,11 @@ async def test_callback_shows_the_number_and_no_answer_sets_a_retry(desk_app, st
         cells = [str(c) for c in app.desk_screen.query_one("#tickets").get_row_at(0)]
         assert _("retry at {when}").format(when="23:30") in cells, cells
         assert PHONE not in " ".join(cells)  # masked everywhere else
+        await pilot.press("enter")  # the detail says it too
+        await settle(pilot)
+        title = str(app.screen.query_one("#detail-title").render())
+        assert _("retry at {when}").format(when="23:30") in title, title
+        assert PHONE not in str(app.screen.query_one("#detail-info").render())
 
 
 async def test_callback_refused(desk_app, staffed, clock):

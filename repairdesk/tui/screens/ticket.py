@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ...domain.enums import Status
 from ...domain.validation import mask_phone
 from ...i18n import _
 from ..text import cells as plain_cells
@@ -98,6 +99,9 @@ class TicketScreen(TicketActions, Screen[None]):
             flags.append(_("rework x{n}").format(n=r.state.rework_count))
         if r.state.vacant:
             flags.append(_("vacant unit"))
+        if r.state.callback_retry_at is not None and r.status is Status.RETURNED:
+            flags.append(_("retry at {when}").format(  # the callback had no answer
+                when=r.state.callback_retry_at.astimezone(tz).strftime("%H:%M")))
         self.query_one("#detail-title", Static).update(
             f"{r.ticket_no}  {r.status.label}  {r.state.technician or ''}  " + "  ".join(flags))
         phone = self.phone_shown or mask_phone(i.phone)
