@@ -120,7 +120,9 @@ def last_full_month(today: date) -> str:
 def ticket_marker(db: Path) -> bytes:
     """Bytes that appear on screen only once tickets are listed: the number's prefix."""
     conn = sqlite3.connect(str(db))
-    (no,) = conn.execute("SELECT ticket_no FROM ticket ORDER BY id DESC LIMIT 1").fetchone()
+    # the desk's own numbers: the register floor's rows (FLOOR-…) are on the full board only
+    (no,) = conn.execute("SELECT ticket_no FROM ticket WHERE ticket_no NOT LIKE 'FLOOR-%' "
+                         "ORDER BY id DESC LIMIT 1").fetchone()
     conn.close()
     return no.split("-")[0].encode() + b"-"
 
