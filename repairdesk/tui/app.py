@@ -31,6 +31,9 @@ class RepairDeskApp(App[None]):
                  config_path: str | None = None, clock: Any = None,
                  live: bool = True) -> None:
         install()
+        from .widgets.fields import install_clean_inputs
+
+        install_clean_inputs()  # a pasted escape never stands in a field
         super().__init__()
         self.desk = desk
         self.db = db

@@ -8,6 +8,7 @@ error) and no ESC or BEL may reach the screen."""
 from __future__ import annotations
 
 import asyncio
+import os
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -176,9 +177,12 @@ def test_the_desk_under_hostile_text(tmp_path_factory: pytest.TempPathFactory, n
                                      site: str, item: str, text: str) -> None:
     root = tmp_path_factory.mktemp("hostile")
     desk = _book(root, name, site, item, text)
+    here = os.getcwd()
+    os.chdir(root)  # the reports screen's exports (x, p, v) go to the working directory
     try:
         asyncio.run(_drive(desk, text))
     finally:
+        os.chdir(here)
         desk.close()
 
 

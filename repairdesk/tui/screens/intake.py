@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ...domain.enums import Channel, Scope, ServiceType, Urgency
+from ...domain.text import clean_text
 from ...domain.intake import guess_category, urgent_matches
 from ...domain.rooms import Place, read_place
 from ...i18n import _
@@ -119,7 +120,7 @@ class IntakeScreen(ModalScreen[Any]):
         """Enter in the room: a room is written as the book does (3栋2单元1501 → 3-2-1501) and
         is in-home; a public place's word makes it public; anything else is asked about, and
         the scope stays in-home so saving cannot take it silently for a public place."""
-        text = field.value.strip()
+        text = clean_text(field.value)  # what was typed is shown back: no escapes, no controls
         if not text:
             return
         reading = self._reading(text)

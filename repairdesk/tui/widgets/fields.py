@@ -36,6 +36,22 @@ def enter_done(widget: Any, event: events.Key) -> bool:
     return True
 
 
+_CONTROLS = {c: None for c in range(0x20) if c not in (0x09,)} | {0x7F: None}
+
+
+def clean_value(self: Any, value: str) -> str:
+    """A paste may carry escapes and control characters (ESC ] … BEL): they never stand in a
+    field, so they are never drawn back to the terminal (a tab becomes a space)."""
+    if value.isprintable():
+        return value
+    return value.replace("\t", " ").translate(_CONTROLS)
+
+
+def install_clean_inputs() -> None:
+    """Every Input of the desk (forms, search, prompts, PINs) keeps its value clean."""
+    Input.validate_value = clean_value  # type: ignore[attr-defined]
+
+
 class FieldInput(Input):
     async def _on_key(self, event: events.Key) -> None:
         if follow_focus(self, event) or enter_done(self, event):

@@ -16,8 +16,12 @@ from ..keys import FOOTER_FIRST
 
 def _width(app: Any, binding: Any, compact: bool) -> int:
     """Cells a key takes in the footer: key, label and the gap after it (Textual's CSS)."""
+    from ..textual_i18n import retranslate
+
     pad = 0 if compact else 2  # footer-key--key padding 0 1 when not compact
-    label = cell_len(str(binding.description))
+    # measured as shown: FooterKey re-translates the description into the language now in
+    # use, and a binding's description is in the language its module was imported in
+    label = cell_len(str(retranslate(str(binding.description))))
     return cell_len(app.get_key_display(binding)) + pad + (1 + label if label else 0) + 1
 
 
