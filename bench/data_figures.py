@@ -95,8 +95,8 @@ def _form(rng: random.Random):
 
 
 _CHAIN_STEP = ("INSERT INTO counter(name, last) VALUES (?, 1) "
-               "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1")
-_CHAIN_HEAD = "SELECT hash FROM ticket_event ORDER BY id DESC LIMIT 1"
+               "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1 RETURNING head")
+_CHAIN_HEAD = "UPDATE counter SET head = ? WHERE name = ?"
 _FLOOR_TICKET = (
     "INSERT INTO ticket (ticket_no, site, received_at, registered_at, registered_by, "
     "channel, room, building, caller, phone, content, scope, category, urgency, "
@@ -106,7 +106,7 @@ _FLOOR_TICKET = (
     "'voided', '', false, 0, ?) RETURNING id")
 _FLOOR_EVENT = (
     'INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, "by", note, data, '
-    "prev_hash, hash) VALUES (?, 1, ?, ?, 'register', ?, '', '{}', ?, ?)")
+    "seal) VALUES (?, 1, ?, ?, 'register', ?, '', '{}', ?)")
 
 
 def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
@@ -114,7 +114,7 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     durable transaction: nothing validated, no number taken, written as a voided ticket so
     the desk's open work stays the same from run to run (steps are append-only)."""
     from repairdesk.store import search_pg
-    from repairdesk.store.chain import EVENT_CHAIN, GENESIS, event_hash
+    from repairdesk.store.chain import EVENT_CHAIN, GENESIS, event_hash, seal_of
     from repairdesk.store.search import TABLE, doc_body
 
     at = datetime.now(timezone.utc)
@@ -122,11 +122,11 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     raw.begin()
     (tid,) = raw.run(_FLOOR_TICKET, (no, site, now, now, CLERK, content, now)).fetchone()
     # sealed like every event (store/chain.py), so the book still verifies
-    raw.run(_CHAIN_STEP, (EVENT_CHAIN,))
-    (prev,) = raw.run(_CHAIN_HEAD).fetchone() or (GENESIS,)
-    seal = event_hash({"seq": 1, "at": at, "recorded_at": at, "action": "register",
-                       "by": CLERK, "note": "", "data": "{}"}, no, prev)
-    raw.run(_FLOOR_EVENT, (tid, now, now, CLERK, prev, seal))
+    (prev,) = raw.run(_CHAIN_STEP, (EVENT_CHAIN,)).fetchone()
+    head = event_hash({"seq": 1, "at": at, "recorded_at": at, "action": "register",
+                       "by": CLERK, "note": "", "data": "{}"}, no, prev or GENESIS)
+    raw.run(_CHAIN_HEAD, (head, EVENT_CHAIN))
+    raw.run(_FLOOR_EVENT, (tid, now, now, CLERK, seal_of(head)))
     body = doc_body(no, "3-2-1501", "王先生", "13800138000", content)
     if raw.pg:
         raw.run(f"INSERT INTO {search_pg.TABLE} (ticket_id, body) VALUES (?, CAST(? AS tsvector))",

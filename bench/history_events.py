@@ -58,10 +58,10 @@ def _aware(dt: datetime) -> datetime:
     return dt.replace(tzinfo=timezone.utc)
 
 
-# columns in order: rd_prev() (the chain's head) before rd_seal() moves it on
+# rd_seal() chains each row to the head and moves it on (the head ends on the counter row)
 _SEAL_SQL = """
-INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data, prev_hash, hash)
-SELECT ticket_id, seq, at, at, action, by, note, data, rd_prev(),
+INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data, seal)
+SELECT ticket_id, seq, at, at, action, by, note, data,
        rd_seal(no, seq, at, action, by, note, data)
 FROM temp.ev ORDER BY rowid
 """
@@ -74,17 +74,14 @@ class _Chain:
         self.head = chain.GENESIS
         self.count = 0
 
-    def prev(self) -> str:
-        return self.head
-
     def seal(self, no: str, seq: int, at: str, action: str, by: str, note: str,
-             data: str) -> str:
+             data: str) -> int:
         when = _aware(datetime.fromisoformat(at))
         row = {"seq": seq, "at": when, "recorded_at": when, "action": action, "by": by,
                "note": note, "data": data}
         self.head = chain.event_hash(row, no, self.head)
         self.count += 1
-        return self.head
+        return chain.seal_of(self.head)
 
 
 # every ticket's history from its row: register, then its state's path of steps

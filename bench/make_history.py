@@ -182,7 +182,6 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('hashsize', {HASH})")
     params = _event_tables(conn, end)
     sealer = _Chain()
-    conn.create_function("rd_prev", 0, sealer.prev)
     conn.create_function("rd_seal", 7, sealer.seal)
     ev_id = 0
     ctx = multiprocessing.get_context("fork")
@@ -211,6 +210,7 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     conn.executemany("INSERT INTO counter(name, last) VALUES (?, ?) ON CONFLICT(name) DO "
                      "UPDATE SET last = excluded.last",
                      [*counters.items(), (chain.EVENT_CHAIN, sealer.count)])
+    conn.execute("UPDATE counter SET head = ? WHERE name = ?", (sealer.head, chain.EVENT_CHAIN))
     t_idx = time.perf_counter()
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}) VALUES ('optimize')")
     # back to FTS5's default, stored in the index: the desk's own inserts merge as they go

@@ -7,7 +7,7 @@ the server writes the whole event history itself (INSERT .. SELECT over each sta
 steps, as make_history.py does on SQLite), then the secondary indexes are built once and the
 statistics gathered. An estate is a site code (ticket.site, E01…E50): each numbers its tickets
 itself (numbering format with {site}, counter per estate and day) and every estate's reads go
-through the (site, …) indexes. Generated events are not sealed into the record chain (hash ''):
+through the (site, …) indexes. Generated events are not sealed into the record chain (seal 0):
 a book written by another tool, as a book from before the chain; the desk's own steps are.
 """
 
@@ -108,8 +108,7 @@ _TICKET_COLS = ("id, ticket_no, site, received_at, registered_at, registered_by,
                 "follow_up, rework_count, last_event_at")
 
 _EVENTS = """
-INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, "by", note, data,
-                          prev_hash, hash)
+INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, "by", note, data, seal)
 SELECT t.id, p.k, w.at, w.at, p.action, t.registered_by,
        CASE p.action WHEN 'void' THEN v.reason ELSE '' END,
        CASE p.action
@@ -126,7 +125,7 @@ SELECT t.id, p.k, w.at, w.at, p.action, t.registered_by,
          WHEN 'close' THEN json_build_object('verified', t.scope = 'public')::text
          WHEN 'void' THEN json_build_object('reason', v.reason)::text
          ELSE '{}' END,
-       '', ''
+       0
 FROM ticket t
 JOIN bench_path p ON p.state = t.status
 JOIN bench_gap g ON g.r = t.id %% %(rows)s

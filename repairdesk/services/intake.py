@@ -130,7 +130,6 @@ _REPEAT = text(
     "ORDER BY received_at DESC LIMIT 1").bindparams(
     bindparam("start", type_=UTCDateTime()), bindparam("at", type_=UTCDateTime()))
 _INTAKE_FIELDS = tuple(f.name for f in fields(Intake))
-_CHAIN_HEAD = text("SELECT hash FROM ticket_event ORDER BY id DESC LIMIT 1")
 
 
 def _find_repeat(conn: Connection, intake: Intake, window_days: int) -> str | None:
@@ -193,8 +192,6 @@ def register_ticket(desk: Desk, form: IntakeForm | Intake, by: str) -> TicketRec
         # seal, the insert and the commit
         step = {"ticket_id": ticket_id, "seq": 1, "at": intake.received_at, "recorded_at": now,
                 "action": Action.REGISTER.value, "by": by, "note": note, "data": data}
-        chain.take_position(conn, chain.EVENT_CHAIN)
-        step["prev_hash"] = prev = conn.execute(_CHAIN_HEAD).scalar() or chain.GENESIS
-        step["hash"] = chain.event_hash(step, ticket_no, prev)
+        step["seal"] = chain.seal_event_values(conn, step, ticket_no)
         conn.execute(_EVENT.insert(), step)
         return record

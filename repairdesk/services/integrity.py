@@ -34,33 +34,50 @@ class Book:
     events: list[TicketEvent]  # in id (chain) order
     jobs: list[PrintJob]       # in id (chain) order
     counters: dict[str, int]
+    heads: dict[str, str]  # the full hash the chain's counter row holds (the event chain's)
 
 
 def read_book(session: Session) -> Book:
-    counters = {str(n): int(v) for n, v in session.connection().execute(
-        text("SELECT name, last FROM counter")).all()}
+    rows = session.connection().execute(text("SELECT name, last, head FROM counter")).all()
     return Book(list(session.exec(select(Ticket).order_by(col(Ticket.id)))),
                 list(session.exec(select(TicketEvent).order_by(col(TicketEvent.id)))),
-                list(session.exec(select(PrintJob).order_by(col(PrintJob.id)))), counters)
+                list(session.exec(select(PrintJob).order_by(col(PrintJob.id)))),
+                {str(n): int(v) for n, v, _h in rows},
+                {str(n): str(h) for n, _v, h in rows if h})
 
 
-def check_events(book: Book) -> str | None:
-    """The ticket-event chain in id order, then its length against the counter."""
+def walk_events(book: Book) -> tuple[str | None, list[str]]:
+    """The ticket-event chain in id order, every full hash recomputed from the first event
+    against the seals, then its length against the counter and its end against the counter's
+    head: (the first problem, the recomputed hashes — what the duty log's stored heads are
+    compared with)."""
     numbers = {t.id: t.ticket_no for t in book.tickets}
-    prev = chain.GENESIS
+    prev, hashes, problem = chain.GENESIS, [], None
+    last_id, last_seq = None, {}
     for e in book.events:
-        name = _("ticket event {id} ({no} step {seq})").format(
-            id=e.id, no=numbers.get(e.ticket_id, "?"), seq=e.seq)
-        if e.ticket_id not in numbers:
-            return _("{event}: its ticket is missing").format(event=name)
-        if e.prev_hash != prev:
-            return _("{event}: does not follow the event before it (one was removed, "
-                     "inserted or changed)").format(event=name)
-        if chain.event_hash(e, numbers[e.ticket_id], prev) != e.hash:
-            return _("{event}: its content was changed").format(event=name)
-        prev = e.hash
-    return missing_tail(_("ticket events"), book.counters.get(chain.EVENT_CHAIN, 0),
-                         len(book.events))
+        h = chain.event_hash(e, numbers.get(e.ticket_id, ""), prev)
+        if problem is None:
+            name = _("ticket event {id} ({no} step {seq})").format(
+                id=e.id, no=numbers.get(e.ticket_id, "?"), seq=e.seq)
+            if e.ticket_id not in numbers:
+                problem = _("{event}: its ticket is missing").format(event=name)
+            elif chain.seal_of(h) != e.seal:
+                # without a stored previous hash, a gap in the ids or in the ticket's steps is
+                # what tells a row removed or inserted from one changed
+                gap = (last_id is not None and e.id != last_id + 1) or \
+                    e.seq != last_seq.get(e.ticket_id, 0) + 1
+                problem = (_("{event}: does not follow the event before it (one was removed, "
+                             "inserted or changed)") if gap else
+                           _("{event}: its content, or the event before it, was changed")
+                           ).format(event=name)
+        hashes.append(h)
+        prev, last_id, last_seq[e.ticket_id] = h, e.id, e.seq
+    problem = problem or missing_tail(_("ticket events"), book.counters.get(
+        chain.EVENT_CHAIN, 0), len(book.events))
+    if problem is None and book.events and book.heads.get(chain.EVENT_CHAIN) != prev:
+        problem = _("the ticket events' chain ends at another hash than the book's counter "
+                    "holds: the newest events were removed or rewritten")
+    return problem, hashes
 
 
 def _plain(value: Any) -> Any:
@@ -197,10 +214,10 @@ def check_book(desk: Desk) -> tuple[int, int, list[str]]:
     """Every check: (duty-log entries, signatures, the first problem of each kind)."""
     with desk.store.read() as session:
         book = read_book(session)
-        problems = [p for p in (check_events(book), check_tickets(book),
+        event_problem, event_hashes = walk_events(book)
+        problems = [p for p in (event_problem, check_tickets(book),
                                 check_numbers(desk, book), check_jobs(book)) if p]
-        chains = {"ticket_event": [e.hash for e in book.events],
-                  "print_job": [j.hash for j in book.jobs]}
+        chains = {"ticket_event": event_hashes, "print_job": [j.hash for j in book.jobs]}
         entries, signatures, more = check_signed(desk, session, book.counters, chains)
         if desk.store.dialect == "postgresql":  # a SQLite book's schema: backup.verify_file
             from ..store.schema_check import pg_trigger_differences

@@ -1,12 +1,21 @@
-"""Hash chains over the ticket events and the print jobs (issue 15): each row carries the hash of
-the row before it (in id order, book-wide) and of its own content, and a counter counts the
+"""Hash chains over the ticket events and the print jobs (issue 15): each row's hash covers its
+own content and the hash of the row before it (in id order, book-wide), and a counter counts the
 rows, so an edited, inserted, removed or truncated row shows when `verify` walks the chain.
 
 The hashes are sealed as the row is inserted (a mapper `before_insert` hook), whichever service
 writes it: one counter upsert (which also queues a second desk's writer on PostgreSQL, so the
-chain never forks), one index read of the previous hash and one sha256 per row. The duty log
-keeps its own chain (services/dutylog.py); its handover and sign-off entries carry the heads of
-these two chains (`heads`), so an anchor printed on them pins these histories too."""
+chain never forks), one read of the previous hash and one sha256 per row. The duty log keeps its
+own chain (services/dutylog.py); its handover and sign-off entries carry the heads of these two
+chains (`heads`), so an anchor printed on them pins these histories too.
+
+A ticket event (seven a ticket, millions in a book) keeps only a *seal*: the first 8 bytes of its
+hash as a signed 64-bit integer (issue 18, book size; migration 0009). The full hash of the
+newest event — the head the next one chains to — is kept on the chain's counter row (`head`).
+`verify` recomputes every full hash from the first event, so the seal only has to say *which*
+event the recomputed chain first disagrees with; what proves nothing was rewritten is the
+recomputed chain against the counter's head and against the heads the duty log's handovers and
+sign-offs stored (and the anchors printed on paper), exactly as with full stored hashes. A print
+job (a few a day) keeps its full `prev_hash` and `hash`."""
 
 from __future__ import annotations
 
@@ -71,6 +80,28 @@ def job_hash(row: Any, prev_hash: str) -> str:
     return _digest([*(_iso(_get(row, k)) for k in JOB_FIXED), copies, prev_hash])
 
 
+def seal_of(full_hash: str) -> int:
+    """A ticket event's stored seal: the first 8 bytes of its hash, a signed 64-bit integer."""
+    return int.from_bytes(bytes.fromhex(full_hash[:16]), "big", signed=True)
+
+
+_ADVANCE = text(
+    "INSERT INTO counter(name, last) VALUES (:n, 1) "
+    "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1 RETURNING last, head")
+_SET_HEAD = text("UPDATE counter SET head = :h WHERE name = :n")
+
+
+def seal_event_values(conn: Connection, values: dict[str, Any], ticket_no: str) -> int:
+    """Take the event chain's next position, chain `values` (a ticket event's columns) to the
+    head, move the head on, and return the event's seal — inside the caller's transaction, whose
+    counter row lock keeps a second desk's writer waiting until the commit."""
+    row = conn.execute(_ADVANCE, {"n": EVENT_CHAIN}).first()
+    assert row is not None
+    h = event_hash(values, ticket_no, str(row[1] or GENESIS))
+    conn.execute(_SET_HEAD, {"n": EVENT_CHAIN, "h": h})
+    return seal_of(h)
+
+
 def take_position(conn: Connection, chain: str) -> int:
     """The next position of a chain's counter, inside the caller's transaction."""
     row = conn.execute(text(
@@ -106,15 +137,13 @@ def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_SEALED, None)
 
 
+_NUMBER = text("SELECT ticket_no FROM ticket WHERE id = :i")
+
+
 @event.listens_for(TicketEvent, "before_insert")
 def _seal_event(_mapper: Any, conn: Connection, target: TicketEvent) -> None:
-    take_position(conn, EVENT_CHAIN)
-    no = conn.execute(text("SELECT ticket_no FROM ticket WHERE id = :i"),
-                      {"i": target.ticket_id}).scalar()
-    prev = _previous(target, conn, "ticket_event")
-    target.prev_hash = prev
-    target.hash = event_hash(target, str(no or ""), prev)
-    _remember(target, "ticket_event", target.hash)
+    no = conn.execute(_NUMBER, {"i": target.ticket_id}).scalar()
+    target.seal = seal_event_values(conn, target, str(no or ""))
 
 
 @event.listens_for(PrintJob, "before_insert")
@@ -127,13 +156,11 @@ def _seal_job(_mapper: Any, conn: Connection, target: PrintJob) -> None:
 
 
 def _seal_values(conn: Connection, table: str, values: dict[str, Any], prev: str) -> dict:
-    """A Core insert's values with the chain's prev_hash and hash."""
+    """A Core insert's values with the chain's seal (an event) or prev_hash and hash (a job)."""
     if table == "ticket_event":
-        take_position(conn, EVENT_CHAIN)
-        no = conn.execute(text("SELECT ticket_no FROM ticket WHERE id = :i"),
-                          {"i": values.get("ticket_id")}).scalar()
+        no = conn.execute(_NUMBER, {"i": values.get("ticket_id")}).scalar()
         row = {"note": "", "data": {}, **values}
-        return {**values, "prev_hash": prev, "hash": event_hash(row, str(no or ""), prev)}
+        return {**values, "seal": seal_event_values(conn, row, str(no or ""))}
     take_position(conn, JOB_CHAIN)
     return {**values, "prev_hash": prev, "hash": job_hash({"detail": {}, **values}, prev)}
 
@@ -148,13 +175,13 @@ def _seal_core_insert(conn: Connection, clause: Any, multiparams: Any, params: A
     if not isinstance(clause, Insert) or name not in ("ticket_event", "print_job"):
         return clause, multiparams, params
     rows = list(multiparams) if multiparams else [params]
-    if all(r.get("hash") for r in rows):
+    if all(r.get("hash") or r.get("seal") is not None for r in rows):
         return clause, multiparams, params  # sealed by the mapper hook
-    prev = _last_hash(conn, name)
+    prev = _last_hash(conn, name) if name == "print_job" else GENESIS
     sealed = []
     for r in rows:
         r = _seal_values(conn, name, dict(r), prev)
-        prev = r["hash"]
+        prev = r.get("hash", prev)
         sealed.append(r)
     if multiparams:
         return clause, sealed, params
@@ -164,16 +191,19 @@ def _seal_core_insert(conn: Connection, clause: Any, multiparams: Any, params: A
 def heads(conn: Connection) -> dict[str, list[Any]]:
     """Where the ticket-event and print-job chains stand: {table: [rows counted, last hash]},
     written into the duty-log entries of handovers and sign-offs."""
-    out: dict[str, list[Any]] = {}
-    for table, chain in (("ticket_event", EVENT_CHAIN), ("print_job", JOB_CHAIN)):
-        n = conn.execute(text("SELECT last FROM counter WHERE name = :n"), {"n": chain}).scalar()
-        out[table] = [int(n or 0), _last_hash(conn, table)]
+    row = conn.execute(text("SELECT last, head FROM counter WHERE name = :n"),
+                       {"n": EVENT_CHAIN}).first()
+    out: dict[str, list[Any]] = {
+        "ticket_event": [int(row[0]), str(row[1] or GENESIS)] if row else [0, GENESIS]}
+    n = conn.execute(text("SELECT last FROM counter WHERE name = :n"), {"n": JOB_CHAIN}).scalar()
+    out["print_job"] = [int(n or 0), _last_hash(conn, "print_job")]
     return out
 
 
 def backfill(conn: Connection) -> None:
     """Chain the rows an older book already holds (migration 0006), in id order, and set the
-    counters to their number."""
+    counters to their number. The events get 0006's full prev_hash and hash columns, which
+    migration 0009 turns into seals and the counter's head."""
     from .types import load_json
 
     prev, n = GENESIS, 0

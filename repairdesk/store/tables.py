@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 _SIDE = "action IN ('void', 'charge', 'materials')"  # ix_ticket_event_side (migration 0008)
 
 
@@ -92,9 +92,9 @@ class TicketEvent(SQLModel, table=True):
     by: str
     note: str = ""
     data: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
-    # the book-wide chain in id order, sealed on insert (store/chain.py; migration 0006)
-    prev_hash: str = ""
-    hash: str = ""
+    # the book-wide chain in id order, sealed on insert: the first 8 bytes of the event's hash
+    # (store/chain.py; migrations 0006, 0009)
+    seal: int = Field(default=0, sa_column=Column(BigInteger(), nullable=False))
 
 
 class TicketClock(SQLModel, table=True):
@@ -123,6 +123,8 @@ class Counter(SQLModel, table=True):
     __tablename__ = "counter"
     name: str = Field(primary_key=True)
     last: int = 0
+    # the event chain's row: the full hash of the newest ticket event (store/chain.py)
+    head: Optional[str] = None
 
 
 class DutyLogEntry(SQLModel, table=True):

@@ -140,21 +140,29 @@ def _when(text: str) -> datetime:
 
 
 def rechain_events(con: sqlite3.Connection) -> None:
-    """Recompute every ticket event's hash from the first (what `verify`'s walk checks)."""
+    """Recompute every ticket event's seal from the first (what `verify`'s walk checks), the
+    counter and the head it keeps."""
     numbers = dict(con.execute("SELECT id, ticket_no FROM ticket"))
     prev = chain.GENESIS
+    for row in _event_rows(con):
+        h = chain.event_hash(row, numbers.get(row["ticket_id"], ""), prev)
+        con.execute("UPDATE ticket_event SET seal = ? WHERE id = ?", (chain.seal_of(h), row["id"]))
+        prev = h
+    n = con.execute("SELECT count(*) FROM ticket_event").fetchone()[0]
+    con.execute("UPDATE counter SET last = ?, head = ? WHERE name = ?",
+                (n, prev, chain.EVENT_CHAIN))
+
+
+def _event_rows(con: sqlite3.Connection, where: str = "", args: tuple = ()) -> list[dict]:
     cols = ("id", "ticket_id", "seq", "at", "recorded_at", "action", "by", "note", "data")
-    for values in con.execute(f"SELECT {', '.join(cols)} FROM ticket_event ORDER BY id"
-                              ).fetchall():
+    out = []
+    for values in con.execute(f"SELECT {', '.join(cols)} FROM ticket_event {where} ORDER BY id",
+                              args).fetchall():
         row = dict(zip(cols, values))
         row["at"], row["recorded_at"] = _when(row["at"]), _when(row["recorded_at"])
         row["data"] = load_json(row["data"])
-        h = chain.event_hash(row, numbers.get(row["ticket_id"], ""), prev)
-        con.execute("UPDATE ticket_event SET prev_hash = ?, hash = ? WHERE id = ?",
-                    (prev, h, row["id"]))
-        prev = h
-    n = con.execute("SELECT count(*) FROM ticket_event").fetchone()[0]
-    con.execute("UPDATE counter SET last = ? WHERE name = ?", (n, chain.EVENT_CHAIN))
+        out.append(row)
+    return out
 
 
 def rechain_log(con: sqlite3.Connection) -> None:
@@ -175,13 +183,13 @@ def rechain_log(con: sqlite3.Connection) -> None:
 
 
 def attack_one_event(con: sqlite3.Connection, event_id: int) -> None:
-    """Recompute one event's own hash (its successor still points at the old one)."""
+    """Recompute one event's own seal, chained to the full hash of the event before it as the
+    attacker works it out with the code (its successor still chains to the old one)."""
     numbers = dict(con.execute("SELECT id, ticket_no FROM ticket"))
-    cols = ("id", "ticket_id", "seq", "at", "recorded_at", "action", "by", "note", "data",
-            "prev_hash")
-    row = dict(zip(cols, con.execute(f"SELECT {', '.join(cols)} FROM ticket_event WHERE id = ?",
-                                     (event_id,)).fetchone()))
-    row["at"], row["recorded_at"] = _when(row["at"]), _when(row["recorded_at"])
-    row["data"] = load_json(row["data"])
-    h = chain.event_hash(row, numbers.get(row["ticket_id"], ""), row["prev_hash"])
-    con.execute("UPDATE ticket_event SET hash = ? WHERE id = ?", (h, event_id))
+    prev = chain.GENESIS
+    for row in _event_rows(con, "WHERE id <= ?", (event_id,)):
+        h = chain.event_hash(row, numbers.get(row["ticket_id"], ""), prev)
+        if row["id"] == event_id:
+            con.execute("UPDATE ticket_event SET seal = ? WHERE id = ?",
+                        (chain.seal_of(h), event_id))
+        prev = h

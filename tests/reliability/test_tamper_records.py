@@ -91,17 +91,20 @@ RECORD_CASES = {
     # ticket events: the book-wide chain, its counter, the heads the handover stored
     "edit a ticket event": (
         sql("UPDATE ticket_event SET note = '一切正常' WHERE id = 5"),
-        "ticket event 5 (BX-20261122-0001 step 2): its content was changed"),
-    "edit a ticket event and recompute its hash": (
+        "ticket event 5 (BX-20261122-0001 step 2): its content, or the event before it, was "
+        "changed"),
+    "edit a ticket event and recompute its seal": (
         lambda con: (con.execute("UPDATE ticket_event SET note = 'x' WHERE id = 5"),
                      busy_book.attack_one_event(con, 5)),
-        "ticket event 6 (BX-20261122-0001 step 3): does not follow the event before it"),
+        "ticket event 6 (BX-20261122-0001 step 3): its content, or the event before it, was "
+        "changed"),
     "edit a ticket event and recompute the whole chain": (
         _edit_rechain, "duty-log entry 7 recorded ticket events up to number 22; that history "
                        "was rewritten"),
     "move an event to another ticket": (
         sql("UPDATE ticket_event SET ticket_id = 4, seq = 2 WHERE id = 21"),
-        "ticket event 21 (BX-20261122-0004 step 2): its content was changed"),
+        "ticket event 21 (BX-20261122-0004 step 2): its content, or the event before it, was "
+        "changed"),
     "delete the last ticket events": (
         sql(_last_events(2)), "the last 2 ticket events are missing: 22 were written, the book "
                               "holds 20"),
@@ -116,9 +119,10 @@ RECORD_CASES = {
         "duty-log entry 7 recorded 22 ticket events; the book holds 21"),
     "insert a forged event": (
         sql("INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, by, note, data, "
-            "prev_hash, hash) SELECT 4, 2, at, recorded_at, 'close', '李静', '', '{}', hash, "
-            "'f00d' FROM ticket_event WHERE id = 22"),
-        "ticket event 23 (BX-20261122-0004 step 2): its content was changed"),
+            "seal) SELECT 4, 2, at, recorded_at, 'close', '李静', '', '{}', seal "
+            "FROM ticket_event WHERE id = 22"),
+        "ticket event 23 (BX-20261122-0004 step 2): its content, or the event before it, was "
+        "changed"),
     "delete the last ticket and its history": (
         sql("DELETE FROM ticket_event WHERE ticket_id = 4", "DELETE FROM ticket WHERE id = 4"),
         "ticket BX-20261122-0004 is missing: the counter issued it"),
@@ -127,7 +131,8 @@ RECORD_CASES = {
         "ticket event 3 (? step 1): its ticket is missing"),
     "renumber a ticket": (
         sql("UPDATE ticket SET ticket_no = 'BX-20261122-0009' WHERE id = 4"),
-        "ticket event 4 (BX-20261122-0009 step 1): its content was changed"),
+        "ticket event 4 (BX-20261122-0009 step 1): its content, or the event before it, was "
+        "changed"),
     "wind a numbering counter back": (
         sql("UPDATE counter SET last = 3 WHERE name = 'BX-20261122-#'"),
         "ticket BX-20261122-0004 is numbered beyond its counter (3)"),
@@ -236,7 +241,7 @@ def test_rewriting_every_chain_is_caught_by_the_anchor(busy: dict, tmp_path: Pat
 
     def rewrite(con) -> None:
         _edit_rechain(con)
-        head = list(con.execute("SELECT hash FROM ticket_event ORDER BY id DESC LIMIT 1"))[0][0]
+        head = list(con.execute("SELECT head FROM counter WHERE name = '#ticket_event'"))[0][0]
         for seq, data in con.execute("SELECT seq, data FROM duty_log WHERE data LIKE '%heads%'"
                                      ).fetchall():
             d = json.loads(data)
@@ -281,7 +286,7 @@ def test_rewriting_every_chain_is_caught_by_the_anchor(busy: dict, tmp_path: Pat
     "UPDATE print_job SET requested_by = 'X'", "DELETE FROM print_job WHERE id = 4",
     "UPDATE staff SET name = 'X' WHERE name = '李静'", "DELETE FROM staff WHERE name = '李静'",
     "UPDATE counter SET last = last - 1", "DELETE FROM counter", "DELETE FROM meta",
-    "UPDATE ticket_event SET hash = 'x'",
+    "UPDATE ticket_event SET seal = 1",
 ])
 def test_the_new_triggers_refuse_in_place(busy: dict, tmp_path: Path, stmt: str) -> None:
     """Without dropping them first: the guarded tables refuse the change."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from repairdesk.config import load_config
 from repairdesk.errors import StoreError
@@ -254,9 +254,16 @@ def test_0006_chains_the_events_and_print_jobs_a_book_holds(db_url: str, clock,
     try:
         with desk.store.read() as session:
             conn = session.connection()
-            hashes = conn.execute(text("SELECT prev_hash, hash FROM ticket_event ORDER BY id"))
-            (p1, h1), (p2, h2) = hashes.all()
-            assert p1 == "0" * 64 and p2 == h1 and len(h2) == 64
+            # 0009 kept each event's seal and the newest full hash on the counter
+            from repairdesk.store import chain
+
+            seals = conn.execute(text("SELECT seal FROM ticket_event ORDER BY id")).scalars()
+            head = conn.execute(text("SELECT head FROM counter WHERE name = '#ticket_event'"))
+            from repairdesk.store.tables import TicketEvent
+
+            first = session.exec(select(TicketEvent).where(TicketEvent.seq == 1)).one()
+            h1 = chain.event_hash(first, "BX-20261122-0001", chain.GENESIS)
+            assert list(seals) == [chain.seal_of(h1), chain.seal_of(head.scalar())]
             counted = dict(conn.execute(text("SELECT name, last FROM counter")).all())
             assert counted["#ticket_event"] == 2 and counted["#print_job"] == 1
         assert verify_book(desk).problem is None
