@@ -67,9 +67,13 @@ def build_checklist(desk: Desk, abnormal: str = "", explanations: dict[str, str]
         issued_rows = list(session.exec(
             select(Ticket).where(Ticket.registered_at >= start, Ticket.registered_at <= now)
             .order_by(col(Ticket.ticket_no))))
+        # the steps of the window, through the tickets touched since it began: a step's ticket
+        # was last touched at or after the step (ix_ticket_last_event; no index by step time)
         events = session.exec(
             select(TicketEvent.action, TicketEvent.ticket_id)
-            .where(TicketEvent.at >= start, TicketEvent.at <= now,
+            .join(Ticket, col(Ticket.id) == TicketEvent.ticket_id)
+            .where(Ticket.last_event_at >= start,
+                   TicketEvent.at >= start, TicketEvent.at <= now,
                    col(TicketEvent.action).in_(list(COUNTED)))).all()
         open_rows = list(session.exec(
             # IN, not NOT IN: the (status, received_at) index answers it

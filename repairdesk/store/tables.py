@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from .types import JSONText, UTCDateTime
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 _SIDE = "action IN ('void', 'charge', 'materials')"  # ix_ticket_event_side (migration 0008)
 
 
@@ -46,6 +46,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_site_registered", "site", "registered_at"),
         # today's tickets for the working set, the shift's numbers, the oldest day (issue 9)
         Index("ix_ticket_registered", "registered_at"),
+        # the tickets a shift touched: its steps for the handover counts (migration 0010)
+        Index("ix_ticket_last_event", "last_event_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     ticket_no: str = Field(unique=True)
@@ -77,9 +79,9 @@ class Ticket(SQLModel, table=True):
 
 class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
-    # by time: the steps of a shift window for the handover counts (issue 9)
+    # no index by time: a shift's steps are found through ix_ticket_last_event (migration 0010)
     # the few steps whose data the month table reads (report_sql.SIDE_STEPS; migration 0008)
-    __table_args__ = (UniqueConstraint("ticket_id", "seq"), Index("ix_ticket_event_at", "at"),
+    __table_args__ = (UniqueConstraint("ticket_id", "seq"),
                       Index("ix_ticket_event_side", "ticket_id", sqlite_where=text(_SIDE),
                             postgresql_where=text(_SIDE)))
     id: Optional[int] = Field(default=None, primary_key=True)
