@@ -12,9 +12,8 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import Argon2Error
 from sqlmodel import Session, col, select
 
 from ..domain.enums import Role
@@ -26,20 +25,35 @@ from ..store.tables import PinAttempt, Signature, Staff
 from . import dutylog
 from .desk import Desk
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 # a new PIN's length: [signing] pin_min in the site's config.toml (default 6), at most PIN_MAX.
 # Every 6-digit PIN is 10^6 guesses; see README "PINs" for what that costs offline.
 PIN_MIN, PIN_MAX = 6, 12
 
-# production: argon2-cffi's defaults (RFC 9106 low-memory profile); tests swap in cheap ones
-_hasher: PasswordHasher = PasswordHasher()
+# production: argon2-cffi's defaults (RFC 9106 low-memory profile); tests swap in cheap ones.
+# argon2 (and cffi) load with the first PIN hashed or checked, not with the desk (issue 18).
+_hasher: PasswordHasher | None = None
 
 
 def use_hasher(hasher: PasswordHasher | None) -> None:
     """Replace the PIN hasher (tests use cheap parameters); None restores the slow default."""
     global _hasher
-    _hasher = hasher or PasswordHasher()
+    if hasher is None:
+        from argon2 import PasswordHasher
+
+        hasher = PasswordHasher()
+    _hasher = hasher
+
+
+def _the_hasher() -> PasswordHasher:
+    if _hasher is None:
+        use_hasher(None)
+    assert _hasher is not None
+    return _hasher
 
 
 class Meaning:
@@ -86,7 +100,7 @@ def hash_pin(pin: str, min_len: int = PIN_MIN) -> str:
     if not (min_len <= len(pin) <= PIN_MAX) or not (pin.isascii() and pin.isdigit()):
         raise ValidationError(
             _("A PIN is {lo} to {hi} digits.").format(lo=min_len, hi=PIN_MAX), "pin")
-    return _hasher.hash(pin)
+    return _the_hasher().hash(pin)
 
 
 def pin_fingerprint(pin_hash: str | None) -> str:
@@ -134,8 +148,10 @@ def _locked_until(session: Session, name: str) -> datetime | None:
 def _hash_matches(stored: str | None, pin: str) -> bool:
     if not stored:
         return False
+    from argon2.exceptions import Argon2Error
+
     try:
-        return _hasher.verify(stored, normalise_pin(pin))
+        return _the_hasher().verify(stored, normalise_pin(pin))
     except (Argon2Error, ValueError):
         return False
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -91,3 +91,54 @@ def test_display_width_counts_wide_characters_twice():
 def test_no_narrow_spaces_reach_the_terminal(english):
     for text in (fmt.datetime(AT, TZ), fmt.money(1), fmt.day(AT, TZ)):
         assert "\u202f" not in text and "\u00a0" not in text
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_date_table_writes_what_babel_writes(language):
+    """fmt's own table of the two languages' date patterns (so the desk never loads Babel's
+    locale data for a time of day, issue 18) against Babel itself, over every weekday and
+    month, one- and two-digit days and hours."""
+    from babel.dates import format_date, format_skeleton
+
+    from repairdesk import i18n
+
+    before = i18n.current_language()
+    i18n.set_language(language)
+    try:
+        loc = fmt._locale(i18n.babel_locale())
+        for day in range(0, 400, 7):
+            for hour in (0, 9, 23):
+                at = datetime(2026, 1, 1, hour, 5, tzinfo=timezone.utc) + timedelta(days=day + hour)
+                assert fmt.time(at) == fmt._clean(format_skeleton("Hm", at, locale=loc))
+                for name, skeleton in (("date", "yMd"), ("date_long", "yMMMd"),
+                                       ("day", "MMMEd")):
+                    want = fmt._clean(format_skeleton(skeleton, at, locale=loc))
+                    assert getattr(fmt, name)(at) == want, (name, at)
+                assert fmt.weekday(at) == format_date(at, "EEE", locale=loc)
+                assert fmt.weekday(at, wide=True) == format_date(at, "EEEE", locale=loc)
+                want = fmt._clean(str(loc.datetime_formats["short"].format(
+                    fmt._clean(format_skeleton("Hm", at, locale=loc)),
+                    fmt._clean(format_skeleton("yMd", at, locale=loc)))))
+                assert fmt.datetime(at) == want
+    finally:
+        i18n.set_language(before)
+
+
+def test_dates_and_times_do_not_load_babel():
+    """The desk writes dates and times all night; Babel (and its CLDR data) loads only for
+    numbers and money."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, datetime as d; from repairdesk import fmt, i18n\n"
+             "at = d.datetime(2026, 11, 22, 2, 5, tzinfo=d.timezone.utc)\n"
+             "for lang in ('zh_CN', 'en'):\n"
+             "    i18n.set_language(lang)\n"
+             "    fmt.date(at), fmt.day(at), fmt.date_long(at), fmt.time(at), fmt.datetime(at),"
+             " fmt.weekday(at), fmt.countdown(-3600, pad=True)\n"
+             "print('babel' in sys.modules)\n"
+             "fmt.money('1.5')\n"
+             "print('babel' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True"]

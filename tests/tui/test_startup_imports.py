@@ -15,7 +15,9 @@ from pathlib import Path
 
 HEAVY = ("fpdf", "openpyxl", "plotext", "textual_plotext", "pypinyin", "alembic", "psycopg",
          "psycopg2", "fontTools", "segno", "tomlkit", "PIL", "matplotlib", "reportlab", "pypdf",
-         "xlsxwriter", "jieba")
+         "xlsxwriter", "jieba",
+         # dates and times are fmt's own table; PINs are hashed only when one is typed
+         "babel", "argon2", "_argon2_cffi_bindings", "_cffi_backend")
 ORM = ("sqlmodel", "sqlalchemy", "pydantic")  # not before the board is listed
 
 PROBE = """
