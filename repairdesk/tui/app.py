@@ -253,6 +253,10 @@ class RepairDeskApp(App[None]):
                 table.move_cursor(row=table.order.index(self.select_after))  # type: ignore
             self.select_after = None
         self.escalate()
+        # the previous board and the read's leftovers are free now: give them back (memory.py)
+        from ..memory import release_freed
+
+        self.run_worker(release_freed, thread=True, group="memory", exclusive=True)
 
     def poll(self) -> None:
         """Another desk on the same book wrote something: reload."""

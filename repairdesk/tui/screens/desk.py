@@ -201,8 +201,11 @@ class DeskScreen(TicketActions, Screen[None]):
     def action_handover(self) -> None:
         from .handover import HandoverScreen
 
+        # signed: the board again; closed unsigned: again only if the book changed (the poll's
+        # marker), not 2,000 rows rebuilt for a look at the checklist (issue 18: memory)
         self.app.push_screen(HandoverScreen(self.desk),
-                             callback=lambda _r: self.app.refresh_board())
+                             callback=lambda signed: self.app.refresh_board()
+                             if signed is not None else self.app.poll())
 
     def action_handover_history(self) -> None:
         from .handover import HandoverHistoryScreen
