@@ -46,6 +46,7 @@ class RepairDeskApp(App[None]):
         self.select_after: str | None = None
         self.messages = MessageLog()  # what the desk said this session (M)
         self.held: tuple[str, Any] | None = None  # a desk key pressed before the book opened
+        self.freeze_after_start = live  # tests leave their process's collector alone
 
     def get_default_screen(self) -> DeskScreen:
         return DeskScreen()
@@ -253,6 +254,9 @@ class RepairDeskApp(App[None]):
                 table.move_cursor(row=table.order.index(self.select_after))  # type: ignore
             self.select_after = None
         self.escalate()
+        if self.freeze_after_start:  # the first full board: start-up is over
+            self.freeze_after_start = False
+            self.call_after_refresh(freeze_start_up)
         # the previous board and the read's leftovers are free now: give them back (memory.py)
         from ..memory import release_freed
 
@@ -365,6 +369,17 @@ class RepairDeskApp(App[None]):
             return printing.run_job(desk, job_id)
 
         self.run_service(run, done=self.print_finished, group="print")
+
+
+def freeze_start_up() -> None:
+    """Move what start-up made (the libraries, the book's engine, the first board: about
+    400,000 objects on a big book) out of the garbage collector's sight (gc.freeze, as the
+    Python docs describe it). A full collection otherwise walks all of them, holding the
+    interpreter 0.3-0.5 s every few reloads of the board: a key pressed then waits that long
+    (issue 18). What is made later is collected as ever; a full collection walks only that."""
+    import gc
+
+    gc.freeze()
 
 
 def _print_state(desk: Any) -> Any:
