@@ -110,6 +110,25 @@ def overdue_shifts(desk: Desk, now: datetime | None = None,
     return out
 
 
+def next_overdue_at(desk: Desk, now: datetime | None = None,
+                    turn: Turn | None = None) -> datetime | None:
+    """When overdue_shifts next grows: the end (+ grace) of the first shift of this turn not
+    yet overdue; None when nobody holds the desk (or a month of shifts is already overdue)."""
+    now = now or desk.now()
+    turn = turn or current_turn(desk)
+    if turn is None:
+        return None
+    grace = timedelta(minutes=desk.config.handover_grace_min)
+    w = current_window(desk, turn.at + EARLY)
+    for _shift in range(62):  # as overdue_shifts counts them
+        if w is None:
+            return None
+        if w.end + grace > now:
+            return w.end + grace
+        w = current_window(desk, w.end)
+    return None
+
+
 def overdue_text(desk: Desk, missed: list[ShiftWindow], holder: str) -> str:
     """'handover overdue: 李静 still holds the desk; the day shift ended 2026/11/22 17:30'."""
     from .. import fmt

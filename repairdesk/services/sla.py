@@ -147,6 +147,23 @@ def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaCloc
     return out
 
 
+def quiet_until(desk: Desk, now: datetime, records: list[TicketRecord]) -> datetime | None:
+    """The first instant after `now` at which a pass over these records could find a level
+    reached or a clock's state changed (sla_results.next_change, as _live keeps it); None:
+    only a new step can (services/sla_pass.py)."""
+    out: list[datetime] = []
+    for record in records:
+        if not record.is_open:
+            continue
+        _live(record, now, desk)  # kept from the pass just run: no evaluation
+        last = _LIVE.get(desk.store, {}).get(record.ticket_no)
+        if last is None:  # not kept (the keeper was just emptied): no promise
+            return now
+        if last[3] is not None:
+            out.append(last[3])
+    return min(out) if out else None
+
+
 def _tracked(record: TicketRecord, clock: SlaClock, steps: list[Reached]) -> list[Reached]:
     """A completion breach stays on the board and in `sla check` (domain.md "Clock results":
     a follow-up records the breach, it does not hide it). Once the late job has been turned

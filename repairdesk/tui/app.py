@@ -18,7 +18,8 @@ from .screens.desk import DeskScreen
 from .textual_i18n import install
 
 POLL_S = 3.0  # how often another terminal's writes are looked for
-ESCALATE_EVERY = 10  # ticks between escalation passes when no clock changed state
+ESCALATE_EVERY = 10  # ticks between escalation passes when no clock changed state,
+# once one could find something new (_sla_due)
 
 
 class RepairDeskApp(App[None]):
@@ -42,6 +43,8 @@ class RepairDeskApp(App[None]):
         self.live = live  # False in tests: no timers, the test calls tick() itself
         self.marker: Any = None
         self.alert_states: list[Any] = []  # the alerts last escalated (TicketTable.alerts)
+        self.sla_passes = 0
+        self.sla_quiet: tuple[Any, Any] | None = None  # (as of, until): see _sla_due
         self.ticks = 0
         self.select_after: str | None = None
         self.messages = MessageLog()  # what the desk said this session (M)
@@ -283,42 +286,40 @@ class RepairDeskApp(App[None]):
         for screen in self.screen_stack[1:]:  # a ticket's detail ticks with the board
             if hasattr(screen, "tick"):
                 screen.tick()
-        if alerting is not self.alert_states or self.ticks % ESCALATE_EVERY == 0:
+        if alerting is not self.alert_states or (self.ticks % ESCALATE_EVERY == 0
+                                                 and self._sla_due()):
             self.alert_states = alerting
             self.escalate()
+
+    def _sla_due(self) -> bool:
+        """A periodic pass could find something new: the last one said nothing could change
+        before `until` while the book stays as it is (services/sla_pass.py; a changed book
+        runs a pass with its board)."""
+        if self.sla_quiet is None:
+            return True
+        at, until = self.sla_quiet
+        now = self.desk.now()
+        return now < at or (until is not None and now >= until)
 
     def escalate(self) -> None:
         """Write new warnings, breaches and escalation steps to the duty log (each exactly
         once, whichever desk sees it first) and refresh whom to call."""
-        from ..services import sla
+        from ..services.sla_pass import run_pass
 
-        desk = self.desk
-        if getattr(desk.config, "sla", None) is None:
+        if getattr(self.desk.config, "sla", None) is None:
             return
+        self.sla_passes += 1
+        self.sla_quiet, number = None, self.sla_passes
+        self.run_service(run_pass, self.desk, done=lambda done: self._escalated(done, number),
+                         group="sla", exclusive=True)
 
-        def run() -> Any:
-            from ..services.shifts import note_overdue
-            from ..services.tickets import working_set
-
-            now, records = desk.now(), working_set(desk)  # one read for both passes
-            note_overdue(desk, now)  # "handover overdue" in the duty log, once per shift
-            notices = sla.escalate(desk, now, records)
-            # whom to call, written here: a thousand alerts' texts cost the UI thread a
-            # slow frame every ten seconds (issue 18)
-            offer = " " + _("F: turn into follow-up")
-            calls = {(a.ticket_no, a.clock.name.value):
-                     a.action_text + (offer if a.follow_up_due else "")
-                     for a in sla.alerts(desk, now, records)}
-            return notices, calls
-
-        self.run_service(run, done=self._escalated, group="sla", exclusive=True)
-
-    def _escalated(self, result: Any) -> None:
+    def _escalated(self, done: Any, number: int) -> None:
         from .sla_prompts import after_escalation
 
-        notices, calls = result
-        self.desk_screen.query_one("#alerts").set_calls(calls)  # type: ignore[attr-defined]
-        after_escalation(self, notices)
+        if number == self.sla_passes:  # not an older pass answering late
+            self.sla_quiet = (done.at, done.quiet_until)
+        self.desk_screen.query_one("#alerts").set_calls(done.calls)  # type: ignore[attr-defined]
+        after_escalation(self, done.notices)
 
     # ------------------------------------------------------------------ printing
     def print_pending(self) -> None:

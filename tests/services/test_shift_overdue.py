@@ -4,6 +4,8 @@ overdue" in the header and `shift status`, and the duty log says so once per ove
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from repairdesk.config import load_config, parse_config
@@ -120,3 +122,18 @@ def test_shift_status_says_handover_overdue(cli, db_path, clock):
     assert st["overdue_since"].startswith("2026-11-22T09:30")  # 17:30 Asia/Shanghai
     r = cli("shift", "status", lang="en")
     assert r.code == 0 and "handover overdue" in r.stdout and "11/22/2026, 17:30" in r.stdout
+
+
+def test_next_overdue_at_is_when_the_handover_next_falls_overdue(held, clock):
+    """What the desk's SLA pass waits for (services/sla_pass.py): 18:00, then 09:00."""
+    first = shifts.next_overdue_at(held)
+    assert first is not None and first == clock.now() + timedelta(hours=8)  # 10:00 -> 18:00
+    clock.advance(hours=7, minutes=59)
+    assert shifts.note_overdue(held) == 0 and shifts.next_overdue_at(held) == first
+    clock.advance(minutes=1)
+    assert shifts.note_overdue(held) == 1
+    assert shifts.next_overdue_at(held) == first + timedelta(hours=15)  # 09:00 next day
+
+
+def test_next_overdue_at_nobody_holds_the_desk(roster):
+    assert shifts.next_overdue_at(roster) is None

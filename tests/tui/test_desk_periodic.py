@@ -32,3 +32,48 @@ async def test_a_test_desk_leaves_the_collector_alone(desk_app):
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         assert gc.get_freeze_count() == 0
+
+
+async def test_no_periodic_sla_pass_while_nothing_can_change(desk_app, staffed, clock):
+    """The pass every ten ticks runs only once the last one's 'nothing new before' has come:
+    a fresh call's dispatch clock warns at 4:00 (80% of 5 min); before that, ticks start no
+    pass; at 4:00 the warning is written within the ten ticks it always took."""
+    from datetime import timedelta
+
+    from repairdesk.services import dutylog
+    from repairdesk.services import tickets as T
+
+    r = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                                content="卧室灯不亮", category="电"), "李静")
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.tick()  # the first tick passes the alert list it found (none) to the pass
+        await settle(pilot)
+        at, until = app.sla_quiet
+        assert until == r.registered_at + timedelta(seconds=240)
+        passes = app.sla_passes
+        for _ in range(20):  # two periodic turns, 20 s: nothing can change before 4:00
+            clock.advance(seconds=1)
+            app.tick()
+            await settle(pilot)
+        assert app.sla_passes == passes
+        clock.advance(seconds=240)
+        for _ in range(10):
+            app.tick()
+            await settle(pilot)
+        assert app.sla_passes > passes
+        kinds = [e.kind for e in dutylog.list_entries(staffed) if e.ticket_no == r.ticket_no]
+        assert "sla_warning" in kinds
+
+
+async def test_an_older_pass_answering_late_does_not_set_the_quiet(desk_app):
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.sla_passes += 1  # a newer pass has started meanwhile
+        app.sla_quiet = None
+        from repairdesk.services.sla_pass import run_pass
+
+        app._escalated(run_pass(app.desk), app.sla_passes - 1)
+        assert app.sla_quiet is None
