@@ -84,7 +84,9 @@ class _Chain:
         return chain.seal_of(self.head)
 
 
-# every ticket's history from its row: register, then its state's path of steps
+# every ticket's history from its row: register, then its state's path of steps; the intake as
+# the desk stores it (a list in store/json_data.INTAKE_ORDER), the data compact as json_object
+# writes it
 _EVENTS_SQL = """
 INSERT INTO temp.ev(ticket_id, seq, at, action, by, note, data, no)
 SELECT id, k, at, action, by, note, data, no FROM (
@@ -95,14 +97,10 @@ SELECT t.id AS id, p.k AS k, p.action AS action, t.registered_by AS by, t.ticket
                  || ' minutes') || '.000000', :end) END AS at,
        CASE p.action WHEN 'void' THEN v.reason WHEN 'pause' THEN z.reason ELSE '' END AS note,
        CASE p.action
-         WHEN 'register' THEN json_object('intake', json_object(
-           'appointment_at', NULL, 'caller', t.caller, 'category', t.category,
-           'channel', t.channel, 'content', t.content, 'owner_parts', json('false'),
-           'phone', t.phone,
-           'received_at', substr(t.received_at, 1, 10) || 'T' || substr(t.received_at, 12, 8)
-                          || '+00:00',
-           'room', t.room, 'scope', t.scope, 'service_type', 'free', 'urgency', t.urgency,
-           'verify_code', ''))
+         WHEN 'register' THEN json_object('intake', json_array(
+           NULL, t.caller, t.category, t.channel, t.content, json('false'), t.phone,
+           substr(t.received_at, 1, 10) || 'T' || substr(t.received_at, 12, 8) || '+00:00',
+           t.room, t.scope, 'free', t.urgency, json('false'), ''))
          WHEN 'dispatch' THEN json_object('technician', t.technician)
          WHEN 'complete' THEN json_object('result', r.result)
          WHEN 'callback' THEN json_object('satisfied', json('true'))

@@ -30,6 +30,7 @@ from sqlalchemy.sql.dml import Insert
 from sqlalchemy.orm import Session, object_session
 
 from .tables import PrintJob, TicketEvent
+from .json_data import expand
 from .types import dump_json
 
 GENESIS = "0" * 64
@@ -61,7 +62,7 @@ def _get(row: Any, key: str) -> Any:
 def _data(value: Any) -> Any:
     """A JSON column as its canonical text reads back (dicts or their stored text)."""
     if isinstance(value, str):
-        return json.loads(value) if value else {}
+        return expand(json.loads(value)) if value else {}
     return json.loads(dump_json(value))
 
 

@@ -21,7 +21,36 @@ def dump_json(data: dict[str, Any] | None) -> str:
     return json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=_default)
 
 
+# A register step's intake is stored as a list of its values in this order (issue 18, book
+# size: the fourteen key names were half the step). Fixed for ever: an intake with other keys
+# (a later field) keeps the object form, which reads as before, as do the steps of older books.
+INTAKE_ORDER = ("appointment_at", "caller", "category", "channel", "content", "owner_parts",
+                "phone", "received_at", "room", "scope", "service_type", "urgency", "vacant",
+                "verify_code")
+_INTAKE_KEYS = frozenset(INTAKE_ORDER)
+
+
+def dump_event_data(data: dict[str, Any] | None) -> str:
+    """A ticket event's data as stored: compact JSON, a full intake as a list (INTAKE_ORDER).
+    Reads back through load_json as the dict it was."""
+    intake = data.get("intake") if data else None
+    if isinstance(intake, dict) and intake.keys() == _INTAKE_KEYS:
+        data = {**data, "intake": [intake[k] for k in INTAKE_ORDER]}
+    return json.dumps(data or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=_default)
+
+
+def expand(obj: dict[str, Any]) -> dict[str, Any]:
+    """An event's data as parsed (json.loads) with a list-form intake back as its dict."""
+    intake = obj.get("intake")
+    if isinstance(intake, list) and len(intake) == len(INTAKE_ORDER):
+        obj["intake"] = dict(zip(INTAKE_ORDER, intake))
+    return obj
+
+
 def _revive(obj: dict[str, Any]) -> dict[str, Any]:
+    if "intake" in obj and isinstance(obj["intake"], list):
+        obj["intake"] = _revive(expand(obj)["intake"])
     for k, v in obj.items():
         if k.endswith("_at") and isinstance(v, str):
             obj[k] = datetime.fromisoformat(v)

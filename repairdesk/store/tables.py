@@ -9,7 +9,7 @@ from typing import Any, Optional
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from .types import JSONText, UTCDateTime
+from .types import EventJSON, JSONText, UTCDateTime
 
 SCHEMA_VERSION = 10
 _SIDE = "action IN ('void', 'charge', 'materials')"  # ix_ticket_event_side (migration 0008)
@@ -93,7 +93,7 @@ class TicketEvent(SQLModel, table=True):
     action: str
     by: str
     note: str = ""
-    data: dict = Field(default_factory=dict, sa_column=Column(JSONText(), nullable=False))
+    data: dict = Field(default_factory=dict, sa_column=Column(EventJSON(), nullable=False))
     # the book-wide chain in id order, sealed on insert: the first 8 bytes of the event's hash
     # (store/chain.py; migrations 0006, 0009)
     seal: int = Field(default=0, sa_column=Column(BigInteger(), nullable=False))

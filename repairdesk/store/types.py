@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import DateTime, Text
 from sqlalchemy.types import TypeDecorator
 
-from .json_data import dump_json, load_json
+from .json_data import dump_event_data, dump_json, load_json
 
-__all__ = ["JSONText", "UTCDateTime", "dump_json", "load_json"]
+__all__ = ["EventJSON", "JSONText", "UTCDateTime", "dump_json", "load_json"]
 
 
 class UTCDateTime(TypeDecorator):
@@ -44,3 +44,12 @@ class JSONText(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect: Any) -> dict[str, Any]:
         return load_json(value)
+
+
+class EventJSON(JSONText):
+    """A ticket event's data: compact, a register step's intake as a list (json_data.py)."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str:
+        return dump_event_data(value)

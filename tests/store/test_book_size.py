@@ -76,3 +76,32 @@ def test_an_older_book_upgrades_and_still_finds(db_path: Path, clock) -> None:
         con.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('integrity-check', 0)")
     finally:
         con.close()
+
+
+def test_an_event_keeps_a_seal_and_no_index_by_time(db_path: Path, clock) -> None:
+    """Migrations 0009 and 0010 as a new book has them: no hex hashes and no time index on the
+    events; the register step's intake stored as a list; the counter holds the full head that
+    the newest event's seal is the start of; the book verifies."""
+    import json
+
+    from repairdesk.services.integrity import verify_book
+    from repairdesk.store import chain
+
+    desk = open_desk(str(db_path), clock=clock, config=load_config(None))
+    try:
+        _register(desk, "3-2-1501", "厨房水管漏水")
+        assert verify_book(desk).problem is None
+    finally:
+        desk.close()
+    names = _names(db_path)
+    assert "ix_ticket_event_at" not in names and "ix_ticket_last_event" in names
+    con = sqlite3.connect(db_path)
+    try:
+        cols = {r[1] for r in con.execute("PRAGMA table_info(ticket_event)")}
+        assert "seal" in cols and not cols & {"prev_hash", "hash"}
+        seal, data = con.execute("SELECT seal, data FROM ticket_event").fetchone()
+        (head,) = con.execute("SELECT head FROM counter WHERE name = '#ticket_event'").fetchone()
+        assert len(head) == 64 and seal == chain.seal_of(head)
+        assert json.loads(data)["intake"][1] == "王先生"  # caller, second in INTAKE_ORDER
+    finally:
+        con.close()
