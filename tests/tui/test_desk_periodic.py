@@ -77,3 +77,31 @@ async def test_an_older_pass_answering_late_does_not_set_the_quiet(desk_app):
 
         app._escalated(run_pass(app.desk), app.sla_passes - 1)
         assert app.sla_quiet is None
+
+
+async def test_a_reload_evaluates_only_the_tickets_that_moved(desk_app, staffed, monkeypatch):
+    """A step on one ticket reloads the board; the others keep their clocks (their records
+    are the ones shown: working_set rebuilds only the tickets that moved)."""
+    from repairdesk.services import tickets as T
+    from repairdesk.tui.widgets import tickets as table_module
+
+    nos = [T.register_ticket(staffed, T.IntakeForm(room=f"3-2-150{i}", caller="王先生",
+                                                   content="卧室灯不亮", category="电"),
+                             "李静").ticket_no for i in range(3)]
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        evaluated: list[str] = []
+        real = table_module.row_clocks
+
+        def counting(record, *args):
+            evaluated.append(record.ticket_no)
+            return real(record, *args)
+
+        monkeypatch.setattr(table_module, "row_clocks", counting)
+        T.dispatch_ticket(staffed, nos[1], "张建国", "李静")
+        app.refresh_board()
+        await settle(pilot)
+        assert evaluated == [nos[1]]
+        table = app.desk_screen.query_one("#tickets")
+        assert table.rows_by_no[nos[1]].record.state.technician == "张建国"

@@ -164,10 +164,14 @@ class TicketTable(LiveTable):
         return self.order[self.cursor_row]
 
     def load(self, records: list[TicketRecord], now: datetime, rules: Any, tz: Any) -> None:
-        """Replace the rows, most urgent first; the cursor stays on the same ticket."""
+        """Replace the rows, most urgent first; the cursor stays on the same ticket. A ticket
+        whose record is the one already shown (working_set rebuilds only the tickets that
+        moved) keeps its clocks while they hold: a reload after one step evaluates one
+        ticket, not 2,000 (a quarter of a second of the UI thread on a big estate, issue 18)."""
+        before = self.rows_by_no if (rules, tz) == (self.rules, self.tz) else {}
         self.tz, self.rules, self.now = tz, rules, now
         keep = self.selected_no()
-        rows = {r.ticket_no: Row(r, row_clocks(r, now, rules, tz)) for r in records}
+        rows = {r.ticket_no: self._row(r, before.get(r.ticket_no), now) for r in records}
         order = sorted(rows, key=lambda no: sort_key(rows[no].record, rows[no].clock))
         self.rows_by_no, self.order = rows, order
         self.clear()
@@ -178,6 +182,11 @@ class TicketTable(LiveTable):
             self.move_cursor(row=order.index(keep), animate=False)
         self._collect_alerts()
         self.show_position()
+
+    def _row(self, record: TicketRecord, shown: Row | None, now: datetime) -> Row:
+        if shown is not None and shown.record is record and not shown.clocks.stale(now):
+            return Row(record, shown.clocks)
+        return Row(record, row_clocks(record, now, self.rules, self.tz))
 
     # ------------------------------------------------------------------ where the cursor is
     # The table has no scroll bar: Textual repaints a scroll bar on every frame, a tenth of
