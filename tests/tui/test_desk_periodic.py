@@ -105,3 +105,30 @@ async def test_a_reload_evaluates_only_the_tickets_that_moved(desk_app, staffed,
         assert evaluated == [nos[1]]
         table = app.desk_screen.query_one("#tickets")
         assert table.rows_by_no[nos[1]].record.state.technician == "张建国"
+
+
+async def test_a_reload_with_no_ticket_moved_leaves_the_table_alone(desk_app, staffed):
+    """Another desk writes a duty-log entry (or an SLA notice): the board is reloaded for the
+    shift panel, but the same rows in the same order are not rebuilt; a step is."""
+    from repairdesk.services import dutylog
+    from repairdesk.services import tickets as T
+
+    nos = [T.register_ticket(staffed, T.IntakeForm(room=f"3-2-150{i}", caller="王先生",
+                                                   content="卧室灯不亮", category="电"),
+                             "李静").ticket_no for i in range(3)]
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        table = app.desk_screen.query_one("#tickets")
+        cleared: list[bool] = []
+        real_clear = table.clear
+        table.clear = lambda *a, **k: (cleared.append(True), real_clear(*a, **k))[1]
+        dutylog.add_entry(staffed, "地下车库积水", "李静")
+        app.refresh_board()
+        await settle(pilot)
+        assert cleared == [] and table.row_count == 3
+        T.dispatch_ticket(staffed, nos[0], "张建国", "李静")
+        app.refresh_board()
+        await settle(pilot)
+        assert cleared == [True] and table.row_count == 3
+        assert table.rows_by_no[nos[0]].record.state.technician == "张建国"

@@ -173,6 +173,9 @@ class TicketTable(LiveTable):
         keep = self.selected_no()
         rows = {r.ticket_no: self._row(r, before.get(r.ticket_no), now) for r in records}
         order = sorted(rows, key=lambda no: sort_key(rows[no].record, rows[no].clock))
+        if (order == self.order and self.row_count == len(order)
+                and all(rows[no] is before.get(no) for no in order)):
+            return  # the same rows in the same order (the book changed elsewhere: a log entry)
         self.rows_by_no, self.order = rows, order
         self.clear()
         for no in order:
@@ -185,7 +188,7 @@ class TicketTable(LiveTable):
 
     def _row(self, record: TicketRecord, shown: Row | None, now: datetime) -> Row:
         if shown is not None and shown.record is record and not shown.clocks.stale(now):
-            return Row(record, shown.clocks)
+            return shown
         return Row(record, row_clocks(record, now, self.rules, self.tz))
 
     # ------------------------------------------------------------------ where the cursor is
