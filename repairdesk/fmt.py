@@ -212,6 +212,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@lru_cache(maxsize=1024)  # the 1 Hz tick pads every visible countdown: mostly the same texts
 def pad_left(text: str, width: int) -> str:
     """`text` right-aligned in `width` display cells."""
     return " " * max(0, width - display_width(text)) + text
