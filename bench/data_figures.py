@@ -116,6 +116,7 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     from repairdesk.store import search_pg
     from repairdesk.store.chain import EVENT_CHAIN, GENESIS, event_hash, seal_of
     from repairdesk.store.search import TABLE, doc_body
+    from repairdesk.store.stamps import to_micros
 
     at = datetime.now(timezone.utc)
     now = at if raw.pg else at.replace(tzinfo=None).isoformat(" ", "microseconds")
@@ -126,7 +127,8 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     head = event_hash({"seq": 1, "at": at, "recorded_at": at, "action": "register",
                        "by": CLERK, "note": "", "data": "{}"}, no, prev or GENESIS)
     raw.run(_CHAIN_HEAD, (head, EVENT_CHAIN))
-    raw.run(_FLOOR_EVENT, (tid, now, now, CLERK, seal_of(head)))
+    stamp = at if raw.pg else to_micros(at)  # an event's time as stored (store/stamps.py)
+    raw.run(_FLOOR_EVENT, (tid, stamp, stamp, CLERK, seal_of(head)))
     body = doc_body(no, "3-2-1501", "王先生", "13800138000", content)
     if raw.pg:
         raw.run(f"INSERT INTO {search_pg.TABLE} (ticket_id, body) VALUES (?, CAST(? AS tsvector))",

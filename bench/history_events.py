@@ -11,6 +11,7 @@ from typing import Any
 
 from bench.phrases import PAUSE_REASONS, RESULTS, VOID_REASONS
 from repairdesk.store import chain
+from repairdesk.store.stamps import sql_micros
 
 
 # the events that bring a ticket to each state (after 'register')
@@ -58,13 +59,14 @@ def _aware(dt: datetime) -> datetime:
     return dt.replace(tzinfo=timezone.utc)
 
 
+# times as the desk stores an event's (integers of microseconds, store/stamps.py);
 # rd_seal() chains each row to the head and moves it on (the head ends on the counter row)
 _SEAL_SQL = """
 INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data, seal)
-SELECT ticket_id, seq, at, at, action, by, note, data,
+SELECT ticket_id, seq, {micros}, {micros}, action, by, note, data,
        rd_seal(no, seq, at, action, by, note, data)
 FROM temp.ev ORDER BY rowid
-"""
+""".format(micros=sql_micros("at"))
 
 
 class _Chain:

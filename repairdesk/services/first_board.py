@@ -20,6 +20,7 @@ from typing import Any
 from ..domain.enums import Status
 from ..domain.ticket import TicketRecord
 from ..store.json_data import load_json_list
+from ..store.stamps import event_time
 from .record_rows import day_start, record_of
 
 # as SQLAlchemy's SQLite DATETIME stores them (UTC, naive)
@@ -121,7 +122,6 @@ def _working_set(con: sqlite3.Connection, since: datetime,
             (*_OPEN, stamp)).fetchall()
     ids = [t[0] for t in tickets]
     events: dict[int, list[_Row]] = {i: [] for i in ids}
-    utc, parse = timezone.utc, datetime.fromisoformat
     for i in range(0, len(ids), 500):
         part = ids[i:i + 500]
         rows = con.execute(f"SELECT {', '.join(_EVENT_COLUMNS)} FROM ticket_event "
@@ -129,7 +129,7 @@ def _working_set(con: sqlite3.Connection, since: datetime,
         # the event data of the chunk parsed in one go: one JSON array, not a parse each
         datas = load_json_list([r[6] or "{}" for r in rows])
         for (tid, seq, at, action, by, note, _text), data in zip(rows, datas):
-            events[tid].append(_Row({"seq": seq, "at": parse(at).replace(tzinfo=utc),
+            events[tid].append(_Row({"seq": seq, "at": event_time(at),
                                      "action": action, "by": by, "note": note, "data": data}))
     con.execute("COMMIT")
     records = []

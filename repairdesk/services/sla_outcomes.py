@@ -38,6 +38,7 @@ from ..domain.sla_rules import ClockName
 from ..domain.stats import ClockRate
 from ..domain.ticket import Event, Intake, TicketRecord, TicketState
 from ..store.report_sql import IN_MONTH, bucket_day, hour_bucket
+from ..store.stamps import event_time
 from ..store.types import UTCDateTime, load_json
 from .desk import Desk
 
@@ -143,7 +144,7 @@ def clock_records(conn: Connection, tickets: Sequence[Any]) -> Iterator[TicketRe
     events: dict[int, list[Event]] = defaultdict(list)
     for tid, seq, at, action, by, note, data in conn.execute(
             _EVENTS, {"ids": [r[0] for r in tickets]}):
-        events[tid].append(Event(dt(at), actions[action], by, note,  # type: ignore[arg-type]
+        events[tid].append(Event(event_time(at), actions[action], by, note,
                                  load_json(data) if action in DATA_FOR_CLOCKS else {}, seq))
     for r in tickets:
         appointment = dt(r[12])

@@ -15,7 +15,8 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import TextClause
 
-from .types import JSONText, UTCDateTime
+from .stamps import sql_micros
+from .types import EventTime, JSONText, UTCDateTime
 
 # the month's tickets: the (site, registered_at) index finds them
 IN_MONTH = "t.site = :site AND t.registered_at >= :lo AND t.registered_at < :hi"
@@ -28,9 +29,10 @@ def _q(sql: str, **columns: Any) -> TextClause:
 
 
 def minutes(dialect: str, start: str, stop: str) -> str:
-    """Minutes from `start` to `stop` (both column expressions)."""
+    """Minutes from `start` (a ticket's time) to `stop` (a ticket event's: on SQLite an integer
+    of microseconds, store/stamps.py), both column expressions."""
     if dialect == "sqlite":
-        return f"((julianday({stop}) - julianday({start})) * 1440.0)"
+        return f"(({stop} - {sql_micros(start)}) / 60000000.0)"
     return f"(EXTRACT(EPOCH FROM ({stop} - {start})) / 60.0)"
 
 
@@ -166,7 +168,7 @@ def side_events(conn: Connection, params: dict[str, Any]) -> list[Sequence[Any]]
            f"FROM ticket t JOIN ticket_event e ON e.ticket_id = t.id "
            f"WHERE {IN_MONTH} AND e.action IN ('void', 'charge', 'materials') AND ({cond}) "
            f"ORDER BY t.id, e.seq")  # the IN term as ix_ticket_event_side's, so it is used
-    return list(conn.execute(_q(sql, at=UTCDateTime(), data=JSONText()), params))
+    return list(conn.execute(_q(sql, at=EventTime(), data=JSONText()), params))
 
 
 def events_of(conn: Connection, params: dict[str, Any], action: str,
@@ -177,5 +179,5 @@ def events_of(conn: Connection, params: dict[str, Any], action: str,
     sql = (f"SELECT t.ticket_no, t.technician, e.seq, e.at, e.by, e.note, e.data "
            f"FROM ticket t JOIN ticket_event e ON e.ticket_id = t.id "
            f"WHERE {IN_MONTH}{extra} AND e.action = :action ORDER BY t.id, e.seq")
-    q = _q(sql, at=UTCDateTime(), data=JSONText())
+    q = _q(sql, at=EventTime(), data=JSONText())
     return list(conn.execute(q, {**params, "action": action}))

@@ -9,9 +9,9 @@ from typing import Any, Optional
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from .types import EventJSON, JSONText, UTCDateTime
+from .types import EventJSON, EventTime, JSONText, UTCDateTime
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 _SIDE = "action IN ('void', 'charge', 'materials')"  # ix_ticket_event_side (migration 0008)
 
 
@@ -88,8 +88,9 @@ class TicketEvent(SQLModel, table=True):
     # found by the unique (ticket_id, seq) index: no index of its own (migration 0007)
     ticket_id: int = Field(foreign_key="ticket.id")
     seq: int
-    at: datetime = dt_field()
-    recorded_at: datetime = dt_field()
+    # integers of microseconds on SQLite (store/stamps.py; migration 0011)
+    at: datetime = Field(default=None, sa_column=Column(EventTime(), nullable=False))
+    recorded_at: datetime = Field(default=None, sa_column=Column(EventTime(), nullable=False))
     action: str
     by: str
     note: str = ""

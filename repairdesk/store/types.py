@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, Text
+from sqlalchemy import BigInteger, DateTime, Text
 from sqlalchemy.types import TypeDecorator
 
 from .json_data import dump_event_data, dump_json, load_json
+from .stamps import event_time, to_micros
 
-__all__ = ["EventJSON", "JSONText", "UTCDateTime", "dump_json", "load_json"]
+__all__ = ["EventJSON", "EventTime", "JSONText", "UTCDateTime", "dump_json", "load_json"]
 
 
 class UTCDateTime(TypeDecorator):
@@ -33,6 +34,31 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class EventTime(TypeDecorator):
+    """A ticket event's time: aware UTC in and out; a SQLite book stores it as an integer of
+    microseconds (store/stamps.py), PostgreSQL as its timestamp."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware UTC")
+        if dialect.name == "sqlite":
+            return to_micros(value)
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        return None if value is None else event_time(value)
 
 
 class JSONText(TypeDecorator):

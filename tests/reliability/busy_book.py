@@ -134,9 +134,12 @@ def sql(*stmts: str) -> Callable[[sqlite3.Connection], None]:
     return run
 
 
-def _when(text: str) -> datetime:
-    at = datetime.fromisoformat(text)
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+def _when(text: str | int) -> datetime:
+    """A stored time as the attacker reads it back: DATETIME text, or an event's integer of
+    microseconds (repairdesk/store/stamps.py)."""
+    from repairdesk.store.stamps import event_time
+
+    return event_time(text)
 
 
 def rechain_events(con: sqlite3.Connection) -> None:

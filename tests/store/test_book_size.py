@@ -85,7 +85,10 @@ def test_an_event_keeps_a_seal_and_no_index_by_time(db_path: Path, clock) -> Non
     import json
 
     from repairdesk.services.integrity import verify_book
+    from datetime import datetime, timezone
+
     from repairdesk.store import chain
+    from repairdesk.store.stamps import from_micros
 
     desk = open_desk(str(db_path), clock=clock, config=load_config(None))
     try:
@@ -103,5 +106,10 @@ def test_an_event_keeps_a_seal_and_no_index_by_time(db_path: Path, clock) -> Non
         (head,) = con.execute("SELECT head FROM counter WHERE name = '#ticket_event'").fetchone()
         assert len(head) == 64 and seal == chain.seal_of(head)
         assert json.loads(data)["intake"][1] == "王先生"  # caller, second in INTAKE_ORDER
+        # 0011: an event's times are integers of microseconds, the ticket's stay DATETIME text
+        at, received = con.execute("SELECT e.at, t.received_at FROM ticket_event e "
+                                   "JOIN ticket t ON t.id = e.ticket_id").fetchone()
+        assert isinstance(at, int) and isinstance(received, str)
+        assert from_micros(at) == datetime.fromisoformat(received).replace(tzinfo=timezone.utc)
     finally:
         con.close()
