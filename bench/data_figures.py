@@ -106,29 +106,46 @@ _FLOOR_TICKET = (
     "'voided', '', false, 0, ?) RETURNING id")
 _FLOOR_EVENT = (
     'INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, "by", note, data, '
-    "seal) VALUES (?, 1, ?, ?, 'register', ?, '', '{}', ?)")
+    "seal) VALUES (?, 1, ?, ?, 'register', ?, '', ?, ?)")
+
+
+_FLOOR_NUMBER = ("INSERT INTO counter(name, last) VALUES ('FLOOR-#', 1) "
+                 "ON CONFLICT(name) DO UPDATE SET last = counter.last + 1 RETURNING last")
+_FLOOR_CLOCK = ("INSERT INTO ticket_clock (ticket_id, rules, met, missed, pending, stale_at) "
+                "VALUES (?, 'floor', 0, 0, 15, NULL)")
 
 
 def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
-    """The same rows by hand (ticket, its sealed register step, its search body) in one
-    durable transaction: nothing validated, no number taken, written as a voided ticket so
-    the desk's open work stays the same from run to run (steps are append-only)."""
+    """The same rows by hand, each written as the desk writes it, in one durable transaction:
+    the number's counter, the ticket, its search body, its SLA outcome row (ticket_clock), its
+    sealed register step. Nothing validated or looked up (no clerk, no repeat call, no SLA
+    judgement): that is the desk's work the ratio weighs. Written as a voided ticket so the
+    desk's open work stays the same from run to run (steps are append-only)."""
     from repairdesk.store import search_pg
     from repairdesk.store.chain import EVENT_CHAIN, GENESIS, event_hash, seal_of
     from repairdesk.store.search import TABLE, doc_body
+    from repairdesk.store.json_data import dump_event_data
     from repairdesk.store.stamps import to_micros
 
     at = datetime.now(timezone.utc)
     now = at if raw.pg else at.replace(tzinfo=None).isoformat(" ", "microseconds")
     raw.begin()
+    raw.run(_FLOOR_NUMBER).fetchone()
     (tid,) = raw.run(_FLOOR_TICKET, (no, site, now, now, CLERK, content, now)).fetchone()
+    raw.run(_FLOOR_CLOCK, (tid,))
     # sealed like every event (store/chain.py), so the book still verifies
     (prev,) = raw.run(_CHAIN_STEP, (EVENT_CHAIN,)).fetchone()
+    # the intake the step carries, as the desk stores it (store/json_data.dump_event_data)
+    data = dump_event_data({"intake": {
+        "appointment_at": None, "caller": "王先生", "category": "水", "channel": "phone",
+        "content": content, "owner_parts": False, "phone": "13800138000", "received_at": at,
+        "room": "3-2-1501", "scope": "home", "service_type": "free", "urgency": "normal",
+        "vacant": False, "verify_code": ""}})
     head = event_hash({"seq": 1, "at": at, "recorded_at": at, "action": "register",
-                       "by": CLERK, "note": "", "data": "{}"}, no, prev or GENESIS)
+                       "by": CLERK, "note": "", "data": data}, no, prev or GENESIS)
     raw.run(_CHAIN_HEAD, (head, EVENT_CHAIN))
     stamp = at if raw.pg else to_micros(at)  # an event's time as stored (store/stamps.py)
-    raw.run(_FLOOR_EVENT, (tid, stamp, stamp, CLERK, seal_of(head)))
+    raw.run(_FLOOR_EVENT, (tid, stamp, stamp, CLERK, data, seal_of(head)))
     body = doc_body(no, "3-2-1501", "王先生", "13800138000", content)
     if raw.pg:
         raw.run(f"INSERT INTO {search_pg.TABLE} (ticket_id, body) VALUES (?, CAST(? AS tsvector))",
