@@ -233,11 +233,15 @@ def _raw_pg() -> str:
     for cond in ("e.action = 'callback'", "scope = 'home'", "service_type = 'paid'",
                  "status = 'voided'", "rework_count > 0 AND c IS NOT NULL"):
         sql = sql.replace(f"SUM({cond})", f"SUM(({cond})::int)")
+    # SQLite's event times are integers of microseconds (repairdesk/store/stamps.py), PG's
+    # timestamps
+    micros = ("(CAST(strftime('%s', received_at) AS INTEGER) * 1000000 + "
+              "CAST(substr(received_at || '.000000', 21, 6) AS INTEGER))")
     for col in ("d", "a", "c"):
-        sql = sql.replace(f"(julianday({col}) - julianday(received_at)) * 1440.0",
-                          f"EXTRACT(EPOCH FROM ({col} - received_at)) / 60.0")
-    sql = sql.replace("AVG(", "CAST(AVG(").replace(" * 1440.0) FROM t", "") \
-        .replace("/ 60.0) FROM t", "/ 60.0) AS float8) FROM t")
+        sqlite_avg = f"AVG(({col} - {micros}) / 60000000.0)"
+        assert sqlite_avg in sql, col
+        sql = sql.replace(sqlite_avg,
+                          f"CAST(AVG(EXTRACT(EPOCH FROM ({col} - received_at)) / 60.0) AS float8)")
     sql = sql.replace("json_group_object(category, n)", "json_object_agg(category, n)::text")
     sql = sql.replace("json_group_object(technician, n)", "json_object_agg(technician, n)::text")
     sql = sql.replace("json_group_object(building, n)", "json_object_agg(building, n)::text")
