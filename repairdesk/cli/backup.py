@@ -73,6 +73,18 @@ def restore(
     out(_("Restored: {summary}").format(summary=_summary(check)))
 
 
+def compact(ctx: typer.Context) -> None:
+    """Give the book back the room it no longer uses (SQLite VACUUM); needs the desks closed."""
+    from ..services.compact import compact_book
+
+    g = globals_of(ctx)
+    g.desk().close()  # a book at this version (an older one is upgraded first), or one line
+    done = compact_book(_url(ctx))
+    mb = 1024 * 1024
+    out(_("{path}: {before:.1f} MB -> {after:.1f} MB").format(
+        path=done.path, before=done.before / mb, after=done.after / mb))
+
+
 def reveal(
     ctx: typer.Context,
     ticket_no: str = typer.Argument(..., metavar="NO"),
@@ -94,6 +106,8 @@ def register(app: typer.Typer) -> None:
     """Add the commands to the root app (and `reveal` to the ticket group)."""
     app.command("backup", help=_("Back up the book (safe while desks are working)."))(backup)
     app.command("restore", help=_("Restore the book from a backup (verified first)."))(restore)
+    app.command("compact", help=_(
+        "Give the book back the room it no longer uses (close the desks first)."))(compact)
     from .tickets import app as ticket_app
 
     ticket_app.command("reveal", help=_(
