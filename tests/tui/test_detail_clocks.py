@@ -46,6 +46,12 @@ async def test_detail_clocks_tick_with_the_desk_clock(desk_app, staffed, clock):
         row = _clock_row(app, dispatch)
         assert row[4] == fmt.countdown(-1, pad=True)
         assert row[1] == sla.ClockState.BREACHED.label
+        # the whole countdown is drawn, not its first cells: the column fits the widest one
+        table = app.screen.query_one("#detail-clocks")
+        left = next(c for c in table.columns.values() if c.key.value == "left")
+        assert left.width >= fmt.display_width(fmt.countdown(-(99 * 3600 + 59 * 60), pad=True))
+        drawn = "".join(str(table.render_line(y).text) for y in range(table.size.height))
+        assert fmt.countdown(-1) in drawn
         assert r.ticket_no in str(app.screen.query_one("#detail-title").render())
 
 

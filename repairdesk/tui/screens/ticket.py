@@ -56,10 +56,18 @@ class TicketScreen(TicketActions, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from ...domain.sla import ClockState
+        from ...fmt import countdown_width, display_width
+
         clocks = self.query_one("#detail-clocks", DataTable)
-        for key, label, width in (("clock", _("Clock"), 8), ("state", _("State"), 8),
+        # the time left is right-aligned to the widest countdown: a narrower column showed
+        # only its first cells ("超时" of "超时 2分21秒", the "9" of "9小时59分")
+        # and a clock's state in full ("not started" is 11 cells in English)
+        state_w = max(8, *(display_width(s.label) for s in ClockState))
+        for key, label, width in (("clock", _("Clock"), 8), ("state", _("State"), state_w),
                                   ("start", _("Started"), 11), ("due", _("Due"), 11),
-                                  ("left", _("Left"), 8), ("earlier", _("Earlier due"), 24)):
+                                  ("left", _("Left"), countdown_width()),
+                                  ("earlier", _("Earlier due"), 24)):
             clocks.add_column(label, key=key, width=width)
         events = self.query_one("#detail-events", DataTable)
         events.add_column(_("Time"), key="at", width=16)
