@@ -124,6 +124,15 @@ RECORD_CASES = {
             "FROM ticket_event WHERE id = 22"),
         "ticket event 23 (BX-20261122-0004 step 2): its content, or the event before it, was "
         "changed"),
+    "point the event chain's head elsewhere": (
+        sql("UPDATE counter SET head = (SELECT hex(randomblob(32))) "
+            "WHERE name = '#ticket_event'"),
+        "the ticket events' chain ends at another hash than the book's counter holds"),
+    "give an event another's seal": (
+        sql("UPDATE ticket_event SET seal = (SELECT seal FROM ticket_event WHERE id = 1) "
+            "WHERE id = 2"),
+        "ticket event 2 (BX-20261122-0002 step 1): its content, or the event before it, was "
+        "changed"),
     "delete the last ticket and its history": (
         sql("DELETE FROM ticket_event WHERE ticket_id = 4", "DELETE FROM ticket WHERE id = 4"),
         "ticket BX-20261122-0004 is missing: the counter issued it"),
