@@ -77,8 +77,10 @@ def export_day(desk, day: date | None, fmt: Format, *, width: int | None = None)
     if fmt is Format.XLSX:
         from .xlsx import to_xlsx
 
-        return to_xlsx([sections[0], sections[2]], sections[1], tz, table_name=_("Daily report"),
-                       list_name=_("Not yet returned"))
+        # the summary, the repeat calls and the follow-ups due their weekly entry on the first
+        # sheet, the tickets not yet returned on the second
+        return to_xlsx([sections[0], *sections[2:]], sections[1], tz,
+                       table_name=_("Daily report"), list_name=_("Not yet returned"))
     from .pdf import render_report
 
     title = _("Daily report {day}").format(day=report.day.isoformat())

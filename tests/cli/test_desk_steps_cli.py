@@ -127,3 +127,11 @@ def test_sla_check_lists_a_follow_up_silent_for_a_week(cli):
     assert r.code == 0 and no in r.stdout
     r = cli("report", "day")
     assert r.code == 0 and no in r.stdout, r.stdout
+    # the daily report's spreadsheet carries the follow-ups due too, as the table does
+    from openpyxl import load_workbook
+
+    target = cli.db_path.parent / "day.xlsx"
+    assert cli("report", "day", "--format", "xlsx", "--out", str(target)).code == 0
+    first = load_workbook(target).worksheets[0]
+    cells = [str(c.value) for row in first.iter_rows() for c in row if c.value is not None]
+    assert no in cells
