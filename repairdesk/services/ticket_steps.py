@@ -278,8 +278,9 @@ def _urgency(raw: str) -> Urgency | None:
 
 
 def amend_ticket(desk: Desk, ticket_no: str, form: dict[str, str], by: str, *,
-                 note: str = "") -> TicketRecord:
-    """补录: details typed after an urgent dispatch; the old values stay in the history."""
+                 note: str = "", vacant: bool | None = None) -> TicketRecord:
+    """补录: details typed after an urgent dispatch; the old values stay in the history.
+    `vacant` (空房) changes with them in the same amendment (the `e` dialog), a home only."""
     current = get_ticket(desk, ticket_no)
     base = IntakeForm(
         room=current.intake.room, caller=current.intake.caller, phone=current.intake.phone,
@@ -309,8 +310,14 @@ def amend_ticket(desk: Desk, ticket_no: str, form: dict[str, str], by: str, *,
             changes[key] = new
     if appointment is not None and not keeps_time and "urgency" in changes:
         changes["appointment_at"] = None
+    old = {k: getattr(current.intake, k) for k in changes}
+    is_vacant = current.state.vacant if vacant is None else bool(vacant)
+    if is_vacant and changes.get("scope", current.intake.scope) is not Scope.HOME:
+        raise ValidationError(_("Only a home can be vacant (空房), not a public area."),
+                              "vacant" if vacant else "scope")
+    if is_vacant is not current.state.vacant:
+        changes["vacant"], old["vacant"] = is_vacant, current.state.vacant
     if not changes:
         raise ValidationError(_("Nothing to change."), "changes")
-    old = {k: getattr(current.intake, k) for k in changes}
     return record_step(desk, ticket_no, Action.AMEND, by, note=note,
                        step=Step({"changes": changes, "previous": old}))

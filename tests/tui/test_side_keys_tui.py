@@ -137,6 +137,54 @@ async def test_e_amends_free_to_paid_with_a_reason(desk_app, staffed):
         assert record.intake.urgency is Urgency.NORMAL and record.intake.room == "3-2-1501"
 
 
+async def test_e_marks_the_unit_vacant_in_the_same_amendment(desk_app, staffed):
+    """空房 by amendment on the desk (it was `ticket vacant` only): with the content, in one
+    step; then the job is closed only verified."""
+    no = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="物业",
+                                                 content="空置房水管漏水"), "李静").ticket_no
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#vacant").value == "no"
+        form.set_focus(form.query_one("#vacant"))
+        await pilot.press("right")  # no -> yes
+        form.set_focus(form.query_one("#content"))  # focus selects it: typing replaces it
+        await type_text(pilot, "空置房水管漏水无人居住")
+        form.set_focus(form.query_one("#reason"))
+        await type_text(pilot, "业主来电说明是空房")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is app.desk_screen
+    record = T.get_ticket(staffed, no)
+    assert record.state.vacant
+    (amend,) = [e for e in record.events if e.action is Action.AMEND]
+    assert amend.data["changes"] == {"content": "空置房水管漏水无人居住", "vacant": True}
+    assert amend.data["previous"]["vacant"] is False
+
+
+def test_only_a_home_is_vacant_and_nothing_is_half_saved(staffed, english):
+    import pytest
+
+    from repairdesk.errors import ValidationError
+
+    no = T.register_ticket(staffed, T.IntakeForm(room="5栋楼道", caller="保洁",
+                                                 content="楼道灯不亮", scope="public"),
+                           "李静").ticket_no
+    with pytest.raises(ValidationError, match="Only a home can be vacant"):
+        T.amend_ticket(staffed, no, {"content": "楼道灯都不亮"}, "李静", note="补充", vacant=True)
+    assert [e.action for e in T.get_ticket(staffed, no).events] == [Action.REGISTER]
+    home = T.register_ticket(staffed, T.IntakeForm(room="3-2-1502", caller="王先生",
+                                                   content="漏水", vacant=True), "李静").ticket_no
+    with pytest.raises(ValidationError, match="Only a home can be vacant"):
+        T.amend_ticket(staffed, home, {"scope": "public", "room": "3栋大堂"}, "李静", note="x")
+    record = T.amend_ticket(staffed, home, {"scope": "public", "room": "3栋大堂"}, "李静",
+                            note="其实是大堂", vacant=False)
+    assert not record.state.vacant and record.intake.room == "3栋大堂"
+
+
 async def test_e_with_nothing_changed_saves_nothing(desk_app, staffed):
     no = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
                                                  content="卫生间漏水"), "李静").ticket_no

@@ -1,5 +1,5 @@
-"""`e`: amend a ticket's details (补录 / 更正): service type, urgency, category, scope, room,
-caller, content, with the reason. The form opens with the details as they stand; only what
+"""`e`: amend a ticket's details (补录 / 更正): service type, urgency, category, scope, vacant
+unit (空房), room, caller, content, with the reason. The form opens with the details as they stand; only what
 the clerk changes is saved, as one amendment event (the old values stay in the history, and
 a clock already met or missed keeps its result). Enter moves on (and saves on the reason),
 ctrl+s saves, Esc cancels and saves nothing."""
@@ -19,7 +19,7 @@ from ..keys import AMEND_KEYS, bindings
 from ..widgets.choice import Choice
 from ..widgets.fields import FieldInput
 
-CHOICES = ("service_type", "urgency", "category", "scope")
+CHOICES = ("service_type", "urgency", "category", "scope", "vacant")
 TEXTS = ("room", "caller", "content")
 ORDER = (*CHOICES, *TEXTS, "reason")
 
@@ -42,7 +42,8 @@ class AmendScreen(ModalScreen[Any]):
         """The details as they stand, as the form's values."""
         i = self.record.intake
         return {"service_type": i.service_type.value, "urgency": i.urgency.value,
-                "category": i.category, "scope": i.scope.value, "room": i.room,
+                "category": i.category, "scope": i.scope.value,
+                "vacant": "yes" if self.record.state.vacant else "no", "room": i.room,
                 "caller": i.caller, "content": i.content}
 
     def compose(self) -> ComposeResult:
@@ -69,6 +70,8 @@ class AmendScreen(ModalScreen[Any]):
                 yield Choice([(c, c) for c in categories], now["category"], id="category")
                 yield Label(_("Scope"), markup=False)
                 yield Choice([(s.value, s.label) for s in Scope], now["scope"], id="scope")
+                yield Label(_("Vacant unit"), markup=False)  # 空房: closed only verified
+                yield Choice([("no", _("no")), ("yes", _("yes"))], now["vacant"], id="vacant")
                 yield Label(_("Room / place"), markup=False)
                 yield FieldInput(now["room"], id="room", max_length=60)
                 yield Label(_("Caller"), markup=False)
@@ -120,9 +123,11 @@ class AmendScreen(ModalScreen[Any]):
             return
         from ...services.tickets import amend_ticket
 
+        vacant = changes.pop("vacant", None)
         self.saving = True
         self.app.run_service(  # type: ignore[attr-defined]
             amend_ticket, self.desk, self.record.ticket_no, changes, self.clerk, note=reason,
+            vacant=None if vacant is None else vacant == "yes",
             done=self.dismiss, failed=self._failed)
 
     def _failed(self, exc: Exception) -> None:
