@@ -168,6 +168,10 @@ class TicketActions(OwnerCallActions, SideActions):
         if no is None:
             return
         desk = self.desk
+        record_now = self.current_record()
+        if record_now is not None and record_now.intake.service_type.value == "free":
+            self._materials(no)
+            return
         keys = " ".join(i.key for i in desk.config.fees.items if i.kind.value == "service")
 
         def record(v: dict[str, str] | None) -> None:
@@ -198,6 +202,24 @@ class TicketActions(OwnerCallActions, SideActions):
                    required=False)],
             choice=("agreed", _("Owner agreed to the quote"),
                     [("yes", _("yes")), ("no", _("no"))])), callback=record)
+
+    def _materials(self, no: str) -> None:
+        """A free job's parts (日常维修: no charge): recorded for the month's materials used."""
+        from ..services import fees
+        from ..services.desk_steps import record_materials
+
+        desk = self.desk
+
+        def record(v: dict[str, str] | None) -> None:
+            if v:
+                self._step(no, lambda by: record_materials(
+                    desk, no, [fees.parse_material(t) for t in v["parts"].split()], by,
+                    note=v.get("note", "")), _("{no}: parts used recorded (no charge)."))
+
+        self.app.push_screen(FormPrompt(
+            _("Parts used on {no} (a free job: no charge)").format(no=no),
+            [Field("parts", _("Parts"), _("NAME=PRICE or NAME=PRICExQTY, purchase price")),
+             Field("note", _("Note"), _("optional"), required=False)]), callback=record)
 
     def action_follow_up_agree(self) -> None:
         """The clerk agrees to the 转协调单 the SLA engine offers for a late completion."""

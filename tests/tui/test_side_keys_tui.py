@@ -185,6 +185,31 @@ def test_only_a_home_is_vacant_and_nothing_is_half_saved(staffed, english):
     assert not record.state.vacant and record.intake.room == "3栋大堂"
 
 
+async def test_m_on_a_free_job_records_the_parts_used(desk_app, staffed):
+    """m on a free job (日常维修) takes down the parts used, without charge (it was
+    `ticket materials` on the CLI only); on a paid job it stays the bill."""
+    no = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
+                                                 content="角阀漏水"), "李静").ticket_no
+    T.dispatch_ticket(staffed, no, "张建国", "李静")
+    T.accept_ticket(staffed, no, "李静")
+    T.arrive_ticket(staffed, no, "李静")  # parts are taken down once the work is on site
+    app = desk_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FormPrompt"
+        assert no in str(app.screen.query_one(".dialog-title").render())
+        await type_text(pilot, "角阀=18x2")
+        await pilot.press("enter")
+        await pilot.press("enter")  # no note
+        await settle(pilot)
+        assert app.screen is app.desk_screen
+    record = T.get_ticket(staffed, no)
+    (used,) = [e for e in record.events if e.action is Action.MATERIALS]
+    assert "角阀" in str(used.data)
+
+
 async def test_e_with_nothing_changed_saves_nothing(desk_app, staffed):
     no = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
                                                  content="卫生间漏水"), "李静").ticket_no
