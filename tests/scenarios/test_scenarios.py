@@ -127,8 +127,9 @@ class Play:
             T.add_note(d, self.no(step), step.get("note", "维修工电话反馈"), CLERK)
         elif do == "amend":
             form = {k: v for k, v in step.items()
-                    if k in ("urgency", "scope", "category", "service_type")}
-            T.amend_ticket(d, self.no(step), form, CLERK, note="补录")
+                    if k in ("urgency", "scope", "category", "service_type", "room", "content")}
+            T.amend_ticket(d, self.no(step), form, CLERK, note="补录",
+                           vacant=step.get("vacant"))
         elif do in PAID_STEPS:
             self.paid_work(step, do, kw, at)
         elif do == "check":
