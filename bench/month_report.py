@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_history import generate  # noqa: E402
+from repairdesk.store.stamps import sql_micros  # noqa: E402
 
 RAW = """
 WITH m AS (
@@ -64,10 +65,10 @@ SELECT
   (SELECT COUNT(c) FROM t),
   (SELECT SUM(rework_count > 0 AND c IS NOT NULL) FROM t),
   (SELECT COALESCE(SUM(ncb), 0) FROM t),
-  (SELECT AVG((d - (CAST(strftime('%s', received_at) AS INTEGER) * 1000000 + CAST(substr(received_at || '.000000', 21, 6) AS INTEGER))) / 60000000.0) FROM t),
-  (SELECT AVG((a - (CAST(strftime('%s', received_at) AS INTEGER) * 1000000 + CAST(substr(received_at || '.000000', 21, 6) AS INTEGER))) / 60000000.0) FROM t
+  (SELECT AVG((d - {received}) / 60000000.0) FROM t),
+  (SELECT AVG((a - {received}) / 60000000.0) FROM t
      WHERE urgency <> 'appointment'),
-  (SELECT AVG((c - (CAST(strftime('%s', received_at) AS INTEGER) * 1000000 + CAST(substr(received_at || '.000000', 21, 6) AS INTEGER))) / 60000000.0) FROM t),
+  (SELECT AVG((c - {received}) / 60000000.0) FROM t),
   (SELECT json_group_array(json_array(met, missed, pending, n)) FROM
      (SELECT k.met, k.missed, k.pending, COUNT(*) AS n FROM m
       JOIN ticket_clock k ON k.ticket_id = m.id
@@ -81,7 +82,7 @@ SELECT
      WHERE (e.action = 'void' AND m.status = 'voided')
         OR (e.action = 'charge' AND m.service_type IN ('paid', 'assess'))
         OR (e.action = 'materials' AND m.service_type = 'free'))
-"""
+""".replace("{received}", sql_micros("received_at"))
 # Event times are integers of microseconds on SQLite (repairdesk/store/stamps.py), ticket times
 # DATETIME text. The floor covers what the table shows: the counts, the times to dispatch, arrive and complete,
 # the SLA on-time rates as stored, the numbers in issue order (gaps), the tickets per hour, and

@@ -235,8 +235,9 @@ def _raw_pg() -> str:
         sql = sql.replace(f"SUM({cond})", f"SUM(({cond})::int)")
     # SQLite's event times are integers of microseconds (repairdesk/store/stamps.py), PG's
     # timestamps
-    micros = ("(CAST(strftime('%s', received_at) AS INTEGER) * 1000000 + "
-              "CAST(substr(received_at || '.000000', 21, 6) AS INTEGER))")
+    from repairdesk.store.stamps import sql_micros
+
+    micros = sql_micros("received_at")
     for col in ("d", "a", "c"):
         sqlite_avg = f"AVG(({col} - {micros}) / 60000000.0)"
         assert sqlite_avg in sql, col

@@ -156,16 +156,6 @@ def _seal_job(_mapper: Any, conn: Connection, target: PrintJob) -> None:
     _remember(target, "print_job", target.hash)
 
 
-def _seal_values(conn: Connection, table: str, values: dict[str, Any], prev: str) -> dict:
-    """A Core insert's values with the chain's seal (an event) or prev_hash and hash (a job)."""
-    if table == "ticket_event":
-        no = conn.execute(_NUMBER, {"i": values.get("ticket_id")}).scalar()
-        row = {"note": "", "data": {}, **values}
-        return {**values, "seal": seal_event_values(conn, row, str(no or ""))}
-    take_position(conn, JOB_CHAIN)
-    return {**values, "prev_hash": prev, "hash": job_hash({"detail": {}, **values}, prev)}
-
-
 @event.listens_for(Engine, "before_execute", retval=True)
 def _seal_core_insert(conn: Connection, clause: Any, multiparams: Any, params: Any,
                       _options: Any) -> tuple[Any, Any, Any]:
@@ -178,11 +168,17 @@ def _seal_core_insert(conn: Connection, clause: Any, multiparams: Any, params: A
     rows = list(multiparams) if multiparams else [params]
     if all(r.get("hash") or r.get("seal") is not None for r in rows):
         return clause, multiparams, params  # sealed by the mapper hook
-    prev = _last_hash(conn, name) if name == "print_job" else GENESIS
-    sealed = []
-    for r in rows:
-        r = _seal_values(conn, name, dict(r), prev)
-        prev = r.get("hash", prev)
+    sealed: list[dict[str, Any]] = []
+    prev: str | None = None  # a job chains to the row before it, an event to the counter's head
+    for r in map(dict, rows):
+        if name == "ticket_event":
+            no = conn.execute(_NUMBER, {"i": r.get("ticket_id")}).scalar()
+            r["seal"] = seal_event_values(conn, {"note": "", "data": {}, **r}, str(no or ""))
+        else:
+            take_position(conn, JOB_CHAIN)
+            prev = _last_hash(conn, name) if prev is None else prev
+            r["prev_hash"], r["hash"] = prev, job_hash({"detail": {}, **r}, prev)
+            prev = r["hash"]
         sealed.append(r)
     if multiparams:
         return clause, sealed, params
