@@ -200,14 +200,17 @@ async def test_m_on_a_free_job_records_the_parts_used(desk_app, staffed):
         await settle(pilot)
         assert type(app.screen).__name__ == "FormPrompt"
         assert no in str(app.screen.query_one(".dialog-title").render())
-        await type_text(pilot, "角阀=18x2")
+        await type_text(pilot, "角阀=18x2 [/b]=3")  # a hostile name is a name
         await pilot.press("enter")
         await pilot.press("enter")  # no note
         await settle(pilot)
         assert app.screen is app.desk_screen
+        await pilot.press("enter")  # the detail draws the step, markup and all, as text
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TicketScreen"
     record = T.get_ticket(staffed, no)
     (used,) = [e for e in record.events if e.action is Action.MATERIALS]
-    assert "角阀" in str(used.data)
+    assert "角阀" in str(used.data) and "[/b]" in str(used.data)
 
 
 async def test_e_with_nothing_changed_saves_nothing(desk_app, staffed):
