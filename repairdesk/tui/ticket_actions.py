@@ -170,7 +170,7 @@ class TicketActions(OwnerCallActions, SideActions):
         desk = self.desk
         record_now = self.current_record()
         if record_now is not None and record_now.intake.service_type.value == "free":
-            self._materials(no)
+            self._materials(no, record_now)
             return
         keys = " ".join(i.key for i in desk.config.fees.items if i.kind.value == "service")
 
@@ -203,11 +203,21 @@ class TicketActions(OwnerCallActions, SideActions):
             choice=("agreed", _("Owner agreed to the quote"),
                     [("yes", _("yes")), ("no", _("no"))])), callback=record)
 
-    def _materials(self, no: str) -> None:
-        """A free job's parts (日常维修: no charge): recorded for the month's materials used."""
+    def _materials(self, no: str, record: Any) -> None:
+        """A free job's parts (日常维修: no charge): recorded for the month's materials used.
+        Before the work is on site the lifecycle's one line says so before anything is typed
+        (the service refuses it anyway)."""
+        from ..domain.enums import Action
+        from ..domain.ticket import check_step
+        from ..errors import RepairdeskError
         from ..services import fees
         from ..services.desk_steps import record_materials
 
+        try:
+            check_step(record.state, Action.MATERIALS, record.intake.scope, {})
+        except RepairdeskError as exc:
+            self.app.say(str(exc), error=True)
+            return
         desk = self.desk
 
         def record(v: dict[str, str] | None) -> None:

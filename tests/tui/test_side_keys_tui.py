@@ -191,10 +191,15 @@ async def test_m_on_a_free_job_records_the_parts_used(desk_app, staffed):
     no = T.register_ticket(staffed, T.IntakeForm(room="3-2-1501", caller="王先生",
                                                  content="角阀漏水"), "李静").ticket_no
     T.dispatch_ticket(staffed, no, "张建国", "李静")
-    T.accept_ticket(staffed, no, "李静")
-    T.arrive_ticket(staffed, no, "李静")  # parts are taken down once the work is on site
     app = desk_app()
     async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # dispatched only: said at once, nothing to type
+        await settle(pilot)
+        assert app.screen is app.desk_screen and Action.MATERIALS.label in _message(app)
+        T.accept_ticket(staffed, no, "李静")
+        T.arrive_ticket(staffed, no, "李静")  # parts are taken down once the work is on site
+        app.refresh_board()  # as the poll does when the book changed
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
