@@ -8,9 +8,14 @@ space-separated tokens:
   and the last character alone (停电跳闸 -> 停电 电跳 跳闸 闸);
 - a run of letters/digits is one lower-cased word (BX-20261122-0012 -> bx 20261122 0012);
 - a phone number is findable by the full number or its last four digits only (domain.md,
-  Privacy): it is indexed as two opaque tokens, a hash of the full digits and one of the last
-  four, and a query of digits also looks for those hashes. A prefix search (`138…`) therefore
-  never reaches a phone, so the masked digits cannot be recovered by narrowing.
+  Privacy): it is indexed as one opaque token of its last four digits (`ß` and six base-36
+  characters of a hash: no query makes a token starting with `ß`, so neither a prefix search
+  `138…` nor a word reaches it and the masked digits cannot be recovered by narrowing). Four
+  digits look for that token; a full number looks for it too and keeps the hits whose own
+  phone is that number (one row read per ticket sharing the last four: about one in 10,000).
+  The full number used to be a token of its own, a 20-character hash unique to nearly every
+  ticket: a fifth of the index (format 3, still PostgreSQL's index and an SQLite book's until
+  the rebuild on its next upgrade: `legacy_index`).
 
 A query is tokenized the same way and searched as one phrase; a Chinese run ending the query
 gives only its bigrams (or a prefix for a single character) and the last word is a prefix, so
@@ -59,22 +64,48 @@ def doc_tokens(text: str) -> str:
     return " ".join(out)
 
 
-# meta 'search_format' (a rebuild on upgrade): 2 = phones as opaque tokens, 3 = contentless
-FORMAT = "3"
+# meta 'search_format' (a rebuild on upgrade): 2 = phones as opaque tokens, 3 = contentless,
+# 4 = a phone as one token of its last four digits (the full number checked on the row)
+FORMAT = "4"
 PHONE_TAIL = 4
+TAIL_MARK = "\u00df"  # ß: a letter to FTS5 (a token character) that no query token holds
+TAIL_WIDTH = 6  # base-36 characters: the 10,000 tails get 10,000 different tokens (tested)
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=16384)
+def tail_token(tail: str) -> str:
+    """The index token of a phone's last four digits: `ß` and six base-36 characters of a
+    hash, so the token neither spells the digits nor is reachable by any query's prefix."""
+    import hashlib
+
+    value = int.from_bytes(hashlib.blake2b(f"phone:{tail}".encode(), digest_size=8).digest(),
+                           "big")
+    out = []
+    for _ in range(TAIL_WIDTH):
+        value, digit = divmod(value, 36)
+        out.append(_B36[digit])
+    return TAIL_MARK + "".join(out)
 
 
 def phone_token(digits: str) -> str:
-    """The opaque index token of a full phone number or of its last four digits: letters and
-    digits only (FTS5's tokenizer keeps it whole), and no prefix of it says anything."""
+    """Format 3's opaque token of a full phone number or of its last four digits (PostgreSQL's
+    index, and an SQLite book's until its rebuild): letters and digits only, no prefix of it
+    says anything."""
     import hashlib
 
     return "ph" + hashlib.blake2b(f"phone:{digits}".encode(), digest_size=10).hexdigest()
 
 
-def phone_tokens(phone: str) -> list[str]:
+def _phone_digits(phone: str) -> str:
     main = phone.split("-")[0]  # stored as digits, "-ext" after an extension
-    digits = "".join(ch for ch in main if ch.isdigit())
+    return "".join(ch for ch in main if ch.isdigit())
+
+
+def phone_tokens(phone: str, legacy: bool = False) -> list[str]:
+    digits = _phone_digits(phone)
+    if not legacy:
+        return [tail_token(digits[-PHONE_TAIL:])] if len(digits) >= PHONE_TAIL else []
     if not digits:
         return []
     out = [phone_token(digits)]
@@ -83,10 +114,11 @@ def phone_tokens(phone: str) -> list[str]:
     return out
 
 
-def doc_body(ticket_no: str, room: str, caller: str, phone: str, content: str) -> str:
-    """The indexed text of one ticket."""
+def doc_body(ticket_no: str, room: str, caller: str, phone: str, content: str, *,
+             legacy: bool = False) -> str:
+    """The indexed text of one ticket (`legacy`: phones as format 3 wrote them)."""
     return " ".join(p for p in (doc_tokens(ticket_no), doc_tokens(room), doc_tokens(caller),
-                                *phone_tokens(phone), doc_tokens(content)) if p)
+                                *phone_tokens(phone, legacy), doc_tokens(content)) if p)
 
 
 def _phone_query(query: str) -> str | None:
@@ -124,17 +156,34 @@ def query_tokens(query: str) -> tuple[list[str], bool, str | None] | None:
     return toks, prefix, _phone_query(query)
 
 
-def match_expr(query: str) -> str | None:
-    """The FTS5 MATCH expression for what the clerk typed, or None if nothing searchable."""
+def _phrase(toks: list[str], prefix: bool) -> str:
+    # tokens hold only letters, digits and CJK: no quotes to escape
+    return '"' + " ".join(toks) + '"' + ("*" if prefix else "")
+
+
+def match_expr(query: str, legacy: bool = False) -> str | None:
+    """The FTS5 MATCH expression for what the clerk typed, or None if nothing searchable. A
+    full phone number's part finds every phone ending in its last four: `phone_check`."""
     parsed = query_tokens(query)
     if parsed is None:
         return None
     toks, prefix, phone = parsed
-    # tokens hold only letters, digits and CJK: no quotes to escape
-    expr = '"' + " ".join(toks) + '"' + ("*" if prefix else "")
+    expr = _phrase(toks, prefix)
     if phone is not None:
-        expr += f' OR "{phone_token(phone)}"'
+        token = phone_token(phone) if legacy else tail_token(phone[-PHONE_TAIL:])
+        expr += f' OR "{token}"'
     return expr
+
+
+def phone_check(query: str, legacy: bool = False) -> tuple[str, str, str] | None:
+    """A full phone number in the current format: the MATCH of the phrase alone (its hits need
+    no check), the MATCH of the number's last four, and the number those hits' own phone must
+    be (`phone = n OR phone LIKE 'n-%'`, an extension after it). None for anything else."""
+    parsed = query_tokens(query)
+    if legacy or parsed is None or parsed[2] is None or len(parsed[2]) == PHONE_TAIL:
+        return None
+    toks, prefix, phone = parsed
+    return _phrase(toks, prefix), f'"{tail_token(phone[-PHONE_TAIL:])}"', phone
 
 
 # ---------------------------------------------------------------- schema and upkeep
@@ -175,6 +224,29 @@ def install(conn: Any, dialect: str) -> None:
     if has_meta:  # meta refuses a DELETE (db.GUARDED): the mark is written over
         _exec(conn, "INSERT INTO meta(key, value) VALUES ('search_format', ?) "
               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (FORMAT,))
+    info = getattr(conn, "info", None)
+    if info is not None:
+        info[_FORMAT_KEY] = FORMAT
+
+
+_FORMAT_KEY = TABLE + ".format"
+
+
+def legacy_index(conn: Any) -> bool:
+    """Whether an SQLite book's index still has format 3's phone tokens (a book from before,
+    until the rebuild that its next upgrade does in `install`): then a ticket is indexed and
+    searched as format 3 did, so the book finds what it found and an amendment takes out the
+    very tokens that went in. Asked once per connection (only `install` changes it)."""
+    info = getattr(conn, "info", None)
+    if info is not None and _FORMAT_KEY in info:
+        return bool(info[_FORMAT_KEY] != FORMAT)
+    if not _exec(conn, "SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return False  # a bare index (no book around it) is made by this code
+    row = _exec(conn, "SELECT value FROM meta WHERE key = 'search_format'").fetchone()
+    value = row[0] if row else None
+    if info is not None:
+        info[_FORMAT_KEY] = value
+    return value != FORMAT
 
 
 def has_index(conn: Any) -> bool:
@@ -196,9 +268,9 @@ def index_ticket(conn: Any, dialect: str, ticket_id: int, ticket_no: str, room: 
     from `before` (its old room, caller, phone and content: what was indexed). PostgreSQL
     keeps its estate (`site`) in the index too."""
     if dialect == "postgresql":
-        if search_pg.has_index(conn):
-            search_pg.index(conn, ticket_id, doc_body(ticket_no, room, caller, phone, content),
-                            site)
+        if search_pg.has_index(conn):  # format 3's phone tokens (search_pg.py)
+            search_pg.index(conn, ticket_id, doc_body(ticket_no, room, caller, phone, content,
+                                                      legacy=True), site)
         return
     if dialect != "sqlite":
         return
@@ -206,11 +278,12 @@ def index_ticket(conn: Any, dialect: str, ticket_id: int, ticket_no: str, room: 
         raise ValueError("reindexing a ticket needs the values it was indexed with")
     if not has_index(conn):
         return  # a book opened without its schema step: search falls back to LIKE
+    legacy = legacy_index(conn)
     if before is not None:
         _exec(conn, f"INSERT INTO {TABLE}({TABLE}, rowid, body) VALUES ('delete', ?, ?)",
-              (ticket_id, doc_body(ticket_no, *before)))
+              (ticket_id, doc_body(ticket_no, *before, legacy=legacy)))
     _exec(conn, f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
-          (ticket_id, doc_body(ticket_no, room, caller, phone, content)))
+          (ticket_id, doc_body(ticket_no, room, caller, phone, content, legacy=legacy)))
 
 
 def _pg_bodies(conn: Any) -> Iterable[tuple[int, str, str]]:
@@ -220,7 +293,7 @@ def _pg_bodies(conn: Any) -> Iterable[tuple[int, str, str]]:
     rows = conn.execute(text(
         "SELECT id, site, ticket_no, room, caller, phone, content FROM ticket")).fetchall()
     for tid, site, no, room, caller, phone, content in rows:
-        yield tid, site, doc_body(no, room, caller, phone or "", content)
+        yield tid, site, doc_body(no, room, caller, phone or "", content, legacy=True)
 
 
 def bodies(rows: Iterable[Sequence[Any]]) -> Iterable[tuple[int, str]]:
@@ -257,24 +330,36 @@ def search_ids(conn: Any, dialect: str, query: str, limit: int = 200,
             toks, prefix, None if phone is None else phone_token(phone), site), limit)
     if dialect != "sqlite":
         return _search_like(conn, query, limit, site)
-    expr = match_expr(query)
-    if expr is None:
+    if query_tokens(query) is None:
         return [], 0
     if not has_index(conn):
         return _search_like(conn, query, limit, site)
-    if site is None:
-        sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?"
-        params: tuple[Any, ...] = (expr,)
-    else:
-        sql = (f"SELECT s.rowid FROM {TABLE} s JOIN ticket t ON t.id = s.rowid "
-               f"WHERE {TABLE} MATCH ? AND t.site = ?")
-        params = (expr, site)
+    legacy = legacy_index(conn)
+    check = phone_check(query, legacy)
+    if check is None:
+        sql, params = _hits_sql(site, (match_expr(query, legacy),))
+    else:  # the phrase's hits, and those of the last four whose phone is the number
+        phrase, tail, number = check
+        sql, params = _hits_sql(site, (phrase,))
+        tail_sql, tail_params = _hits_sql(site, (tail,), "(t.phone = ? OR t.phone LIKE ?)")
+        sql, params = f"{sql} UNION {tail_sql}", (*params, *tail_params, number, number + "-%")
     ids = [r[0] for r in _exec(conn, sql + " ORDER BY 1 DESC LIMIT ?",
                                (*params, limit)).fetchall()]
     if len(ids) < limit:
         return ids, len(ids)
     total = _exec(conn, f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     return ids, int(total)
+
+
+def _hits_sql(site: str | None, params: tuple[Any, ...],
+              row_check: str = "") -> tuple[str, tuple[Any, ...]]:
+    """The ids matching one MATCH expression, of one estate, passing a check on the row."""
+    if site is None and not row_check:
+        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?", params
+    sql = f"SELECT s.rowid FROM {TABLE} s JOIN ticket t ON t.id = s.rowid WHERE {TABLE} MATCH ?"
+    if site is not None:
+        sql, params = sql + " AND t.site = ?", (*params, site)
+    return (sql + " AND " + row_check if row_check else sql), params
 
 
 def _search_like(conn: Any, query: str, limit: int,
