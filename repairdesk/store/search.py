@@ -14,8 +14,9 @@ space-separated tokens:
   digits look for that token; a full number looks for it too and keeps the hits whose own
   phone is that number (one row read per ticket sharing the last four: about one in 10,000).
   The full number used to be a token of its own, a 20-character hash unique to nearly every
-  ticket: a fifth of the index (format 3, still PostgreSQL's index and an SQLite book's until
-  the rebuild on its next upgrade: `legacy_index`).
+  ticket: a fifth of the index (format 3: an SQLite book's index until the rebuild on its next
+  upgrade, `legacy_index`; on PostgreSQL the vectors written before, which a phone query
+  also looks for).
 
 A query is tokenized the same way and searched as one phrase; a Chinese run ending the query
 gives only its bigrams (or a prefix for a single character) and the last word is a prefix, so
@@ -89,9 +90,9 @@ def tail_token(tail: str) -> str:
 
 
 def phone_token(digits: str) -> str:
-    """Format 3's opaque token of a full phone number or of its last four digits (PostgreSQL's
-    index, and an SQLite book's until its rebuild): letters and digits only, no prefix of it
-    says anything."""
+    """Format 3's opaque token of a full phone number or of its last four digits (an SQLite
+    book's until its rebuild, PostgreSQL's vectors written before): letters and digits only,
+    no prefix of it says anything."""
     import hashlib
 
     return "ph" + hashlib.blake2b(f"phone:{digits}".encode(), digest_size=10).hexdigest()
@@ -268,9 +269,9 @@ def index_ticket(conn: Any, dialect: str, ticket_id: int, ticket_no: str, room: 
     from `before` (its old room, caller, phone and content: what was indexed). PostgreSQL
     keeps its estate (`site`) in the index too."""
     if dialect == "postgresql":
-        if search_pg.has_index(conn):  # format 3's phone tokens (search_pg.py)
-            search_pg.index(conn, ticket_id, doc_body(ticket_no, room, caller, phone, content,
-                                                      legacy=True), site)
+        if search_pg.has_index(conn):
+            search_pg.index(conn, ticket_id, doc_body(ticket_no, room, caller, phone, content),
+                            site)
         return
     if dialect != "sqlite":
         return
@@ -293,7 +294,7 @@ def _pg_bodies(conn: Any) -> Iterable[tuple[int, str, str]]:
     rows = conn.execute(text(
         "SELECT id, site, ticket_no, room, caller, phone, content FROM ticket")).fetchall()
     for tid, site, no, room, caller, phone, content in rows:
-        yield tid, site, doc_body(no, room, caller, phone or "", content, legacy=True)
+        yield tid, site, doc_body(no, room, caller, phone or "", content)
 
 
 def bodies(rows: Iterable[Sequence[Any]]) -> Iterable[tuple[int, str]]:
@@ -326,8 +327,14 @@ def search_ids(conn: Any, dialect: str, query: str, limit: int = 200,
         if parsed is None:
             return [], 0
         toks, prefix, phone = parsed
-        return search_pg.search(conn, search_pg.tsquery(
-            toks, prefix, None if phone is None else phone_token(phone), site), limit)
+        if phone is None:
+            return search_pg.search(conn, search_pg.tsquery(toks, prefix, None, site), limit)
+        tail = tail_token(phone[-PHONE_TAIL:])
+        if len(phone) == PHONE_TAIL:  # format 3's token of the last four, or this one
+            return search_pg.search(conn, search_pg.tsquery(
+                toks, prefix, (phone_token(phone), tail), site), limit)
+        return search_pg.search(conn, search_pg.tsquery(toks, prefix, phone_token(phone), site),
+                                limit, (tail, phone, site))
     if dialect != "sqlite":
         return _search_like(conn, query, limit, site)
     if query_tokens(query) is None:

@@ -1,5 +1,5 @@
 """Full-text search on PostgreSQL (issue 18): the tokens of SQLite's index (store/search.py:
-bigrams of Chinese runs, words, opaque phone tokens) kept as one tsvector per ticket in
+bigrams of Chinese runs, words, a phone's opaque token) kept as one tsvector per ticket in
 `ticket_search` (ticket_id, body) with a GIN index, and a query is the same phrase as a
 tsquery (`'马桶' <-> '桶堵' <-> '堵塞'`), so both databases find exactly the same tickets.
 
@@ -9,11 +9,15 @@ ticket's estate as one lexeme (`site=XF`, at a position no phrase reaches): a se
 estate of a company's book (many estates on one server) is a single GIN intersection, not a
 filter over every estate's hits.
 
+A ticket indexed before format 4 keeps format 3's two phone tokens (its vector is written
+again only when the ticket is amended), so a phone query looks for those too: nothing is
+rebuilt on upgrade.
+
 Parsing lives in search.py, which calls in here: this module imports nothing of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -37,19 +41,22 @@ def vector(body: str, site: str) -> str:
     return " ".join(parts)
 
 
-def tsquery(tokens: list[str], prefix: bool, phone_token: str | None,
+def tsquery(tokens: list[str], prefix: bool, phone_token: str | Sequence[str] | None,
             site: str | None = None) -> str:
     """The tsquery literal of search.query_tokens' phrase (the last token a prefix), or'ed
-    with a phone's opaque token, and'ed with the estate."""
+    with a phone's opaque token(s), and'ed with the estate."""
     lexes = [_lex(t) for t in tokens]
     if prefix:
         lexes[-1] += ":*"
     query = " <-> ".join(lexes)
-    if phone_token is not None:
-        query = f"( {query} ) | {_lex(phone_token)}"
-    if site is not None:
-        query = f"( {query} ) & {site_lexeme(site)}"
-    return query
+    phones = [phone_token] if isinstance(phone_token, str) else list(phone_token or ())
+    for token in phones:
+        query = f"( {query} ) | {_lex(token)}"
+    return _within(query, site)
+
+
+def _within(query: str, site: str | None) -> str:
+    return query if site is None else f"( {query} ) & {site_lexeme(site)}"
 
 
 # ---------------------------------------------------------------- schema and upkeep
@@ -114,7 +121,24 @@ SEARCH_SQL = (f"WITH h AS MATERIALIZED (SELECT ticket_id FROM {TABLE} "
 _SEARCH = text(SEARCH_SQL)
 
 
-def search(conn: Any, query: str, limit: int) -> tuple[list[int], int]:
-    """Ticket ids matching a tsquery literal, newest first, and the exact total."""
-    rows = conn.execute(_SEARCH, {"q": query, "n": limit}).fetchall()
+# a full phone number: the hits of the phrase (or of format 3's token of the number), and
+# those of its last four whose own phone is that number (search.py)
+_SEARCH_PHONE = text(
+    f"WITH h AS MATERIALIZED (SELECT ticket_id FROM {TABLE} WHERE body @@ CAST(:q AS tsquery) "
+    f"UNION SELECT s.ticket_id FROM {TABLE} s JOIN ticket t ON t.id = s.ticket_id "
+    "WHERE s.body @@ CAST(:tail AS tsquery) AND (t.phone = :phone OR t.phone LIKE :ext)) "
+    "SELECT ticket_id, count(*) OVER () FROM h ORDER BY ticket_id DESC LIMIT :n")
+
+
+def search(conn: Any, query: str, limit: int,
+           phone: tuple[str, str, str | None] | None = None) -> tuple[list[int], int]:
+    """Ticket ids matching a tsquery literal, newest first, and the exact total; `phone`:
+    (token of a number's last four, the number, its estate) whose hits must be that number."""
+    if phone is None:
+        rows = conn.execute(_SEARCH, {"q": query, "n": limit}).fetchall()
+    else:
+        tail, number, site = phone
+        rows = conn.execute(_SEARCH_PHONE, {
+            "q": query, "tail": _within(_lex(tail), site), "phone": number,
+            "ext": number + "-%", "n": limit}).fetchall()
     return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0

@@ -154,3 +154,32 @@ def test_short_words_find_what_like_finds(desk) -> None:
             fts = search.search_ids(conn, "sqlite", word, limit=1000)
             like = search._search_like(conn, word, 1000)
             assert sorted(fts[0]) == sorted(like[0]) and fts[1] == like[1], word
+
+
+def test_postgresql_finds_phones_in_vectors_of_both_formats(any_desk) -> None:
+    """PostgreSQL's vectors written before format 4 keep its two phone tokens (nothing is
+    rebuilt there): a phone query finds those tickets and the new ones alike, exactly."""
+    import pytest
+    from sqlalchemy import text
+
+    from repairdesk.store import search_pg
+
+    if any_desk.store.dialect != "postgresql":
+        pytest.skip("SQLite's index has one format at a time (the test above)")
+    old = _register(any_desk)
+    new = _register(any_desk, phone="13900005678", room="5-1-202")
+    site = any_desk.config.site_code
+    with any_desk.store.write() as session:  # the first ticket's vector as format 3 wrote it
+        session.connection().execute(
+            text(f"UPDATE {search_pg.TABLE} SET body = CAST(:v AS tsvector) WHERE ticket_id = "
+                 "(SELECT id FROM ticket WHERE ticket_no = :no)"),
+            {"v": search_pg.vector(search.doc_body(old, "3-2-1501", "王先生", "13812345678",
+                                                   "厨房水龙头关不住", legacy=True), site),
+             "no": old})
+    assert _found(any_desk, "13812345678") == {old}
+    assert _found(any_desk, "13900005678") == {new}
+    assert _found(any_desk, "5678") == {old, new}
+    assert search_tickets(any_desk, "13900005678", site=site)[1] == 1
+    assert search_tickets(any_desk, "13900005678", site=site + "9")[1] == 0
+    for query in ("138", "1381234", "13812340000"):
+        assert _found(any_desk, query) == set(), query
