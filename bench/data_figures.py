@@ -128,7 +128,7 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     from repairdesk.store.stamps import to_micros
 
     at = datetime.now(timezone.utc)
-    now = at if raw.pg else at.replace(tzinfo=None).isoformat(" ", "microseconds")
+    now = at if raw.pg else to_micros(at)  # a ticket's time as stored (store/stamps.py)
     raw.begin()
     raw.run(_FLOOR_NUMBER).fetchone()
     (tid,) = raw.run(_FLOOR_TICKET, (no, site, now, now, CLERK, content, now)).fetchone()

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_history import generate  # noqa: E402
-from repairdesk.store.stamps import sql_micros  # noqa: E402
+from repairdesk.store.stamps import to_micros  # noqa: E402
 
 RAW = """
 WITH m AS (
@@ -76,15 +76,16 @@ SELECT
       GROUP BY k.met, k.missed, k.pending)),
   (SELECT json_group_array(ticket_no) FROM (SELECT ticket_no FROM m ORDER BY id)),
   (SELECT json_group_object(h, n) FROM
-     (SELECT substr(registered_at, 1, 13) AS h, COUNT(*) AS n FROM v GROUP BY h)),
+     (SELECT strftime('%Y-%m-%d %H', registered_at / 1000000, 'unixepoch') AS h, COUNT(*) AS n
+      FROM v GROUP BY h)),
   (SELECT json_group_array(json_array(m.ticket_no, e.action, e.at, e.by, e.note, e.data)) FROM
      (SELECT * FROM m ORDER BY id) m JOIN ticket_event e ON e.ticket_id = m.id
      WHERE (e.action = 'void' AND m.status = 'voided')
         OR (e.action = 'charge' AND m.service_type IN ('paid', 'assess'))
         OR (e.action = 'materials' AND m.service_type = 'free'))
-""".replace("{received}", sql_micros("received_at"))
-# Event times are integers of microseconds on SQLite (repairdesk/store/stamps.py), ticket times
-# DATETIME text. The floor covers what the table shows: the counts, the times to dispatch, arrive and complete,
+""".replace("{received}", "received_at")
+# Event and ticket times are integers of microseconds on SQLite (repairdesk/store/stamps.py;
+# migrations 0011 and 0012). The floor covers what the table shows: the counts, the times to dispatch, arrive and complete,
 # the SLA on-time rates as stored, the numbers in issue order (gaps), the tickets per hour, and
 # the voided tickets' reasons, the bills and the free jobs' parts (their events' data).
 
@@ -143,9 +144,8 @@ def run(db: Path, key: str, repeat: int) -> dict[str, object]:
     # warm the page cache once, as a desk that has been open a while would be
     reports.month_table(desk, key)
     conn = sqlite3.connect(str(db))
-    # stored as SQLAlchemy writes them on SQLite: naive UTC text with microseconds
-    params = {"site": cfg.site_code, "lo": lo.replace(tzinfo=None).isoformat(" ", "microseconds"),
-              "hi": hi.replace(tzinfo=None).isoformat(" ", "microseconds"),
+    # stored as the desk stores them on SQLite: integers of microseconds
+    params = {"site": cfg.site_code, "lo": to_micros(lo), "hi": to_micros(hi),
               "rules": rules_key(desk)}
     (table, out["table_s"]), (raw, out["raw_sql_s"]) = taking_turns(
         lambda: reports.month_table(desk, key), lambda: conn.execute(RAW, params).fetchone(),

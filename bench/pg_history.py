@@ -233,13 +233,10 @@ def _raw_pg() -> str:
     for cond in ("e.action = 'callback'", "scope = 'home'", "service_type = 'paid'",
                  "status = 'voided'", "rework_count > 0 AND c IS NOT NULL"):
         sql = sql.replace(f"SUM({cond})", f"SUM(({cond})::int)")
-    # SQLite's event times are integers of microseconds (repairdesk/store/stamps.py), PG's
-    # timestamps
-    from repairdesk.store.stamps import sql_micros
-
-    micros = sql_micros("received_at")
+    # SQLite's event and ticket times are integers of microseconds (repairdesk/store/stamps.py),
+    # PG's timestamps
     for col in ("d", "a", "c"):
-        sqlite_avg = f"AVG(({col} - {micros}) / 60000000.0)"
+        sqlite_avg = f"AVG(({col} - received_at) / 60000000.0)"
         assert sqlite_avg in sql, col
         sql = sql.replace(sqlite_avg,
                           f"CAST(AVG(EXTRACT(EPOCH FROM ({col} - received_at)) / 60.0) AS float8)")
@@ -250,7 +247,7 @@ def _raw_pg() -> str:
                       "json_agg(json_build_array(met, missed, pending, n))::text")
     sql = sql.replace("json_group_array(ticket_no) FROM (SELECT ticket_no FROM m ORDER BY id))",
                       "json_agg(ticket_no ORDER BY id)::text FROM m)")
-    sql = sql.replace("substr(registered_at, 1, 13)",
+    sql = sql.replace("strftime('%Y-%m-%d %H', registered_at / 1000000, 'unixepoch')",
                       "to_char(registered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')")
     sql = sql.replace("json_group_object(h, n) FROM", "json_object_agg(h, n)::text FROM")
     sql = sql.replace("GROUP BY h))", "GROUP BY h) s)")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlmodel import col, func, select
 
 from ..domain.dispatch import Candidate, rank_technicians
 from ..domain.enums import Role, Status
-from ..store.tables import Staff, Ticket
+from ..store.tables import OPEN_WHERE, Staff, Ticket
 from .desk import Desk
 from .staff import DISPATCHABLE, split_skills
 from .ticket_records import ticket_row
@@ -40,7 +41,9 @@ def dispatch_choices(desk: Desk, ticket_no: str) -> DispatchChoices:
             col(Staff.role).in_([r.value for r in DISPATCHABLE]))).all()
         counts = session.exec(
             select(Ticket.technician, Ticket.status, func.count())
-            .where(col(Ticket.status).in_([s.value for s in IN_HAND]), Ticket.technician != "")
+            # the open tickets first (ix_ticket_open), then those in a technician's hands
+            .where(text(OPEN_WHERE), col(Ticket.status).in_([s.value for s in IN_HAND]),
+                   Ticket.technician != "")
             .group_by(Ticket.technician, Ticket.status)).all()
         open_jobs: dict[str, int] = {}
         on_site: dict[str, int] = {}

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.enums import Status
 from ..domain.ticket import TicketRecord
 from ..store.json_data import load_json_list
-from ..store.stamps import event_time
+from ..store.stamps import TICKET_TIMES_SINCE, event_time, stored_time, to_micros
 from .record_rows import day_start, record_of
 
-# as SQLAlchemy's SQLite DATETIME stores them (UTC, naive)
-_STORED = "%Y-%m-%d %H:%M:%S.%f"
-_OPEN = tuple(s.value for s in Status if s.is_open)
+# the open tickets, word for word as ix_ticket_open's condition (store/tables.OPEN_WHERE: not
+# imported, it would load SQLAlchemy; tests/store pins the two equal)
+OPEN_WHERE = "status NOT IN ('closed', 'voided')"
 _TICKET_COLUMNS = ("id", "ticket_no", "received_at", "registered_at", "registered_by", "channel",
                    "room", "caller", "phone", "content", "scope", "category", "urgency",
                    "appointment_at", "service_type", "owner_parts", "verify_code", "repeat_of")
@@ -60,12 +59,6 @@ class _Row:
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__ = values
-
-
-def _when(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
 def first_board(db: str | None, config_path: str | None, clock: Any = None, *,
@@ -107,19 +100,20 @@ def _working_set(con: sqlite3.Connection, since: datetime,
                  oldest: int | None = None) -> list[TicketRecord]:
     """Open tickets by the (status, received_at) index, today's by registered_at; oldest
     received first, as working_set orders them. With `oldest`: that many open ones only."""
-    marks = ",".join("?" * len(_OPEN))
-    stamp = since.astimezone(timezone.utc).replace(tzinfo=None).strftime(_STORED)
     con.execute("BEGIN")  # one snapshot for the tickets and their events
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version is None or int(version[0]) < TICKET_TIMES_SINCE:
+        raise ValueError("ticket times stored as text: the book is upgraded the usual way")
     if oldest is not None:
         tickets = con.execute(
-            f"SELECT {', '.join(_TICKET_COLUMNS)} FROM ticket WHERE status IN ({marks}) "
-            "ORDER BY received_at LIMIT ?", (*_OPEN, oldest)).fetchall()
+            f"SELECT {', '.join(_TICKET_COLUMNS)} FROM ticket WHERE {OPEN_WHERE} "
+            "ORDER BY received_at LIMIT ?", (oldest,)).fetchall()
     else:
         tickets = con.execute(
             f"SELECT {', '.join(_TICKET_COLUMNS)} FROM ticket WHERE id IN ("
-            f"SELECT id FROM ticket WHERE status IN ({marks}) "
+            f"SELECT id FROM ticket WHERE {OPEN_WHERE} "
             "UNION SELECT id FROM ticket WHERE registered_at >= ?) ORDER BY received_at",
-            (*_OPEN, stamp)).fetchall()
+            (to_micros(since),)).fetchall()
     ids = [t[0] for t in tickets]
     events: dict[int, list[_Row]] = {i: [] for i in ids}
     for i in range(0, len(ids), 500):
@@ -136,7 +130,7 @@ def _working_set(con: sqlite3.Connection, since: datetime,
     for values in tickets:
         row = dict(zip(_TICKET_COLUMNS, values))
         for key in ("received_at", "registered_at", "appointment_at"):
-            row[key] = _when(row[key])
+            row[key] = stored_time(row[key])
         row["owner_parts"] = bool(row["owner_parts"])
         records.append(record_of(_Row(row), events[row["id"]]))
     return records

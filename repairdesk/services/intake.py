@@ -22,7 +22,7 @@ from ..i18n import _
 from ..store import chain, search
 from ..store.db import next_in_sequence
 from ..store.tables import Ticket, TicketEvent
-from ..store.types import UTCDateTime, dump_json, load_json
+from ..store.types import EventTime, dump_json, load_json
 from .authority import Act, require_desk_actor
 from .desk import Desk
 from .rooms import scope_of
@@ -128,7 +128,7 @@ _REPEAT = text(
     "SELECT ticket_no FROM ticket WHERE room = :room AND category = :category "
     "AND received_at >= :start AND received_at <= :at AND status <> :voided "
     "ORDER BY received_at DESC LIMIT 1").bindparams(
-    bindparam("start", type_=UTCDateTime()), bindparam("at", type_=UTCDateTime()))
+    bindparam("start", type_=EventTime()), bindparam("at", type_=EventTime()))
 _INTAKE_FIELDS = tuple(f.name for f in fields(Intake))
 
 

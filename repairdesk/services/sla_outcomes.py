@@ -24,7 +24,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,8 @@ from ..domain.sla_rules import ClockName
 from ..domain.stats import ClockRate
 from ..domain.ticket import Event, Intake, TicketRecord, TicketState
 from ..store.report_sql import IN_MONTH, bucket_day, hour_bucket
-from ..store.stamps import event_time
-from ..store.types import UTCDateTime, load_json
+from ..store.stamps import event_time, stored_time
+from ..store.types import EventTime, UTCDateTime, load_json
 from .desk import Desk
 
 CHUNK = 2000  # tickets judged per write transaction
@@ -110,13 +110,10 @@ def store_outcome(desk: Desk, session: Session, ticket_id: int, record: TicketRe
 
 
 def _parser(conn: Connection) -> Callable[[Any], datetime | None]:
-    """Timestamps as the driver returns them (SQLite: text) to aware UTC datetimes."""
+    """Timestamps as the driver returns them (SQLite: integers of microseconds) to aware UTC
+    datetimes."""
     if conn.dialect.name == "sqlite":
-        iso = datetime.fromisoformat
-
-        def parse(v: Any) -> datetime | None:
-            return None if v is None else iso(v).replace(tzinfo=timezone.utc)
-        return parse
+        return stored_time
     processor = UTCDateTime().process_result_value
     return lambda v: processor(v, conn.dialect)
 
@@ -163,7 +160,7 @@ _UNJUDGED = text(
     f"SELECT t.id FROM ticket t LEFT JOIN ticket_clock c ON c.ticket_id = t.id "
     f"WHERE {IN_MONTH} AND (c.ticket_id IS NULL OR c.rules <> :rules "
     f"OR (c.stale_at IS NOT NULL AND c.stale_at <= :now)) ORDER BY t.id"
-).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()),
+).bindparams(bindparam("lo", type_=EventTime()), bindparam("hi", type_=EventTime()),
              bindparam("now", type_=UTCDateTime()))
 
 
@@ -207,7 +204,7 @@ def _sums(dialect: str) -> Any:
         f"WHERE {IN_MONTH} AND c.rules = :rules "
         f"AND (c.met <> 0 OR c.missed <> 0 OR c.pending <> 0) "
         f"GROUP BY {bucket}, c.met, c.missed, c.pending"
-    ).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
+    ).bindparams(bindparam("lo", type_=EventTime()), bindparam("hi", type_=EventTime()))
 
 
 def month_clock_rates(desk: Desk, lo: datetime, hi: datetime,

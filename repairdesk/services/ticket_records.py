@@ -22,7 +22,8 @@ from ..errors import NotFound
 from ..i18n import _
 from ..store import search
 from ..store.db import Store
-from ..store.tables import Ticket, TicketEvent
+from ..store.stamps import stored_time
+from ..store.tables import OPEN_WHERE, Ticket, TicketEvent
 from ..store.types import UTCDateTime
 from .desk import Desk
 # a record from its rows: one builder for this reader and the desk's first board
@@ -78,7 +79,7 @@ def list_tickets(desk: Desk, open_only: bool = False, limit: int | None = None,
     with desk.store.read() as session:
         q = select(Ticket)
         if open_only:
-            q = q.where(col(Ticket.status).in_(OPEN_STATUSES))
+            q = q.where(text(OPEN_WHERE))
         if since is not None:
             q = q.where(Ticket.registered_at >= since)
         q = q.order_by(col(Ticket.received_at).desc(), col(Ticket.id).desc())
@@ -98,7 +99,8 @@ def duty_day_start(desk: Desk, at: datetime | None = None) -> datetime:
     return start.astimezone(timezone.utc)
 
 
-# open = not closed or voided, spelt as IN so the (status, received_at) index answers it
+# open = not closed or voided; in SQL spelt as ix_ticket_open's condition (OPEN_WHERE), so that
+# partial index of the open tickets answers it
 OPEN_STATUSES = [s.value for s in Status if s.is_open]
 
 # Records of the working set by ticket id, with the newest event id they were built from.
@@ -111,7 +113,7 @@ _BUILT: weakref.WeakKeyDictionary[Store, dict[int, tuple[int, TicketRecord]]] = 
 def working_set(desk: Desk) -> list[TicketRecord]:
     """What the desk watches: every open ticket, plus everything registered this duty day."""
     since = duty_day_start(desk)
-    ids = union(select(Ticket.id).where(col(Ticket.status).in_(OPEN_STATUSES)),
+    ids = union(select(Ticket.id).where(text(OPEN_WHERE)),
                 select(Ticket.id).where(col(Ticket.registered_at) >= since))
     newest = (select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == Ticket.id)
               .scalar_subquery())
@@ -169,10 +171,7 @@ def _summaries(conn: Any, ids: list[int]) -> dict[int, TicketRecord]:
         rows = conn.connection.driver_connection.execute(
             _SUMMARY + "WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(ids),)).fetchall()
-        iso = datetime.fromisoformat
-
-        def dt(v: Any) -> Any:  # naive UTC text, as SQLAlchemy writes it on SQLite
-            return None if v is None else iso(v + "+00:00")
+        dt = stored_time  # integers of microseconds (store/stamps.py; migration 0012)
     else:
         rows = conn.execute(_SUMMARY_PG, {"ids": ids}).fetchall()
         aware, dialect = UTCDateTime().process_result_value, conn.dialect

@@ -15,31 +15,31 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import TextClause
 
-from .stamps import sql_micros
-from .types import EventTime, JSONText, UTCDateTime
+from .stamps import to_micros
+from .types import EventTime, JSONText
 
 # the month's tickets: the (site, registered_at) index finds them
 IN_MONTH = "t.site = :site AND t.registered_at >= :lo AND t.registered_at < :hi"
 
 
 def _q(sql: str, **columns: Any) -> TextClause:
-    clause = text(sql).bindparams(bindparam("lo", type_=UTCDateTime()),
-                                  bindparam("hi", type_=UTCDateTime()))
+    clause = text(sql).bindparams(bindparam("lo", type_=EventTime()),
+                                  bindparam("hi", type_=EventTime()))
     return clause.columns(**columns) if columns else clause
 
 
 def minutes(dialect: str, start: str, stop: str) -> str:
-    """Minutes from `start` (a ticket's time) to `stop` (a ticket event's: on SQLite an integer
-    of microseconds, store/stamps.py), both column expressions."""
+    """Minutes from `start` (a ticket's time) to `stop` (a ticket event's), both column
+    expressions: on SQLite both integers of microseconds (store/stamps.py)."""
     if dialect == "sqlite":
-        return f"(({stop} - {sql_micros(start)}) / 60000000.0)"
+        return f"(({stop} - {start}) / 60000000.0)"
     return f"(EXTRACT(EPOCH FROM ({stop} - {start})) / 60.0)"
 
 
 def hour_bucket(dialect: str, column: str) -> str:
     """The UTC hour of a timestamp as text 'YYYY-MM-DD HH'; Python maps hours onto local days."""
-    if dialect == "sqlite":
-        return f"substr({column}, 1, 13)"
+    if dialect == "sqlite":  # integer microseconds (migration 0012)
+        return f"strftime('%Y-%m-%d %H', {column} / 1000000, 'unixepoch')"
     return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
 
 
@@ -80,11 +80,9 @@ def numbers(conn: Connection, params: dict[str, Any]) -> list[str]:
     """The month's ticket numbers in the order they were issued."""
     sql = f"SELECT t.ticket_no FROM ticket t WHERE {IN_MONTH} ORDER BY t.id"
     if conn.dialect.name == "sqlite":  # a busy month's 100,000 numbers: the driver's own rows
-        def stamp(at: datetime) -> str:  # as SQLAlchemy stores it: naive UTC text
-            return at.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
-        rows = conn.connection.driver_connection.execute(
+        rows = conn.connection.driver_connection.execute(  # times: integers (stamps.py)
             sql.replace(":site", "?").replace(":lo", "?").replace(":hi", "?"),
-            (params["site"], stamp(params["lo"]), stamp(params["hi"]))).fetchall()
+            (params["site"], to_micros(params["lo"]), to_micros(params["hi"]))).fetchall()
         return [r[0] for r in rows]
     return [r[0] for r in conn.execute(_q(sql), params)]
 

@@ -1,7 +1,7 @@
-"""A ticket event's time as a SQLite book stores it (issue 18, book size; migration 0011): an
-integer of microseconds since 1970-01-01 UTC — eight bytes instead of the 26 characters of
-SQLAlchemy's DATETIME text, in the table that holds seven rows a ticket. PostgreSQL keeps its
-own timestamp type. No database library here: the desk's first board reads events with sqlite3
+"""A ticket event's time, and a ticket's own times, as a SQLite book stores them (issue 18, book
+size; migrations 0011 and 0012): an integer of microseconds since 1970-01-01 UTC — eight bytes
+instead of the 26 characters of SQLAlchemy's DATETIME text, in rows and in the indexes that hold
+them. PostgreSQL keeps its own timestamp type. No database library here: the desk's first board reads events with sqlite3
 before SQLAlchemy is loaded (services/first_board.py)."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# the schema version from which a ticket's own times are integers too (migration 0012)
+TICKET_TIMES_SINCE = 12
 _US = timedelta(microseconds=1)
 
 
@@ -31,6 +33,11 @@ def event_time(value: Any) -> datetime:
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(
         timezone.utc)
+
+
+def stored_time(value: Any) -> datetime | None:
+    """event_time(), with NULL (a ticket with no appointment) as None."""
+    return None if value is None else event_time(value)
 
 
 # SQLite: a stored DATETIME text ('YYYY-MM-DD HH:MM:SS[.ffffff]') as the integer, in SQL

@@ -106,10 +106,28 @@ def test_an_event_keeps_a_seal_and_no_index_by_time(db_path: Path, clock) -> Non
         (head,) = con.execute("SELECT head FROM counter WHERE name = '#ticket_event'").fetchone()
         assert len(head) == 64 and seal == chain.seal_of(head)
         assert json.loads(data)["intake"][1] == "王先生"  # caller, second in INTAKE_ORDER
-        # 0011: an event's times are integers of microseconds, the ticket's stay DATETIME text
-        at, received = con.execute("SELECT e.at, t.received_at FROM ticket_event e "
-                                   "JOIN ticket t ON t.id = e.ticket_id").fetchone()
-        assert isinstance(at, int) and isinstance(received, str)
-        assert from_micros(at) == datetime.fromisoformat(received).replace(tzinfo=timezone.utc)
+        # 0011 and 0012: an event's times and the ticket's are integers of microseconds
+        at, received, registered, last = con.execute(
+            "SELECT e.at, t.received_at, t.registered_at, t.last_event_at FROM ticket_event e "
+            "JOIN ticket t ON t.id = e.ticket_id").fetchone()
+        assert all(isinstance(v, int) for v in (at, received, registered, last))
+        assert from_micros(at) == from_micros(received) == datetime(2026, 11, 22, 2,
+                                                                    tzinfo=timezone.utc)
     finally:
         con.close()
+
+
+def test_the_open_ticket_condition_is_spelt_the_same_everywhere() -> None:
+    """ix_ticket_open is a partial index: the planners use it only for a query that holds its
+    condition word for word, so the desk's open-work queries say exactly what the index says,
+    and that is the lifecycle's 'open' (every state but closed and voided)."""
+    from repairdesk.domain.enums import Status
+    from repairdesk.services import first_board
+    from repairdesk.store.tables import OPEN_WHERE, Ticket
+
+    assert first_board.OPEN_WHERE == OPEN_WHERE
+    shut = sorted(s.value for s in Status if not s.is_open)
+    assert OPEN_WHERE == "status NOT IN ({})".format(", ".join(f"'{s}'" for s in shut))
+    (index,) = [i for i in Ticket.__table__.indexes if i.name == "ix_ticket_open"]
+    assert str(index.dialect_options["sqlite"]["where"]) == OPEN_WHERE
+    assert str(index.dialect_options["postgresql"]["where"]) == OPEN_WHERE

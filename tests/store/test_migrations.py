@@ -287,3 +287,61 @@ def test_0006_chains_the_events_and_print_jobs_a_book_holds(db_url: str, clock,
             assert "ticket event 1 (BX-20261122-0001" in problem
     finally:
         desk.close()
+
+
+def test_0012_stores_ticket_times_as_integers_and_indexes_open_tickets_only(
+        db_url: str, clock) -> None:
+    """A book at 0011 (ticket times as DATETIME text on SQLite, every ticket in the status
+    index) with an open and a closed ticket: the upgrade keeps every time to the microsecond,
+    the partial index holds the open ticket only and answers the desk's open-work query, the
+    board and the search see the same tickets, and the book verifies."""
+    from alembic import command
+
+    from holding import hold_desk
+    from repairdesk.services.integrity import verify_book
+    from repairdesk.services.tickets import search_tickets, void_ticket, working_set
+    from repairdesk.store.tables import OPEN_WHERE
+
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    hold_desk(desk)
+    open_no = register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生",
+                                               content="厨房水管漏水"), "李静").ticket_no
+    clock.advance(minutes=7, seconds=0.123456)
+    gone = register_ticket(desk, IntakeForm(room="3-2-1502", caller="李女士",
+                                            content="厨房水管漏水"), "李静").ticket_no
+    void_ticket(desk, gone, "重复来电", "李静")
+    before = {r.ticket_no: (r.intake.received_at, r.registered_at) for r in working_set(desk)}
+    desk.close()
+    engine = create_engine(_engine_url(db_url))
+    with engine.begin() as conn:  # back to the book 0011 left
+        command.downgrade(migrate.alembic_config(conn), "0011")
+        conn.execute(text("UPDATE meta SET value = '11' WHERE key = 'schema_version'"))
+        names = {i["name"] for i in inspect(conn).get_indexes("ticket")}
+        assert "ix_ticket_status_received" in names and "ix_ticket_open" not in names
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("SELECT DISTINCT typeof(received_at) || typeof("
+                                     "last_event_at) FROM ticket")).scalars().all() == ["texttext"]
+    engine.dispose()
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    try:
+        after = {r.ticket_no: (r.intake.received_at, r.registered_at) for r in working_set(desk)}
+        assert after == before and after[gone][0].microsecond == 123456
+        assert {r.ticket_no for r in search_tickets(desk, "漏水")[0]} == {open_no, gone}
+        with desk.store.read() as session:
+            conn = session.connection()
+            names = {i["name"] for i in inspect(conn).get_indexes("ticket")}
+            assert "ix_ticket_open" in names and "ix_ticket_status_received" not in names
+            if conn.dialect.name == "sqlite":
+                assert conn.execute(text(
+                    "SELECT DISTINCT typeof(received_at) || typeof(registered_at) || "
+                    "typeof(last_event_at) FROM ticket")).scalars().all() == [
+                        "integerintegerinteger"]
+                plan = " ".join(str(r[-1]) for r in conn.execute(text(
+                    f"EXPLAIN QUERY PLAN SELECT id FROM ticket WHERE {OPEN_WHERE} "
+                    "ORDER BY received_at")))
+                assert "ix_ticket_open" in plan, plan
+            assert conn.execute(text(
+                f"SELECT ticket_no FROM ticket WHERE {OPEN_WHERE}")).scalars().all() == [open_no]
+        assert verify_book(desk).problem is None
+    finally:
+        desk.close()
