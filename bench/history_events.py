@@ -11,6 +11,7 @@ from typing import Any
 
 from bench.phrases import PAUSE_REASONS, RESULTS, VOID_REASONS
 from repairdesk.store import chain
+from repairdesk.store.action_codes import ACTIONS
 from repairdesk.store.stamps import sql_micros
 
 
@@ -59,14 +60,18 @@ def _aware(dt: datetime) -> datetime:
     return dt.replace(tzinfo=timezone.utc)
 
 
-# times as the desk stores an event's (integers of microseconds, store/stamps.py);
-# rd_seal() chains each row to the head and moves it on (the head ends on the counter row)
+# as the desk stores an event: its time as an integer of microseconds (store/stamps.py),
+# recorded_at as its lag after it (0: written on time; store/event_lag.py), the action as its
+# code (store/action_codes.py), no data as '' (migration 0013); rd_seal() chains each row, by
+# its values, to the head and moves it on (the head ends on the counter row)
 _SEAL_SQL = """
 INSERT INTO ticket_event(ticket_id, seq, at, recorded_at, action, by, note, data, seal)
-SELECT ticket_id, seq, {micros}, {micros}, action, by, note, data,
+SELECT ticket_id, seq, {micros}, 0, CASE action {codes} END, by, note,
+       CASE data WHEN '{{}}' THEN '' ELSE data END,
        rd_seal(no, seq, at, action, by, note, data)
 FROM temp.ev ORDER BY rowid
-""".format(micros=sql_micros("at"))
+""".format(micros=sql_micros("at"),
+           codes=" ".join(f"WHEN '{a}' THEN {i}" for i, a in enumerate(ACTIONS)))
 
 
 class _Chain:
@@ -111,7 +116,7 @@ SELECT t.id AS id, p.k AS k, p.action AS action, t.registered_by AS by, t.ticket
          WHEN 'void' THEN json_object('reason', v.reason)
          WHEN 'pause' THEN json_object('reason', z.reason)
          ELSE '{}' END AS data
-FROM ticket t
+FROM temp.tk t
 JOIN temp.path p ON p.state = t.status
 JOIN temp.gap g ON g.r = t.id % :rows
 JOIN temp.void_reason v ON v.i = t.id % :voids

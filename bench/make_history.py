@@ -41,15 +41,13 @@ from bench.phrases import (  # noqa: E402
 from repairdesk.config import load_config  # noqa: E402
 from repairdesk.services.dutylog import CHAIN, GENESIS, entry_hash  # noqa: E402
 from repairdesk.store import chain, search  # noqa: E402
-from repairdesk.store.db import _append_only_sql, open_store  # noqa: E402
+from repairdesk.store.db import open_store  # noqa: E402
 from repairdesk.store.stamps import sql_micros  # noqa: E402
 
 CHANNELS = ("phone", "phone", "phone", "walk_in", "wechat", "app", "patrol")
 BATCH = 20_000  # tickets per batch from the producer
 HASH = 256 * 1024 * 1024  # bytes of FTS5 pending terms held in memory while loading
-_TICKET_TIMES_SQL = "UPDATE ticket SET " + ", ".join(
-    f"{c} = {sql_micros(c)}" for c in ("received_at", "registered_at", "appointment_at",
-                                       "last_event_at")) + " WHERE id BETWEEN ? AND ?"
+_TIMES = ("received_at", "registered_at", "appointment_at", "last_event_at")
 OPEN_STATES = ["registered", "dispatched", "accepted", "on_site", "paused", "completed",
                "returned", "callback"]
 # calls per hour of the local day (a real desk: quiet at night, peaks morning and evening)
@@ -177,9 +175,6 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     conn.execute("PRAGMA cache_size = -200000")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("BEGIN")
-    # the guard on a ticket's fixed columns is made again at the end (their storage is rewritten
-    # once, after each batch's events are timed from them)
-    conn.execute("DROP TRIGGER ticket_fixed_columns")
     indexes = _secondary_indexes(conn)
     for name, _sql in indexes:
         conn.execute(f"DROP INDEX {name}")
@@ -188,6 +183,11 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     # and a big in-memory term table, so the load writes few segments for that merge
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('hashsize', {HASH})")
     params = _event_tables(conn, end)
+    # each batch of tickets waits in temp.tk (times as text) while its events are timed from it
+    conn.execute("CREATE TEMP TABLE tk AS SELECT * FROM ticket WHERE 0")
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(ticket)")]
+    params["move"] = "INSERT INTO ticket SELECT " + ", ".join(
+        sql_micros(c) if c in _TIMES else c for c in columns) + " FROM temp.tk"
     sealer = _Chain()
     conn.create_function("rd_seal", 7, sealer.seal)
     ev_id = 0
@@ -224,8 +224,6 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('automerge', 4)")
     conn.execute(f"INSERT INTO {search.TABLE}({search.TABLE}, rank) VALUES ('hashsize', "
                  f"{1024 * 1024})")
-    for stmt in _append_only_sql("sqlite"):
-        conn.execute(stmt)
     conn.execute("COMMIT")
     t_search = time.perf_counter()
     conn.execute("PRAGMA analysis_limit = 2000")  # planner statistics from a sample
@@ -244,14 +242,15 @@ def generate(path: Path, n: int, *, years: float = 10.0, open_n: int = 2000, see
 def _flush(conn: sqlite3.Connection, params: dict[str, Any], tickets: list[tuple],
            bodies: list[tuple]) -> int:
     """One batch of tickets, their search bodies and their whole event history."""
-    conn.executemany("INSERT INTO ticket VALUES (" + ",".join("?" * 25) + ")", tickets)
+    conn.executemany("INSERT INTO temp.tk VALUES (" + ",".join("?" * 25) + ")", tickets)
     conn.executemany(f"INSERT INTO {search.TABLE}(rowid, body) VALUES (?, ?)", bodies)
     if not tickets:
         return 0
     conn.execute(_EVENTS_SQL, {**params, "a": tickets[0][0], "b": tickets[-1][0]})
-    # the events were timed from the tickets' text times; the ticket keeps its times as the
-    # desk stores them: integers of microseconds (store/stamps.py; migration 0012)
-    conn.execute(_TICKET_TIMES_SQL, (tickets[0][0], tickets[-1][0]))
+    # the ticket rows as the desk stores them: times as integers of microseconds
+    # (store/stamps.py; migration 0012)
+    conn.execute(params["move"])
+    conn.execute("DELETE FROM temp.tk")
     # sealed in id order as the desk seals each step (store/chain.py): rowid order, no sort
     conn.execute(_SEAL_SQL)
     n = conn.execute("SELECT changes()").fetchone()[0]
