@@ -106,7 +106,7 @@ _FLOOR_TICKET = (
     "'voided', '', false, 0, ?) RETURNING id")
 _FLOOR_EVENT = (
     'INSERT INTO ticket_event (ticket_id, seq, at, recorded_at, action, "by", note, data, '
-    "seal) VALUES (?, 1, ?, ?, 'register', ?, '', ?, ?)")
+    "seal) VALUES (?, 1, ?, ?, ?, ?, '', ?, ?)")
 
 
 _FLOOR_NUMBER = ("INSERT INTO counter(name, last) VALUES ('FLOOR-#', 1) "
@@ -122,6 +122,7 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     judgement): that is the desk's work the ratio weighs. Written as a voided ticket so the
     desk's open work stays the same from run to run (steps are append-only)."""
     from repairdesk.store import search_pg
+    from repairdesk.store.action_codes import code_of
     from repairdesk.store.chain import EVENT_CHAIN, GENESIS, event_hash, seal_of
     from repairdesk.store.search import TABLE, doc_body
     from repairdesk.store.json_data import dump_event_data
@@ -144,8 +145,10 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     head = event_hash({"seq": 1, "at": at, "recorded_at": at, "action": "register",
                        "by": CLERK, "note": "", "data": data}, no, prev or GENESIS)
     raw.run(_CHAIN_HEAD, (head, EVENT_CHAIN))
-    stamp = at if raw.pg else to_micros(at)  # an event's time as stored (store/stamps.py)
-    raw.run(_FLOOR_EVENT, (tid, stamp, stamp, CLERK, data, seal_of(head)))
+    # as stored (migrations 0011, 0013): on SQLite the time in microseconds, recorded_at as its
+    # lag after it, the action's code (store/stamps.py, event_lag.py, action_codes.py)
+    stored = (at, at, "register") if raw.pg else (to_micros(at), 0, code_of("register"))
+    raw.run(_FLOOR_EVENT, (tid, *stored, CLERK, data, seal_of(head)))
     body = doc_body(no, "3-2-1501", "王先生", "13800138000", content)
     if raw.pg:
         raw.run(f"INSERT INTO {search_pg.TABLE} (ticket_id, body) VALUES (?, CAST(? AS tsvector))",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import sys
 import time
@@ -28,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_history import generate  # noqa: E402
+from repairdesk.store.action_codes import sql_action, sql_actions  # noqa: E402
 from repairdesk.store.stamps import to_micros  # noqa: E402
 
 RAW = """
@@ -90,6 +92,18 @@ SELECT
 # the voided tickets' reasons, the bills and the free jobs' parts (their events' data).
 
 
+def coded(sql: str) -> str:
+    """RAW as a SQLite book compares the actions: by their codes (repairdesk/store/
+    action_codes.py; migration 0013). PostgreSQL's translation (pg_history) keeps the names."""
+    sql = re.sub(r"e\.action = '(\w+)'", lambda m: f"e.action = {sql_action('sqlite', m[1])}",
+                 sql)
+    return re.sub(r"e\.action IN \(([^)]*)\)", lambda m: "e.action IN ({})".format(
+        sql_actions("sqlite", re.findall(r"'(\w+)'", m[1]))), sql)
+
+
+RAW_SQLITE = coded(RAW)
+
+
 def _month_bounds(desk, key: str) -> tuple[datetime, datetime]:
     from repairdesk.services.reports import month_bounds
 
@@ -148,7 +162,7 @@ def run(db: Path, key: str, repeat: int) -> dict[str, object]:
     params = {"site": cfg.site_code, "lo": to_micros(lo), "hi": to_micros(hi),
               "rules": rules_key(desk)}
     (table, out["table_s"]), (raw, out["raw_sql_s"]) = taking_turns(
-        lambda: reports.month_table(desk, key), lambda: conn.execute(RAW, params).fetchone(),
+        lambda: reports.month_table(desk, key), lambda: conn.execute(RAW_SQLITE, params).fetchone(),
         repeat)
     conn.close()
     out["tickets"] = table.total

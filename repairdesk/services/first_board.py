@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.ticket import TicketRecord
+from ..store.action_codes import name_of
 from ..store.json_data import load_json_list
 from ..store.stamps import TICKET_TIMES_SINCE, event_time, stored_time, to_micros
 from .record_rows import day_start, record_of
@@ -124,7 +125,8 @@ def _working_set(con: sqlite3.Connection, since: datetime,
         datas = load_json_list([r[6] or "{}" for r in rows])
         for (tid, seq, at, action, by, note, _text), data in zip(rows, datas):
             events[tid].append(_Row({"seq": seq, "at": event_time(at),
-                                     "action": action, "by": by, "note": note, "data": data}))
+                                     "action": name_of(action),  # a code on SQLite
+                                     "by": by, "note": note, "data": data}))
     con.execute("COMMIT")
     records = []
     for values in tickets:

@@ -39,6 +39,7 @@ from ..domain.stats import ClockRate
 from ..domain.ticket import Event, Intake, TicketRecord, TicketState
 from ..store.report_sql import IN_MONTH, bucket_day, hour_bucket
 from ..store.stamps import event_time, stored_time
+from ..store.action_codes import ACTIONS
 from ..store.types import EventTime, UTCDateTime, load_json
 from .desk import Desk
 
@@ -137,12 +138,15 @@ def clock_records(conn: Connection, tickets: Sequence[Any]) -> Iterator[TicketRe
     if not tickets:
         return
     dt = _parser(conn)
-    actions = {a.value: a for a in Action}
+    # an action as stored: its name, or its code on SQLite (store/action_codes.py)
+    actions: dict[Any, Action] = {a.value: a for a in Action}
+    actions.update((code, Action(name)) for code, name in enumerate(ACTIONS))
     events: dict[int, list[Event]] = defaultdict(list)
     for tid, seq, at, action, by, note, data in conn.execute(
             _EVENTS, {"ids": [r[0] for r in tickets]}):
-        events[tid].append(Event(event_time(at), actions[action], by, note,
-                                 load_json(data) if action in DATA_FOR_CLOCKS else {}, seq))
+        act = actions[action]
+        events[tid].append(Event(event_time(at), act, by, note,
+                                 load_json(data) if act in DATA_FOR_CLOCKS else {}, seq))
     for r in tickets:
         appointment = dt(r[12])
         intake = Intake(

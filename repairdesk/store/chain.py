@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.orm import Session, object_session
 
+from .event_lag import lag_rows
 from .tables import PrintJob, TicketEvent
 from .json_data import expand
 from .types import dump_json
@@ -160,14 +161,17 @@ def _seal_job(_mapper: Any, conn: Connection, target: PrintJob) -> None:
 def _seal_core_insert(conn: Connection, clause: Any, multiparams: Any, params: Any,
                       _options: Any) -> tuple[Any, Any, Any]:
     """The same seal for rows inserted with Core statements (a fast path writes the register
-    step so): each row's values get their hashes before the statement runs."""
+    step so): each row's values get their hashes before the statement runs. Every ticket-event
+    insert, the ORM's too, then gets its stored form (event_lag.lag_rows)."""
     table = getattr(clause, "table", None)
     name = getattr(table, "name", None)
     if not isinstance(clause, Insert) or name not in ("ticket_event", "print_job"):
         return clause, multiparams, params
     rows = list(multiparams) if multiparams else [params]
-    if all(r.get("hash") or r.get("seal") is not None for r in rows):
-        return clause, multiparams, params  # sealed by the mapper hook
+    if all(r.get("hash") or r.get("seal") is not None for r in rows):  # by the mapper hook
+        if name == "print_job":
+            return clause, multiparams, params
+        return _stored(conn, clause, multiparams, params, list(map(dict, rows)))
     sealed: list[dict[str, Any]] = []
     prev: str | None = None  # a job chains to the row before it, an event to the counter's head
     for r in map(dict, rows):
@@ -180,9 +184,19 @@ def _seal_core_insert(conn: Connection, clause: Any, multiparams: Any, params: A
             r["prev_hash"], r["hash"] = prev, job_hash({"detail": {}, **r}, prev)
             prev = r["hash"]
         sealed.append(r)
+    if name == "ticket_event":
+        return _stored(conn, clause, multiparams, params, sealed)
     if multiparams:
         return clause, sealed, params
     return clause, multiparams, sealed[0]
+
+
+def _stored(conn: Connection, clause: Any, multiparams: Any, params: Any,
+            rows: list[dict[str, Any]]) -> tuple[Any, Any, Any]:
+    rows = lag_rows(rows, conn.dialect.name)
+    if multiparams:
+        return clause, rows, params
+    return clause, multiparams, rows[0]
 
 
 def heads(conn: Connection) -> dict[str, list[Any]]:

@@ -15,16 +15,17 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import TextClause
 
+from .action_codes import sql_action, sql_actions
 from .stamps import to_micros
-from .types import EventTime, JSONText
+from .types import ActionCode, EventTime, JSONText
 
 # the month's tickets: the (site, registered_at) index finds them
 IN_MONTH = "t.site = :site AND t.registered_at >= :lo AND t.registered_at < :hi"
 
 
-def _q(sql: str, **columns: Any) -> TextClause:
+def _q(sql: str, *binds: Any, **columns: Any) -> TextClause:
     clause = text(sql).bindparams(bindparam("lo", type_=EventTime()),
-                                  bindparam("hi", type_=EventTime()))
+                                  bindparam("hi", type_=EventTime()), *binds)
     return clause.columns(**columns) if columns else clause
 
 
@@ -127,12 +128,14 @@ def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequ
     if ids is None:
         return []
     sparse = ids[2] * 4 < ids[1] - ids[0] + 1
-    first = "MIN(CASE WHEN e.action = '{a}' THEN e.at END) AS {k}"
-    firsts = ", ".join(first.format(a=a, k=k) for a, k in (
+    # the actions as stored: codes on SQLite (store/action_codes.py)
+    first = "MIN(CASE WHEN e.action = {a} THEN e.at END) AS {k}"
+    firsts = ", ".join(first.format(a=sql_action(dialect, a), k=k) for a, k in (
         ("dispatch", "d"), ("arrive", "a"), ("complete", "c"), ("callback", "cb")))
     firsts += ", " + ", ".join(
-        f"SUM(CASE WHEN e.action = '{a}' THEN 1 ELSE 0 END) AS {k}"
+        f"SUM(CASE WHEN e.action = {sql_action(dialect, a)} THEN 1 ELSE 0 END) AS {k}"
         for a, k in (("complete", "nc"), ("callback", "ncb")))
+    steps = sql_actions(dialect, ("dispatch", "arrive", "complete", "callback"))
     d, a, c = (minutes(dialect, "t.received_at", f"x.{k}") for k in ("d", "a", "c"))
     source = ("ticket m JOIN ticket_event e ON e.ticket_id = m.id WHERE "
               + IN_MONTH.replace("t.", "m.") if sparse else
@@ -145,7 +148,7 @@ def timings(conn: Connection, params: dict[str, Any], dialect: str) -> list[Sequ
         f"{_when(f'{not_appt} AND x.a IS NOT NULL')}, SUM(CASE WHEN {not_appt} THEN {a} END), "
         f"COUNT(x.c), SUM({c}), SUM(x.nc), SUM(x.ncb) "
         f"FROM (SELECT e.ticket_id, {firsts} FROM {source} "
-        f"AND e.action IN ('dispatch', 'arrive', 'complete', 'callback') "
+        f"AND e.action IN ({steps}) "
         f"GROUP BY e.ticket_id) x JOIN ticket t ON t.id = x.ticket_id "
         f"WHERE {IN_MONTH} AND t.status <> 'voided' GROUP BY t.technician"
     )
@@ -161,12 +164,15 @@ SIDE_STEPS = {"void": "t.status = 'voided'", "charge": "t.service_type IN ('paid
 def side_events(conn: Connection, params: dict[str, Any]) -> list[Sequence[Any]]:
     """ticket_no, technician, action, seq, at, by, note, data of the month's SIDE_STEPS, in
     ticket and history order: one pass over the month's tickets and their steps, not three."""
-    cond = " OR ".join(f"(e.action = '{a}' AND {w})" for a, w in SIDE_STEPS.items())
+    dialect = conn.dialect.name
+    cond = " OR ".join(f"(e.action = {sql_action(dialect, a)} AND {w})"
+                       for a, w in SIDE_STEPS.items())
     sql = (f"SELECT t.ticket_no, t.technician, e.action, e.seq, e.at, e.by, e.note, e.data "
            f"FROM ticket t JOIN ticket_event e ON e.ticket_id = t.id "
-           f"WHERE {IN_MONTH} AND e.action IN ('void', 'charge', 'materials') AND ({cond}) "
-           f"ORDER BY t.id, e.seq")  # the IN term as ix_ticket_event_side's, so it is used
-    return list(conn.execute(_q(sql, at=EventTime(), data=JSONText()), params))
+           f"WHERE {IN_MONTH} AND e.action IN ({sql_actions(dialect, SIDE_STEPS)}) "
+           f"AND ({cond}) ORDER BY t.id, e.seq")  # the IN term as ix_ticket_event_side's
+    return list(conn.execute(_q(sql, action=ActionCode(), at=EventTime(), data=JSONText()),
+                             params))
 
 
 def events_of(conn: Connection, params: dict[str, Any], action: str,
@@ -177,5 +183,6 @@ def events_of(conn: Connection, params: dict[str, Any], action: str,
     sql = (f"SELECT t.ticket_no, t.technician, e.seq, e.at, e.by, e.note, e.data "
            f"FROM ticket t JOIN ticket_event e ON e.ticket_id = t.id "
            f"WHERE {IN_MONTH}{extra} AND e.action = :action ORDER BY t.id, e.seq")
-    q = _q(sql, at=EventTime(), data=JSONText())
+    q = _q(sql, bindparam("action", type_=ActionCode()),  # its code on SQLite
+           at=EventTime(), data=JSONText())
     return list(conn.execute(q, {**params, "action": action}))

@@ -9,10 +9,14 @@ from typing import Any, Optional
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from .types import EventJSON, EventTime, JSONText, UTCDateTime
+from .action_codes import sql_actions
+from .types import ActionCode, EventJSON, EventTime, JSONText, RecordedLag, UTCDateTime
 
-SCHEMA_VERSION = 12
-_SIDE = "action IN ('void', 'charge', 'materials')"  # ix_ticket_event_side (migration 0008)
+SCHEMA_VERSION = 13
+# ix_ticket_event_side (migration 0008): on SQLite the actions' codes (migration 0013)
+_SIDE_STEPS = ("void", "charge", "materials")
+_SIDE = f"action IN ({sql_actions('postgresql', _SIDE_STEPS)})"
+_SIDE_CODES = f"action IN ({sql_actions('sqlite', _SIDE_STEPS)})"
 # An open ticket (not closed, not voided): the only rows of ix_ticket_open (migration 0012).
 # A query that wants that index says exactly this, as text: SQLite and PostgreSQL use a partial
 # index only when the query's WHERE holds its condition word for word.
@@ -93,7 +97,7 @@ class TicketEvent(SQLModel, table=True):
     # no index by time: a shift's steps are found through ix_ticket_last_event (migration 0010)
     # the few steps whose data the month table reads (report_sql.SIDE_STEPS; migration 0008)
     __table_args__ = (UniqueConstraint("ticket_id", "seq"),
-                      Index("ix_ticket_event_side", "ticket_id", sqlite_where=text(_SIDE),
+                      Index("ix_ticket_event_side", "ticket_id", sqlite_where=text(_SIDE_CODES),
                             postgresql_where=text(_SIDE)))
     id: Optional[int] = Field(default=None, primary_key=True)
     # found by the unique (ticket_id, seq) index: no index of its own (migration 0007)
@@ -101,8 +105,10 @@ class TicketEvent(SQLModel, table=True):
     seq: int
     # integers of microseconds on SQLite (store/stamps.py; migration 0011)
     at: datetime = Field(default=None, sa_column=Column(EventTime(), nullable=False))
-    recorded_at: datetime = Field(default=None, sa_column=Column(EventTime(), nullable=False))
-    action: str
+    # on SQLite the microseconds after `at` (store/event_lag.py; migration 0013)
+    recorded_at: datetime = Field(default=None, sa_column=Column(RecordedLag(), nullable=False))
+    # on SQLite its code (store/action_codes.py; migration 0013)
+    action: str = Field(sa_column=Column(ActionCode(), nullable=False))
     by: str
     note: str = ""
     data: dict = Field(default_factory=dict, sa_column=Column(EventJSON(), nullable=False))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from repairdesk.store import chain
+from repairdesk.store.action_codes import name_of
 from repairdesk.store.types import load_json
 
 PINS = {"李静": "11111111", "陈晓雯": "22222222", "吴主管": "99999999"}
@@ -162,7 +163,10 @@ def _event_rows(con: sqlite3.Connection, where: str = "", args: tuple = ()) -> l
     for values in con.execute(f"SELECT {', '.join(cols)} FROM ticket_event {where} ORDER BY id",
                               args).fetchall():
         row = dict(zip(cols, values))
-        row["at"], row["recorded_at"] = _when(row["at"]), _when(row["recorded_at"])
+        # as a SQLite book stores them (migration 0013): recorded_at as its lag after at, the
+        # action as its code
+        row["at"], row["recorded_at"] = _when(row["at"]), _when(row["at"] + row["recorded_at"])
+        row["action"] = name_of(row["action"])
         row["data"] = load_json(row["data"])
         out.append(row)
     return out

@@ -345,3 +345,93 @@ def test_0012_stores_ticket_times_as_integers_and_indexes_open_tickets_only(
         assert verify_book(desk).problem is None
     finally:
         desk.close()
+
+
+def test_0013_stores_events_compactly_and_their_seals_still_verify(db_url: str, clock,
+                                                                 english) -> None:
+    """A book at 0012 (on SQLite each event's action by name, recorded_at as a time, no data as
+    '{}') whose events were sealed then: the upgrade stores the action's code, recorded_at's lag
+    after `at` and no data as '', keeps every value and id, makes the side-step index over the
+    codes and the append-only triggers again, and every seal still verifies against the
+    counter's head (what a handover's stored heads and printed anchors hold); a changed event
+    is still named."""
+    from datetime import timedelta
+
+    from alembic import command
+
+    from holding import hold_desk
+    from repairdesk.services.integrity import verify_book
+    from repairdesk.domain.enums import Role
+    from repairdesk.services.staff import add_staff_unchecked
+    from repairdesk.services.tickets import arrive_ticket, dispatch_ticket, void_ticket
+    from repairdesk.store.schema_check import schema_differences
+    from repairdesk.store.tables import TicketEvent
+
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    add_staff_unchecked(desk, "张建国", Role.TECHNICIAN, "13900000011")
+    hold_desk(desk)
+    no = register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生",
+                                          content="厨房水管漏水"), "李静").ticket_no
+    clock.advance(minutes=3)
+    dispatch_ticket(desk, no, "张建国", "李静")
+    clock.advance(minutes=40)
+    arrive_ticket(desk, no, "张建国", at=clock.now() - timedelta(minutes=10, microseconds=7))
+    gone = register_ticket(desk, IntakeForm(room="3-2-1502", caller="李女士",
+                                            content="灯不亮"), "李静").ticket_no
+    void_ticket(desk, gone, "重复来电", "李静")
+
+    def events() -> tuple[list[tuple], dict]:
+        from repairdesk.store.chain import heads
+
+        with desk.store.read() as session:
+            return [(e.id, e.ticket_id, e.seq, e.at, e.recorded_at, e.action, e.by, e.note,
+                     e.data, e.seal) for e in session.exec(select(TicketEvent))], heads(
+                session.connection())
+
+    before = events()
+    desk.close()
+    engine = create_engine(_engine_url(db_url))
+    with engine.begin() as conn:  # back to the book 0012 left
+        command.downgrade(migrate.alembic_config(conn), "0012")
+        conn.execute(text("UPDATE meta SET value = '12' WHERE key = 'schema_version'"))
+        if conn.dialect.name == "sqlite":
+            stored = conn.execute(text(
+                "SELECT action, recorded_at - at, data FROM ticket_event ORDER BY id")).all()
+            assert [r[0] for r in stored] == ["register", "dispatch", "arrive", "register",
+                                              "void"]
+            assert [r[1] for r in stored] == [0, 0, 600_000_007, 0, 0]
+            assert stored[2][2] == "{}"
+    engine.dispose()
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    try:
+        assert events() == before
+        with desk.store.read() as session:
+            conn = session.connection()
+            if conn.dialect.name == "sqlite":
+                assert schema_differences(conn) == []
+                stored = conn.execute(text(
+                    "SELECT typeof(action), action, recorded_at, data FROM ticket_event "
+                    "ORDER BY id")).all()
+                assert [tuple(r[:3]) for r in stored] == [
+                    ("integer", 0, 0), ("integer", 1, 0), ("integer", 2, 600_000_007),
+                    ("integer", 0, 0), ("integer", 14, 0)]
+                assert stored[2][3] == ""
+                plan = " ".join(str(r[-1]) for r in conn.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT ticket_id FROM ticket_event "
+                    "WHERE action IN (14, 18, 21)")))
+                assert "ix_ticket_event_side" in plan, plan
+        assert verify_book(desk).problem is None
+        register_ticket(desk, IntakeForm(room="3-2-1503", caller="王先生", content="漏水"),
+                        "李静")
+        assert verify_book(desk).problem is None
+        with pytest.raises(StoreError):  # the triggers came back
+            with desk.store.write() as session:
+                session.connection().execute(text("UPDATE ticket_event SET note = 'x'"))
+        if desk.store.dialect == "sqlite":
+            with desk.store.write() as session:
+                c = session.connection()
+                c.execute(text("DROP TRIGGER ticket_event_no_update"))
+                c.execute(text("UPDATE ticket_event SET recorded_at = 1 WHERE id = 2"))
+            assert f"ticket event 2 ({no} step 2)" in (verify_book(desk).problem or "")
+    finally:
+        desk.close()
