@@ -148,7 +148,8 @@ def _floor_register(raw: Raw, site: str, no: str, content: str) -> None:
     # as stored (migrations 0011, 0013): on SQLite the time in microseconds, recorded_at as its
     # lag after it, the action's code (store/stamps.py, event_lag.py, action_codes.py)
     stored = (at, at, "register") if raw.pg else (to_micros(at), 0, code_of("register"))
-    raw.run(_FLOOR_EVENT, (tid, *stored, CLERK, data, seal_of(head)))
+    raw.run(_FLOOR_EVENT, (tid, *stored, CLERK, data,
+                           seal_of(head, "postgresql" if raw.pg else "sqlite")))
     body = doc_body(no, "3-2-1501", "王先生", "13800138000", content)
     if raw.pg:
         raw.run(f"INSERT INTO {search_pg.TABLE} (ticket_id, body) VALUES (?, CAST(? AS tsvector))",

@@ -88,7 +88,7 @@ class _Chain:
                "note": note, "data": data}
         self.head = chain.event_hash(row, no, self.head)
         self.count += 1
-        return chain.seal_of(self.head)
+        return chain.seal_of(self.head, "sqlite")
 
 
 # every ticket's history from its row: register, then its state's path of steps; the intake as

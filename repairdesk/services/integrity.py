@@ -35,6 +35,7 @@ class Book:
     jobs: list[PrintJob]       # in id (chain) order
     counters: dict[str, int]
     heads: dict[str, str]  # the full hash the chain's counter row holds (the event chain's)
+    dialect: str = "sqlite"  # how wide an event's seal is (chain.seal_of)
 
 
 def read_book(session: Session) -> Book:
@@ -43,7 +44,7 @@ def read_book(session: Session) -> Book:
                 list(session.exec(select(TicketEvent).order_by(col(TicketEvent.id)))),
                 list(session.exec(select(PrintJob).order_by(col(PrintJob.id)))),
                 {str(n): int(v) for n, v, _h in rows},
-                {str(n): str(h) for n, _v, h in rows if h})
+                {str(n): str(h) for n, _v, h in rows if h}, session.connection().dialect.name)
 
 
 def walk_events(book: Book) -> tuple[str | None, list[str]]:
@@ -61,7 +62,7 @@ def walk_events(book: Book) -> tuple[str | None, list[str]]:
                 id=e.id, no=numbers.get(e.ticket_id, "?"), seq=e.seq)
             if e.ticket_id not in numbers:
                 problem = _("{event}: its ticket is missing").format(event=name)
-            elif chain.seal_of(h) != e.seal:
+            elif chain.seal_of(h, book.dialect) != e.seal:
                 # without a stored previous hash, a gap in the ids or in the ticket's steps is
                 # what tells a row removed or inserted from one changed
                 gap = (last_id is not None and e.id != last_id + 1) or \

@@ -82,9 +82,15 @@ def job_hash(row: Any, prev_hash: str) -> str:
     return _digest([*(_iso(_get(row, k)) for k in JOB_FIXED), copies, prev_hash])
 
 
-def seal_of(full_hash: str) -> int:
-    """A ticket event's stored seal: the first 8 bytes of its hash, a signed 64-bit integer."""
-    return int.from_bytes(bytes.fromhex(full_hash[:16]), "big", signed=True)
+def seal_of(full_hash: str, dialect: str) -> int:
+    """A ticket event's stored seal: the first bytes of its hash as a signed integer — 4 on
+    SQLite (an integer SQLite stores in 4 bytes; migration 0014), 8 on PostgreSQL (its BIGINT
+    takes 8 whatever the value). The seal only says where a recomputed chain first leaves the
+    stored one: each later event's seal is compared too, and the chain's end against the full
+    head on the counter; what holds against someone who recomputes every seal is the anchors
+    (printed and signed heads), not the seal's width."""
+    size = 4 if dialect == "sqlite" else 8
+    return int.from_bytes(bytes.fromhex(full_hash[:2 * size]), "big", signed=True)
 
 
 _ADVANCE = text(
@@ -101,7 +107,7 @@ def seal_event_values(conn: Connection, values: dict[str, Any], ticket_no: str) 
     assert row is not None
     h = event_hash(values, ticket_no, str(row[1] or GENESIS))
     conn.execute(_SET_HEAD, {"n": EVENT_CHAIN, "h": h})
-    return seal_of(h)
+    return seal_of(h, conn.dialect.name)
 
 
 def take_position(conn: Connection, chain: str) -> int:

@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from .action_codes import sql_actions
 from .types import ActionCode, EventJSON, EventTime, JSONText, RecordedLag, UTCDateTime
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 # ix_ticket_event_side (migration 0008): on SQLite the actions' codes (migration 0013)
 _SIDE_STEPS = ("void", "charge", "materials")
 _SIDE = f"action IN ({sql_actions('postgresql', _SIDE_STEPS)})"
@@ -57,7 +57,8 @@ class Ticket(SQLModel, table=True):
         # open tickets only (a few thousand of a million rows; migration 0012)
         Index("ix_ticket_open", "status", "received_at", sqlite_where=text(OPEN_WHERE),
               postgresql_where=text(OPEN_WHERE)),
-        Index("ix_ticket_place_category", "room", "category", "received_at"),
+        # a place's earlier calls: the repeat check, a room's history (migration 0014)
+        Index("ix_ticket_place", "room", "received_at"),
         Index("ix_ticket_site_registered", "site", "registered_at"),
         # today's tickets for the working set, the shift's numbers, the oldest day (issue 9)
         Index("ix_ticket_registered", "registered_at"),

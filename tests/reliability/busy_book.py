@@ -150,7 +150,7 @@ def rechain_events(con: sqlite3.Connection) -> None:
     prev = chain.GENESIS
     for row in _event_rows(con):
         h = chain.event_hash(row, numbers.get(row["ticket_id"], ""), prev)
-        con.execute("UPDATE ticket_event SET seal = ? WHERE id = ?", (chain.seal_of(h), row["id"]))
+        con.execute("UPDATE ticket_event SET seal = ? WHERE id = ?", (chain.seal_of(h, "sqlite"), row["id"]))
         prev = h
     n = con.execute("SELECT count(*) FROM ticket_event").fetchone()[0]
     con.execute("UPDATE counter SET last = ?, head = ? WHERE name = ?",
@@ -198,5 +198,5 @@ def attack_one_event(con: sqlite3.Connection, event_id: int) -> None:
         h = chain.event_hash(row, numbers.get(row["ticket_id"], ""), prev)
         if row["id"] == event_id:
             con.execute("UPDATE ticket_event SET seal = ? WHERE id = ?",
-                        (chain.seal_of(h), event_id))
+                        (chain.seal_of(h, "sqlite"), event_id))
         prev = h

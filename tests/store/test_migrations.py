@@ -263,7 +263,9 @@ def test_0006_chains_the_events_and_print_jobs_a_book_holds(db_url: str, clock,
 
             first = session.exec(select(TicketEvent).where(TicketEvent.seq == 1)).one()
             h1 = chain.event_hash(first, "BX-20261122-0001", chain.GENESIS)
-            assert list(seals) == [chain.seal_of(h1), chain.seal_of(head.scalar())]
+            dialect = desk.store.dialect
+            assert list(seals) == [chain.seal_of(h1, dialect),
+                                   chain.seal_of(head.scalar(), dialect)]
             if desk.store.dialect == "sqlite":  # 0011: the text times became microseconds
                 assert first.at == t and conn.execute(text(
                     "SELECT DISTINCT typeof(at) || typeof(recorded_at) FROM ticket_event")
@@ -433,5 +435,59 @@ def test_0013_stores_events_compactly_and_their_seals_still_verify(db_url: str, 
                 c.execute(text("DROP TRIGGER ticket_event_no_update"))
                 c.execute(text("UPDATE ticket_event SET recorded_at = 1 WHERE id = 2"))
             assert f"ticket event 2 ({no} step 2)" in (verify_book(desk).problem or "")
+    finally:
+        desk.close()
+
+
+def test_0014_narrows_a_sqlite_books_seals_and_the_place_index(db_url: str, clock) -> None:
+    """A book at 0013 holds 8-byte seals (the first 8 bytes of each event's hash) and the
+    (room, category, received_at) index: the upgrade keeps the first 4 bytes on SQLite (8 on
+    PostgreSQL, whose BIGINT takes 8 anyway), swaps the index for (room, received_at), and the
+    book verifies, finds a repeat call, and names an event changed afterwards."""
+    from alembic import command
+
+    from holding import hold_desk
+    from repairdesk.services.integrity import verify_book
+    from repairdesk.store import chain
+
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    hold_desk(desk)
+    first = register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生", category="水",
+                                             content="厨房水管漏水"), "李静").ticket_no
+    desk.close()
+    engine = create_engine(_engine_url(db_url))
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0013")
+        conn.execute(text("UPDATE meta SET value = '13' WHERE key = 'schema_version'"))
+        head = conn.execute(text(
+            "SELECT head FROM counter WHERE name = '#ticket_event'")).scalar()
+        seal = conn.execute(text("SELECT seal FROM ticket_event ORDER BY id DESC")).scalar()
+        assert seal == int.from_bytes(bytes.fromhex(head[:16]), "big", signed=True)
+        names = {i["name"] for i in inspect(conn).get_indexes("ticket")}
+        assert "ix_ticket_place_category" in names and "ix_ticket_place" not in names
+    engine.dispose()
+    desk = open_desk(db_url, clock=clock, config=load_config(None))
+    try:
+        dialect = desk.store.dialect
+        with desk.store.read() as session:
+            conn = session.connection()
+            seal = conn.execute(text("SELECT seal FROM ticket_event ORDER BY id DESC")).scalar()
+            width = 4 if dialect == "sqlite" else 8
+            assert seal == int.from_bytes(bytes.fromhex(head[:2 * width]), "big", signed=True)
+            assert seal == chain.seal_of(head, dialect)
+            names = {i["name"] for i in inspect(conn).get_indexes("ticket")}
+            assert "ix_ticket_place" in names and "ix_ticket_place_category" not in names
+        assert verify_book(desk).problem is None
+        clock.advance(minutes=30)
+        again = register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生", category="水",
+                                                 content="又漏水了"), "李静")
+        assert again.repeat_of == first  # the repeat check reads the new index
+        assert verify_book(desk).problem is None
+        if dialect == "sqlite":
+            with desk.store.write() as session:
+                c = session.connection()
+                c.execute(text("DROP TRIGGER ticket_event_no_update"))
+                c.execute(text("UPDATE ticket_event SET note = 'x' WHERE id = 1"))
+            assert "工单事件 1（" in (verify_book(desk).problem or "")
     finally:
         desk.close()

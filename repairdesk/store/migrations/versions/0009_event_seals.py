@@ -58,7 +58,10 @@ def upgrade() -> None:
         else:
             raw = bind.connection.driver_connection
             raw.create_function("repairdesk_seal", 1,
-                                lambda h: chain.seal_of(h) if h else 0, deterministic=True)
+                                # the first 8 bytes, as schema 9 sealed (0014 keeps 4)
+                                lambda h: int.from_bytes(bytes.fromhex(h[:16]), "big",
+                                                         signed=True) if h else 0,
+                                deterministic=True)
             op.execute("UPDATE ticket_event SET seal = repairdesk_seal(hash)")
         head = bind.execute(sa.text(
             "SELECT hash FROM ticket_event ORDER BY id DESC LIMIT 1")).scalar()
