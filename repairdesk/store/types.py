@@ -63,20 +63,15 @@ class EventTime(TypeDecorator):
         return None if value is None else event_time(value)
 
 
-class RecordedLag(TypeDecorator):
+class RecordedLag(EventTime):
     """When a ticket event was written (`recorded_at`): aware UTC on PostgreSQL as `at` is; a
     SQLite book stores how many microseconds it came after the event's `at` — 0, no bytes, for
     nearly every step (issue 18, book size; migration 0013). A type sees one column, so the
     lag is taken as the row is inserted and added back as it is loaded (store/event_lag.py);
-    here a SQLite book's value is that timedelta."""
+    here a SQLite book's value is that timedelta. Stored as EventTime is (an integer on
+    SQLite)."""
 
-    impl = DateTime(timezone=True)
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Any) -> Any:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(DateTime(timezone=True))
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         if value is None:
