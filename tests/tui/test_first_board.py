@@ -77,6 +77,33 @@ def test_what_it_cannot_read_is_left_to_the_usual_way(tmp_path, clock):
     assert first_board(str(junk), None, clock) is None
 
 
+def test_a_book_from_before_integer_ticket_times_is_left_to_the_usual_way(staffed, clock,
+                                                                          db_path):
+    """A book at schema 11 keeps a ticket's times as text, which an integer bound would compare
+    wrongly (every text sorts after every integer): the first board leaves it to the usual way,
+    which upgrades it; then it reads what the working set reads."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from repairdesk.store import migrate
+
+    _night(staffed, clock)
+    expected = working_set(staffed)
+    staffed.close()
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0011")
+        conn.exec_driver_sql("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
+    engine.dispose()
+    assert first_board(str(db_path), None, clock) is None
+    from repairdesk.config import load_config
+    from repairdesk.services.desk import open_desk
+
+    open_desk(str(db_path), clock=clock, config=load_config(None)).close()  # upgraded
+    board = first_board(str(db_path), None, clock)
+    assert board is not None and board.records == expected
+
+
 async def test_the_desk_lists_the_first_board_then_opens_the_book(staffed, clock, db_path):
     nos = _night(staffed, clock)
     release = threading.Event()
