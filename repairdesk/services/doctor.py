@@ -30,6 +30,8 @@ FAIL_FREE_BYTES = 20 * 1024 * 1024
 # The nightly backup runs once a day; two days without one means it is not running.
 BACKUP_STALE = timedelta(days=2)
 CONNECT_TIMEOUT_S = 5
+# free room in a SQLite book worth a `repairdesk compact`: at least this much and a quarter of it
+COMPACT_FREE_BYTES = 16 * 1024 * 1024
 
 
 def config_source(config_path: str | None) -> tuple[Path | None, str]:
@@ -77,9 +79,10 @@ def check_config(config_path: str | None, config: Any, problem: str | None) -> C
 # ---------------------------------------------------------------- the book
 
 
-def _read_version_sqlite(path: Path) -> int | None:
-    """schema_version from the meta table, without writing: read-write so SQLite tidies its
-    -wal/-shm on close, read-only when the file may not be written."""
+def _read_version_sqlite(path: Path) -> tuple[int | None, int]:
+    """schema_version from the meta table, and the bytes of free pages in the file, without
+    writing: read-write so SQLite tidies its -wal/-shm on close, read-only when the file may not
+    be written."""
     from ..store.readonly import is_writable, read_only_uri
 
     for mode in ("rw", "ro") if is_writable(path) else ("ro",):
@@ -93,13 +96,15 @@ def _read_version_sqlite(path: Path) -> int | None:
         try:
             has_meta = con.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+            free = con.execute("PRAGMA freelist_count").fetchone()[0] * con.execute(
+                "PRAGMA page_size").fetchone()[0]
             if not has_meta:
-                return None
+                return None, free
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            return int(row[0]) if row else None
+            return (int(row[0]) if row else None), free
         finally:
             con.close()
-    return None  # pragma: no cover - the loop returns or raises
+    return None, 0  # pragma: no cover - the loop returns or raises
 
 
 def _read_version_server(url: str) -> int | None:
@@ -163,14 +168,19 @@ def check_book(t: Target) -> Check:
         return _fail("book", _("{path} is empty").format(path=path),
                      _("start the desk once (repairdesk) to create the tables"))
     try:
-        version = _read_version_sqlite(path)
+        version, free = _read_version_sqlite(path)
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc) or "malformed" in str(exc):
             return _fail("book", _("{path} is damaged or not a repairdesk book ({error})").format(
                 path=path, error=exc), _("point --db or $REPAIRDESK_DB at the desk's book, or "
                                          "restore the latest backup (repairdesk restore FILE)"))
         return _fail("book", _("{path}: {error}").format(path=path, error=translate_db_error(exc)))
-    return _version_line(str(path), version, _(", {size}").format(size=_size(size)))
+    line = _version_line(str(path), version, _(", {size}").format(size=_size(size)))
+    if line.status is Status.OK and free >= COMPACT_FREE_BYTES and free * 4 >= size:
+        # an upgrade that rewrote the records leaves their old room as free pages (compact.py)
+        return _warn("book", line.detail + _(", {free} of it free").format(free=_size(free)),
+                     _("close the desks and run repairdesk compact to give the room back"))
+    return line
 
 
 def _scrub(message: str, url: str) -> str:

@@ -89,6 +89,26 @@ def test_a_book_from_a_newer_repairdesk_fails(cli, db_path):
     assert book["status"] == "fail" and "999" in book["detail"] and book["advice"]
 
 
+def test_a_book_with_much_free_room_is_told_to_compact(cli, db_path):
+    """An upgrade that rewrites the records leaves their old room as free pages: doctor names
+    how much and says to run `repairdesk compact` with the desks closed; after it, the book
+    line is clean again."""
+    make_book(cli)
+    with sqlite3.connect(db_path) as con:  # 24 MB of pages, then freed, as an upgrade leaves
+        con.execute("CREATE TABLE scratch(b BLOB)")
+        con.executemany("INSERT INTO scratch VALUES (zeroblob(1048576))", [()] * 24)
+        con.commit()
+        con.execute("DROP TABLE scratch")
+        con.commit()
+    code, report = doctor_json(cli)
+    book = by_name(report)["book"]
+    assert code == 0 and book["status"] == "warn", book
+    assert "空闲" in book["detail"] and "repairdesk compact" in book["advice"]
+    assert cli("compact").code == 0
+    code, report = doctor_json(cli)
+    assert by_name(report)["book"]["status"] == "ok", by_name(report)["book"]
+
+
 def test_an_unreachable_postgresql_server_is_one_failed_line(cli):
     r = cli("--lang", "en", "--db", PG_DOWN, "doctor")
     assert r.code == 1
