@@ -129,7 +129,9 @@ def test_an_older_index_finds_and_amends_until_its_rebuild(db_path: Path, clock)
         desk.close()
 
 
-def test_short_words_find_what_like_finds(desk) -> None:
+def test_short_words_find_what_like_finds(desk, monkeypatch) -> None:
+    # the bench's phrase lists live beside the package, in the checkout (not installed)
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2]))
     from bench.phrases import DETAIL, FAULTS, PLACES, WHERE
 
     rng = random.Random(18)
