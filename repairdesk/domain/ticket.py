@@ -207,7 +207,10 @@ def check_step(state: TicketState, action: Action, scope: Scope, data: dict[str,
     if state.status not in ALLOWED[action]:
         allowed = _(", ").join(a.label for a in allowed_actions(state.status)) or _("none")
         raise IllegalTransition(
-            _("Cannot {action}: the ticket is {status}; allowed now: {allowed}.").format(
+            # the action's history label names the step ("materials used", "fee assessment"):
+            # in English it reads as the thing not recorded, not as a verb
+            _('Cannot record "{action}" now: the ticket is {status}; allowed now: {allowed}.'
+              ).format(
                 action=action.label, status=state.status.label, allowed=allowed
             )
         )

@@ -34,6 +34,11 @@ def test_illegal_step_names_state_and_allowed(english):
         check_step(state, Action.COMPLETE, Scope.HOME, {})
     msg = str(err.value)
     assert "registered" in msg and "dispatch" in msg
+    # a step named by its history label reads as English, not "Cannot materials used"
+    with pytest.raises(IllegalTransition) as err:
+        check_step(state, Action.MATERIALS, Scope.HOME, {})
+    assert str(err.value).startswith('Cannot record "materials used" now: the ticket is '
+                                      "registered; allowed now: ")
 
 
 def test_illegal_step_message_is_chinese_by_default():
