@@ -162,8 +162,11 @@ def _install_sqlite_hooks(engine: Engine, read_only: bool = False) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _append_only_sql(dialect: str, tables: tuple[str, ...] = APPEND_ONLY) -> list[str]:
-    """Triggers refusing UPDATE and DELETE on the history tables (idempotent)."""
+def _append_only_sql(dialect: str, tables: tuple[str, ...] = APPEND_ONLY, *,
+                     forms: bool = True) -> list[str]:
+    """Triggers refusing UPDATE and DELETE on the history tables (idempotent); with `forms`,
+    also those refusing a row not in the stored form (schema 15: migrations before 0015 leave
+    them out, their rows are still in the older form while they run)."""
     stmts = []
     for table in tables:
         if dialect == "sqlite":
@@ -184,6 +187,35 @@ def _append_only_sql(dialect: str, tables: tuple[str, ...] = APPEND_ONLY) -> lis
             )
     if tables is APPEND_ONLY:
         stmts += _guarded_sql(dialect)
+        stmts += _form_sql(dialect) if forms else []
+    return stmts
+
+
+# What a SQLite book stores since schemas 12-14 (store/stamps.py, action_codes.py,
+# event_lag.py, chain.seal_of): integers, never the text an older repairdesk or a hand wrote.
+# The readers decode either form, so a row in the other form would read the same and verify;
+# these refuse to write one (a desk still running an older repairdesk while another upgraded
+# the book fails loudly), and `verify` names one already stored (services/integrity_forms.py).
+FORM_EVENT = ("typeof(new.action) = 'integer' AND typeof(new.at) = 'integer' AND "
+              "typeof(new.recorded_at) = 'integer' AND typeof(new.seal) = 'integer' AND "
+              "new.seal BETWEEN -2147483648 AND 2147483647")
+FORM_TICKET = ("typeof(new.received_at) = 'integer' AND typeof(new.registered_at) = 'integer' "
+               "AND typeof(new.last_event_at) = 'integer' AND "
+               "typeof(new.appointment_at) IN ('integer', 'null')")
+
+
+def _form_sql(dialect: str) -> list[str]:
+    """SQLite triggers refusing a ticket event or ticket row not in the stored form (schema 15)."""
+    if dialect != "sqlite":
+        return []
+    stmts = []
+    for table, ops, form in (("ticket_event", ("INSERT",), FORM_EVENT),
+                             ("ticket", ("INSERT", "UPDATE"), FORM_TICKET)):
+        for op in ops:
+            stmts.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_form_{op.lower()} BEFORE {op} ON {table} "
+                f"WHEN NOT ({form}) BEGIN SELECT RAISE(ABORT, '{table} is not in this book''s "
+                f"stored form: written by an older repairdesk?'); END")
     return stmts
 
 

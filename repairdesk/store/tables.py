@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from .action_codes import sql_actions
 from .types import ActionCode, EventJSON, EventTime, JSONText, RecordedLag, UTCDateTime
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 # ix_ticket_event_side (migration 0008): on SQLite the actions' codes (migration 0013)
 _SIDE_STEPS = ("void", "charge", "materials")
 _SIDE = f"action IN ({sql_actions('postgresql', _SIDE_STEPS)})"

@@ -53,7 +53,7 @@ def upgrade() -> None:
                                                   nullable=False, server_default=''))
     _drop_refusals(bind.dialect.name)
     chain.backfill(bind)
-    for stmt in _append_only_sql(bind.dialect.name):
+    for stmt in _append_only_sql(bind.dialect.name, forms=False):
         op.execute(sa.text(stmt))
 
 

@@ -70,7 +70,7 @@ def upgrade() -> None:
                          {"h": head, "n": chain.EVENT_CHAIN})
         for name in ("prev_hash", "hash"):
             op.execute(f"ALTER TABLE ticket_event DROP COLUMN {name}")
-    for stmt in _append_only_sql(dialect):
+    for stmt in _append_only_sql(dialect, forms=False):
         op.execute(sa.text(stmt))
 
 
@@ -83,5 +83,5 @@ def downgrade() -> None:
     chain.backfill(bind)
     op.execute("ALTER TABLE ticket_event DROP COLUMN seal")
     op.execute("ALTER TABLE counter DROP COLUMN head")
-    for stmt in _append_only_sql(bind.dialect.name):
+    for stmt in _append_only_sql(bind.dialect.name, forms=False):
         op.execute(sa.text(stmt))

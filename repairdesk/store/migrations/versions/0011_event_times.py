@@ -29,7 +29,7 @@ def upgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS ticket_event_no_update")
     op.execute(f"UPDATE ticket_event SET at = {sql_micros('at')}, "
                f"recorded_at = {sql_micros('recorded_at')} WHERE typeof(at) = 'text'")
-    for stmt in _append_only_sql("sqlite"):
+    for stmt in _append_only_sql("sqlite", forms=False):
         op.execute(sa.text(stmt))
 
 
@@ -41,5 +41,5 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS ticket_event_no_update")
     op.execute(f"UPDATE ticket_event SET at = {text.format(c='at')}, "
                f"recorded_at = {text.format(c='recorded_at')} WHERE typeof(at) = 'integer'")
-    for stmt in _append_only_sql("sqlite"):
+    for stmt in _append_only_sql("sqlite", forms=False):
         op.execute(sa.text(stmt))

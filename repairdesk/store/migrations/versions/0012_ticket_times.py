@@ -44,7 +44,7 @@ def _rewrite(sql_of: str, stored: str) -> None:
     op.execute("DROP TRIGGER IF EXISTS ticket_fixed_columns")
     sets = ", ".join(f"{c} = {sql_of.format(c=c)}" for c in _TIMES)
     op.execute(f"UPDATE ticket SET {sets} WHERE typeof(received_at) = '{stored}'")
-    for stmt in _append_only_sql("sqlite"):
+    for stmt in _append_only_sql("sqlite", forms=False):
         op.execute(sa.text(stmt))
 
 

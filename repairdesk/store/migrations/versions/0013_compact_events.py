@@ -67,7 +67,7 @@ def _rebuild(action_type: str, recorded_at: str, action: str, data: str, side: s
     op.execute("DROP TABLE ticket_event_before")  # its index and triggers with it
     op.execute(f"CREATE INDEX ix_ticket_event_side ON ticket_event (ticket_id) "
                f"WHERE action IN ({side})")
-    for stmt in _append_only_sql("sqlite"):
+    for stmt in _append_only_sql("sqlite", forms=False):
         op.execute(sa.text(stmt))
 
 

@@ -40,7 +40,7 @@ def upgrade() -> None:
         # the high 4 bytes of the 8 (an arithmetic shift keeps the sign: the first 4 bytes as a
         # signed integer, which is what chain.seal_of gives on SQLite)
         op.execute("UPDATE ticket_event SET seal = seal >> 32")
-        for stmt in _append_only_sql("sqlite"):
+        for stmt in _append_only_sql("sqlite", forms=False):
             op.execute(sa.text(stmt))
     if "ix_ticket_place_category" in _indexes():
         op.drop_index("ix_ticket_place_category", table_name="ticket")
@@ -58,7 +58,7 @@ def downgrade() -> None:
         bind = op.get_bind()
         op.execute("DROP TRIGGER IF EXISTS ticket_event_no_update")
         _reseal8(bind, chain)
-        for stmt in _append_only_sql("sqlite"):
+        for stmt in _append_only_sql("sqlite", forms=False):
             op.execute(sa.text(stmt))
 
 
