@@ -9,76 +9,123 @@ anchors; `check_book` runs them all."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy import select, text
+from sqlmodel import Session, col
 
 from ..domain.enums import Action
 from ..domain.ticket import AMENDABLE
 from ..i18n import _
 from ..store import chain
+from ..store.event_lag import restored
 from ..store.tables import PrintJob, Ticket, TicketEvent
 from .desk import Desk
-from .integrity_signed import check_signed, missing_tail
+from .integrity_numbers import Numbering
+from .integrity_signed import Held, anchored_positions, check_signed, missing_tail
+
+
+CHUNK = 2000
+"""How many ticket events (the chain's walk) or tickets (with their events: the rows against
+their fold) are read at once: what bounds verify's memory, whatever the book's size."""
 
 
 @dataclass
 class Book:
-    """The rows the checks share, read once."""
+    """What the checks share: the read session (one snapshot) and the counters, read once; the
+    rows themselves are read CHUNK at a time, in id order."""
 
-    tickets: list[Ticket]
-    events: list[TicketEvent]  # in id (chain) order
-    jobs: list[PrintJob]       # in id (chain) order
+    session: Session
     counters: dict[str, int]
     heads: dict[str, str]  # the full hash the chain's counter row holds (the event chain's)
     dialect: str = "sqlite"  # how wide an event's seal is (chain.seal_of)
 
+    def rows(self, stmt: Any) -> list[Any]:
+        return list(self.session.connection().execute(stmt).all())
+
 
 def read_book(session: Session) -> Book:
-    rows = session.connection().execute(text("SELECT name, last, head FROM counter")).all()
-    return Book(list(session.exec(select(Ticket).order_by(col(Ticket.id)))),
-                list(session.exec(select(TicketEvent).order_by(col(TicketEvent.id)))),
-                list(session.exec(select(PrintJob).order_by(col(PrintJob.id)))),
-                {str(n): int(v) for n, v, _h in rows},
-                {str(n): str(h) for n, _v, h in rows if h}, session.connection().dialect.name)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":  # every chunk from the same snapshot, as SQLite's
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    rows = conn.execute(text("SELECT name, last, head FROM counter")).all()
+    return Book(session, {str(n): int(v) for n, v, _h in rows},
+                {str(n): str(h) for n, _v, h in rows if h}, conn.dialect.name)
 
 
-def walk_events(book: Book) -> tuple[str | None, list[str]]:
+_EV = TicketEvent.__table__.c  # type: ignore[attr-defined]
+_TK = Ticket.__table__.c  # type: ignore[attr-defined]
+_EVENT_COLUMNS = (_EV.id, _EV.ticket_id, _EV.seq, _EV.at, _EV.recorded_at, _EV.action, _EV.by,
+                  _EV.note, _EV.data, _EV.seal)
+
+
+def _event_chunks(book: Book) -> Iterator[list[Any]]:
+    """Every ticket event in id (chain) order with its ticket's number (tid None: no such
+    ticket), CHUNK at a time: the columns as the ORM decodes them (action names, times,
+    data), recorded_at still a SQLite book's lag (event_lag.restored)."""
+    stmt = (select(*_EVENT_COLUMNS, _TK.id.label("tid"), _TK.ticket_no)
+            .select_from(TicketEvent.__table__.outerjoin(  # type: ignore[attr-defined]
+                Ticket.__table__, _TK.id == _EV.ticket_id))  # type: ignore[attr-defined]
+            .order_by(_EV.id))
+    last = None
+    while True:
+        rows = book.rows((stmt if last is None else stmt.where(_EV.id > last)).limit(CHUNK))
+        if rows:
+            yield rows
+        if len(rows) < CHUNK:
+            return
+        last = rows[-1].id
+
+
+def _last_seq(book: Book, ticket_id: Any, before: int) -> int:
+    """The step of the ticket's event the walk met last before event `before` (0: none)."""
+    seq = book.session.connection().execute(
+        select(_EV.seq).where(_EV.ticket_id == ticket_id, _EV.id < before)
+        .order_by(_EV.id.desc()).limit(1)).scalar()
+    return int(seq or 0)
+
+
+def walk_events(book: Book, anchored: Iterable[int] = ()) -> tuple[str | None, Held, set[int]]:
     """The ticket-event chain in id order, every full hash recomputed from the first event
     against the seals, then its length against the counter and its end against the counter's
-    head: (the first problem, the recomputed hashes — what the duty log's stored heads are
-    compared with)."""
-    numbers = {t.id: t.ticket_no for t in book.tickets}
-    prev, hashes, problem = chain.GENESIS, [], None
-    last_id, last_seq = None, {}
-    for e in book.events:
-        h = chain.event_hash(e, numbers.get(e.ticket_id, ""), prev)
-        if problem is None:
-            name = _("ticket event {id} ({no} step {seq})").format(
-                id=e.id, no=numbers.get(e.ticket_id, "?"), seq=e.seq)
-            if e.ticket_id not in numbers:
-                problem = _("{event}: its ticket is missing").format(event=name)
-            elif chain.seal_of(h, book.dialect) != e.seal:
-                # without a stored previous hash, a gap in the ids or in the ticket's steps is
-                # what tells a row removed or inserted from one changed
-                gap = (last_id is not None and e.id != last_id + 1) or \
-                    e.seq != last_seq.get(e.ticket_id, 0) + 1
-                problem = (_("{event}: does not follow the event before it (one was removed, "
-                             "inserted or changed)") if gap else
-                           _("{event}: its content, or the event before it, was changed")
-                           ).format(event=name)
-        hashes.append(h)
-        prev, last_id, last_seq[e.ticket_id] = h, e.id, e.seq
+    head: (the first problem, the recomputed hashes the duty log's stored heads are compared
+    with — at the `anchored` positions, read first —, the print jobs the events note)."""
+    held, noted = Held(anchored), set()
+    prev, problem, last_id = chain.GENESIS, None, None
+    for rows in _event_chunks(book):
+        for e in rows:
+            no = e.ticket_no if e.tid is not None else None
+            values = {"seq": e.seq, "at": e.at, "recorded_at": restored(e.at, e.recorded_at),
+                      "action": e.action, "by": e.by, "note": e.note, "data": e.data}
+            h = chain.event_hash(values, "" if no is None else no, prev)
+            if problem is None:
+                name = _("ticket event {id} ({no} step {seq})").format(
+                    id=e.id, no="?" if no is None else no, seq=e.seq)
+                if no is None:
+                    problem = _("{event}: its ticket is missing").format(event=name)
+                elif chain.seal_of(h, book.dialect) != e.seal:
+                    # without a stored previous hash, a gap in the ids or in the ticket's steps
+                    # is what tells a row removed or inserted from one changed
+                    gap = (last_id is not None and e.id != last_id + 1) or \
+                        e.seq != _last_seq(book, e.ticket_id, e.id) + 1
+                    problem = (_("{event}: does not follow the event before it (one was "
+                                 "removed, inserted or changed)") if gap else
+                               _("{event}: its content, or the event before it, was changed")
+                               ).format(event=name)
+            if e.action == Action.NOTE.value and isinstance(e.data.get("print_job"), int):
+                noted.add(int(e.data["print_job"]))
+            held.add(h)
+            prev, last_id = h, e.id
     problem = problem or missing_tail(_("ticket events"), book.counters.get(
-        chain.EVENT_CHAIN, 0), len(book.events))
-    if problem is None and book.events and book.heads.get(chain.EVENT_CHAIN) != prev:
+        chain.EVENT_CHAIN, 0), len(held))
+    if problem is None and len(held) and book.heads.get(chain.EVENT_CHAIN) != prev:
         problem = _("the ticket events' chain ends at another hash than the book's counter "
                     "holds: the newest events were removed or rewritten")
-    return problem, hashes
+    return problem, held, noted
 
 
 def _plain(value: Any) -> Any:
@@ -91,8 +138,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def projection(events: list[TicketEvent], row: Ticket) -> dict[str, Any]:
-    """What the ticket row must hold, from the domain's own fold of its events."""
+def projection(events: list[Any], row: Any) -> dict[str, Any]:
+    """What the ticket row must hold, from the domain's own fold of its events (rows with the
+    columns as attributes)."""
     from .ticket_records import record_of
 
     state = record_of(row, events).state
@@ -113,28 +161,60 @@ def projection(events: list[TicketEvent], row: Ticket) -> dict[str, Any]:
     return want
 
 
-def check_tickets(book: Book) -> str | None:
-    """Every ticket row against the fold of its events (statuses, technician, the intake as
-    amended): `update ticket set status='closed'` is named here."""
-    by_ticket: dict[int, list[TicketEvent]] = defaultdict(list)
-    for e in book.events:
-        by_ticket[e.ticket_id].append(e)
-    for row in book.tickets:
-        events = sorted(by_ticket.get(row.id or 0, []), key=lambda e: e.seq)
-        if not events:
-            return _("ticket {no}: its history is missing").format(no=row.ticket_no)
-        seqs = [e.seq for e in events]
-        if seqs != list(range(1, len(seqs) + 1)) or events[0].action != Action.REGISTER.value:
-            gap = next((i for i, s in enumerate(seqs, start=1) if s != i), len(seqs) + 1)
-            return _("ticket {no}: step {seq} of its history is missing").format(
-                no=row.ticket_no, seq=gap)
-        for key, want in projection(events, row).items():
-            have = getattr(row, key, None)
-            if _plain(have) != _plain(want):
-                return _("ticket {no}: {column} reads {have!r}, its history gives {want!r}"
-                         ).format(no=row.ticket_no, column=key, have=_shown(have),
-                                  want=_shown(want))
+def _ticket_chunks(book: Book) -> Iterator[list[Any]]:
+    """The ticket rows in id order, CHUNK at a time."""
+    stmt = select(Ticket.__table__).order_by(_TK.id)  # type: ignore[attr-defined]
+    last = None
+    while True:
+        rows = book.rows((stmt if last is None else stmt.where(_TK.id > last)).limit(CHUNK))
+        if rows:
+            yield rows
+        if len(rows) < CHUNK:
+            return
+        last = rows[-1].id
+
+
+def _ticket_problem(row: Any, events: list[Any]) -> str | None:
+    events = sorted(events, key=lambda e: (e.seq, e.id))  # as the id order sorted by step
+    if not events:
+        return _("ticket {no}: its history is missing").format(no=row.ticket_no)
+    seqs = [e.seq for e in events]
+    if seqs != list(range(1, len(seqs) + 1)) or events[0].action != Action.REGISTER.value:
+        gap = next((i for i, s in enumerate(seqs, start=1) if s != i), len(seqs) + 1)
+        return _("ticket {no}: step {seq} of its history is missing").format(
+            no=row.ticket_no, seq=gap)
+    for key, want in projection(events, row).items():
+        have = getattr(row, key, None)
+        if _plain(have) != _plain(want):
+            return _("ticket {no}: {column} reads {have!r}, its history gives {want!r}"
+                     ).format(no=row.ticket_no, column=key, have=_shown(have),
+                              want=_shown(want))
     return None
+
+
+def check_tickets(desk: Desk, book: Book) -> tuple[str | None, str | None]:
+    """Every ticket row against the fold of its events (statuses, technician, the intake as
+    amended): `update ticket set status='closed'` is named here; and their numbers
+    (check_numbers), in the same pass over the tickets: (the first problem of each)."""
+    total = book.session.connection().execute(text("SELECT count(*) FROM ticket")).scalar()
+    numbers = Numbering(desk.config.numbering, book.counters, int(total or 0))
+    problem = None
+    for tickets in _ticket_chunks(book):
+        for row in tickets:
+            numbers.add(row.ticket_no)
+        if problem is not None:
+            continue
+        # their events through the (ticket_id, seq) index
+        by_ticket: dict[int, list[Any]] = defaultdict(list)
+        for e in book.rows(select(*_EVENT_COLUMNS).where(
+                _EV.ticket_id >= tickets[0].id, _EV.ticket_id <= tickets[-1].id)
+                .order_by(_EV.ticket_id, _EV.seq)):
+            by_ticket[e.ticket_id].append(e)
+        for row in tickets:
+            problem = _ticket_problem(row, by_ticket.get(row.id or 0, []))
+            if problem is not None:
+                break
+    return problem, numbers.problem()
 
 
 def _shown(value: Any) -> Any:
@@ -142,83 +222,85 @@ def _shown(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def check_numbers(desk: Desk, book: Book) -> str | None:
-    """Ticket numbers are gap-free from 1 up to their counter: a deleted ticket leaves a hole,
-    a deleted last ticket leaves the counter ahead of the book."""
-    from .reports import split_number
-
-    fmt = desk.config.numbering
-    issued: dict[str, dict[int, str]] = defaultdict(dict)
-    for row in book.tickets:
-        split = split_number(fmt, row.ticket_no)
-        if split is not None:
-            issued[split[0]][split[1]] = row.ticket_no
-    for period in sorted(issued):
-        numbers = issued[period]
-        last = book.counters.get(period, 0)
-        top = max(numbers)
-        if top > last:
-            return _("ticket {no} is numbered beyond its counter ({last})").format(
-                no=numbers[top], last=last)
-        for n in range(1, last + 1):
-            if n not in numbers:
-                head, _hash, tail = period.partition("#")
-                width = len(next(iter(numbers.values()))) - len(head) - len(tail)
-                return _("ticket {no} is missing: the counter issued it").format(
-                    no=f"{head}{n:0{width}d}{tail}")
-    for period in sorted(set(book.counters) - set(issued)):
-        if not period.startswith("#") and "#" in period and book.counters[period] > 0:
-            return _("the {n} tickets counted by {counter} are missing").format(
-                n=book.counters[period], counter=period)
-    return None
-
-
 _STATE_OF_EVENT = {"retried": "queued"}
 
 
-def check_jobs(book: Book) -> str | None:
+def _job_chunks(book: Book) -> Iterator[list[PrintJob]]:
+    """The print jobs in id (chain) order, CHUNK at a time."""
+    last = None
+    while True:
+        stmt = select(PrintJob).order_by(col(PrintJob.id))
+        if last is not None:
+            stmt = stmt.where(col(PrintJob.id) > last)
+        jobs = list(book.session.scalars(stmt.limit(CHUNK)))
+        if jobs:
+            yield jobs
+        if len(jobs) < CHUNK:
+            return
+        last = jobs[-1].id
+
+
+def _has_ticket(book: Book, ticket_no: str) -> bool:
+    return book.session.connection().execute(
+        select(_TK.id).where(_TK.ticket_no == ticket_no).limit(1)).first() is not None
+
+
+def _job_problem(book: Book, j: PrintJob, prev: str, noted: set[int]) -> str | None:
+    name = _("print job {id} ({subject})").format(id=j.id, subject=j.subject)
+    if j.prev_hash != prev:
+        return _("{job}: does not follow the job before it (one was removed, inserted or "
+                 "changed)").format(job=name)
+    if chain.job_hash(j, prev) != j.hash:
+        return _("{job}: its content was changed").format(job=name)
+    history = j.detail.get("history", [])
+    if history:
+        last = str(history[-1].get("event", ""))
+        if _STATE_OF_EVENT.get(last, last) != j.state:
+            return _("{job}: its state reads {state}, its history ends {event}").format(
+                job=name, state=j.state, event=last)
+        tries = sum(1 for h in history if h.get("event") == "printing")
+        if tries != j.attempts:
+            return _("{job}: {n} attempts recorded, its history shows {m}").format(
+                job=name, n=j.attempts, m=tries)
+    if (j.kind == "work_order" and j.state == "done" and j.id not in noted
+            and _has_ticket(book, j.subject)):
+        return _("{job}: printed, but the ticket's history does not say so").format(job=name)
+    return None
+
+
+def check_jobs(book: Book, noted: set[int], anchored: Iterable[int] = ()
+               ) -> tuple[str | None, Held]:
     """The print-job chain (fixed columns, copies), its counter, and each job's state, tries
-    and printed note against its own history."""
-    prev = chain.GENESIS
-    noted = {int(e.data["print_job"]) for e in book.events
-             if e.action == Action.NOTE.value and isinstance(e.data.get("print_job"), int)}
-    subjects = {t.ticket_no for t in book.tickets}
-    for j in book.jobs:
-        name = _("print job {id} ({subject})").format(id=j.id, subject=j.subject)
-        if j.prev_hash != prev:
-            return _("{job}: does not follow the job before it (one was removed, inserted or "
-                     "changed)").format(job=name)
-        if chain.job_hash(j, prev) != j.hash:
-            return _("{job}: its content was changed").format(job=name)
-        prev = j.hash
-        history = j.detail.get("history", [])
-        if history:
-            last = str(history[-1].get("event", ""))
-            if _STATE_OF_EVENT.get(last, last) != j.state:
-                return _("{job}: its state reads {state}, its history ends {event}").format(
-                    job=name, state=j.state, event=last)
-            tries = sum(1 for h in history if h.get("event") == "printing")
-            if tries != j.attempts:
-                return _("{job}: {n} attempts recorded, its history shows {m}").format(
-                    job=name, n=j.attempts, m=tries)
-        if (j.kind == "work_order" and j.state == "done" and j.subject in subjects
-                and j.id not in noted):
-            return _("{job}: printed, but the ticket's history does not say so").format(job=name)
-    ids = {j.id for j in book.jobs}
-    for job_id in sorted(noted - ids):
-        return _("print job {id} is missing: a ticket's history says it printed").format(
-            id=job_id)
-    return missing_tail(_("print jobs"), book.counters.get(chain.JOB_CHAIN, 0), len(book.jobs))
+    and printed note (`noted`: the jobs the ticket events note) against its own history:
+    (the first problem, the stored hashes at the `anchored` positions)."""
+    prev, held, problem, found = chain.GENESIS, Held(anchored), None, set()
+    for jobs in _job_chunks(book):
+        for j in jobs:
+            if problem is None:
+                problem = _job_problem(book, j, prev, noted)
+                prev = j.hash
+            if j.id in noted:
+                found.add(j.id)
+            held.add(j.hash)
+    missing = sorted(noted - found)
+    if problem is None and missing:
+        problem = _("print job {id} is missing: a ticket's history says it printed").format(
+            id=missing[0])
+    return problem or missing_tail(_("print jobs"), book.counters.get(chain.JOB_CHAIN, 0),
+                                   len(held)), held
 
 
 def check_book(desk: Desk) -> tuple[int, int, list[str]]:
     """Every check: (duty-log entries, signatures, the first problem of each kind)."""
     with desk.store.read() as session:
         book = read_book(session)
-        event_problem, event_hashes = walk_events(book)
-        problems = [p for p in (event_problem, check_tickets(book),
-                                check_numbers(desk, book), check_jobs(book)) if p]
-        chains = {"ticket_event": event_hashes, "print_job": [j.hash for j in book.jobs]}
+        wanted = anchored_positions(session)
+        event_problem, events, noted = walk_events(book, wanted.get("ticket_event", ()))
+        ticket_problem, number_problem = check_tickets(desk, book)
+        job_problem, jobs = check_jobs(book, noted, wanted.get("print_job", ()))
+        problems = [p for p in (event_problem, ticket_problem, number_problem, job_problem)
+                    if p]
+        chains = {"ticket_event": events, "print_job": jobs}
         entries, signatures, more = check_signed(desk, session, book.counters, chains)
         if desk.store.dialect == "postgresql":  # a SQLite book's schema: backup.verify_file
             from ..store.schema_check import pg_trigger_differences

@@ -8,6 +8,8 @@ Each part returns the first bad record of its kind (services/integrity.py runs t
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -46,6 +48,55 @@ def missing_tail(kind: str, counted: int, held: int) -> str | None:
         return _("{held} {kind} but only {counted} were written by the app").format(
             held=held, kind=kind, counted=counted)
     return None
+
+
+class Held:
+    """A chain's hashes as check_references reads them (a list's length and items), without
+    keeping them all: how many the chain holds, and the hashes at the positions the duty log's
+    stored heads name (`positions`: n of each head [n, hash], read before the chain is walked,
+    anchored_positions)."""
+
+    def __init__(self, positions: Iterable[int] = ()) -> None:
+        wanted = set(positions)
+        self._keep = {n for n in wanted if n > 0}
+        # a head of -k reads the chain's list from its end, as a list would
+        self._tail: deque[str] = deque(maxlen=max((1 - n for n in wanted if n < 0), default=0))
+        self._at: dict[int, str] = {}
+        self._n = 0
+
+    def add(self, value: str) -> None:
+        self._n += 1
+        if self._n in self._keep:
+            self._at[self._n] = value
+        self._tail.append(value)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index: int) -> str:
+        i = index + self._n if index < 0 else index
+        if not 0 <= i < self._n:
+            raise IndexError("chain position out of range")
+        if i + 1 in self._at:
+            return self._at[i + 1]
+        back = self._n - i
+        if back <= len(self._tail):
+            return self._tail[-back]
+        raise KeyError(f"chain position {index} was not kept (anchored_positions)")
+
+
+def anchored_positions(session: Session) -> dict[str, set[int]]:
+    """The positions of each chain the duty log's entries stored a head at ({table: {n}}): what
+    check_references compares: the only hashes the chains' walks need to keep."""
+    out: dict[str, set[int]] = {}
+    for data in session.exec(select(DutyLogEntry.data)):
+        try:
+            for table, head in (data.get("heads") or {}).items():
+                if isinstance(head, list) and len(head) == 2:
+                    out.setdefault(table, set()).add(int(head[0]))
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            continue  # check_references meets it as it always did
+    return out
 
 
 @dataclass
@@ -224,7 +275,7 @@ def check_signoffs(rows: list[SignoffRecord], by_subject: dict[str, list[Signatu
 
 
 def check_references(entries: list[DutyLogEntry], handovers: set[int], signoffs: set[int],
-                     chains: dict[str, list[str]]) -> str | None:
+                     chains: Mapping[str, Held | list[str]]) -> str | None:
     """The records the log says were made are there, and the chain heads its handover and
     sign-off entries stored still hold: a whole handover deleted, or the last ticket events or
     print jobs cut off, is named here."""
@@ -303,9 +354,10 @@ def _chain(desk: "Desk", session: Session, entries: list[DutyLogEntry],
 
 
 def check_signed(desk: "Desk", session: Session, counters: dict[str, int],
-                 chains: dict[str, list[str]]) -> tuple[int, int, list[str]]:
+                 chains: Mapping[str, Held | list[str]]) -> tuple[int, int, list[str]]:
     """(duty-log entries, signatures, the first problem of each kind); `chains`: the hashes of
-    the ticket events and print jobs in chain order."""
+    the ticket events and print jobs in chain order (Held: their number, and those at the
+    positions the duty log's heads name)."""
     entries = list(session.exec(select(DutyLogEntry).order_by(col(DutyLogEntry.seq))))
     staff = list(session.exec(select(Staff)))
     sigs = list(session.exec(select(Signature).order_by(col(Signature.id))))

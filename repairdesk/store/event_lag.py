@@ -10,7 +10,7 @@ itself, so the seal and `verify` hash the same canonical values as before. Raw S
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -39,10 +39,16 @@ def sql_recorded_at(dialect: str, alias: str = "") -> str:
     return f"({p}at + {p}recorded_at)" if dialect == "sqlite" else f"{p}recorded_at"
 
 
+def restored(at: datetime, recorded_at: Any) -> Any:
+    """A loaded recorded_at as the time itself: a SQLite book's lag added back to `at` (for a
+    Core read of the columns; the ORM's rows get it from the load hook below)."""
+    return at + recorded_at if isinstance(recorded_at, timedelta) else recorded_at
+
+
 def _restore(target: TicketEvent) -> None:
     lag = target.__dict__.get("recorded_at")
     if isinstance(lag, timedelta):
-        set_committed_value(target, "recorded_at", target.at + lag)
+        set_committed_value(target, "recorded_at", restored(target.at, lag))
 
 
 @event.listens_for(TicketEvent, "load")
