@@ -3,7 +3,7 @@ small integer, its position in ACTIONS, instead of its name (a byte, or none for
 place of some seven; the table holds seven rows a ticket). PostgreSQL keeps the name.
 
 ACTIONS is fixed for ever: a code is never renumbered or reused, a new action is appended
-(tests/store/test_event_encoding.py pins the list). No database library here: the desk's first
+(tests/store/test_action_codes.py pins the list). No database library here: the desk's first
 board reads events with sqlite3 before SQLAlchemy is loaded (services/first_board.py)."""
 
 from __future__ import annotations

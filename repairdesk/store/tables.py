@@ -18,8 +18,9 @@ _SIDE_STEPS = ("void", "charge", "materials")
 _SIDE = f"action IN ({sql_actions('postgresql', _SIDE_STEPS)})"
 _SIDE_CODES = f"action IN ({sql_actions('sqlite', _SIDE_STEPS)})"
 # An open ticket (not closed, not voided): the only rows of ix_ticket_open (migration 0012).
-# A query that wants that index says exactly this, as text: SQLite and PostgreSQL use a partial
-# index only when the query's WHERE holds its condition word for word.
+# A query that wants that index says exactly this, as text: SQLite uses a partial index only
+# when the query's WHERE holds its condition word for word (PostgreSQL reasons about it; the same
+# words serve both).
 OPEN_WHERE = "status NOT IN ('closed', 'voided')"
 
 

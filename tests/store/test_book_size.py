@@ -133,3 +133,41 @@ def test_the_open_ticket_condition_is_spelt_the_same_everywhere() -> None:
     (index,) = [i for i in Ticket.__table__.indexes if i.name == "ix_ticket_open"]
     assert str(index.dialect_options["sqlite"]["where"]) == OPEN_WHERE
     assert str(index.dialect_options["postgresql"]["where"]) == OPEN_WHERE
+
+
+def test_every_open_work_query_reads_the_open_tickets_index(staffed, clock) -> None:
+    """What the desk asks of the open tickets — the working set, the open list, the handover's
+    open items, the dispatch picker's loads — reads ix_ticket_open (a few thousand rows on a
+    million-ticket book), never a scan of every ticket: each statement the services send that
+    names a status is planned by SQLite itself."""
+    from sqlalchemy import event
+
+    from repairdesk.services.dispatching import dispatch_choices
+    from repairdesk.services.handover import build_checklist
+    from repairdesk.services.ticket_records import list_tickets, working_set
+
+    no = _register(staffed, "3-2-1501", "厨房水管漏水")
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if "status" in statement and statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    engine = staffed.store.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        working_set(staffed)
+        list_tickets(staffed, open_only=True)
+        build_checklist(staffed)
+        dispatch_choices(staffed, no)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    open_work = [(s, p) for s, p in sent if "NOT IN ('closed', 'voided')" in s]
+    assert len(open_work) >= 4, [s for s, _p in sent]
+    with staffed.store.read() as session:
+        raw = session.connection().connection.driver_connection
+        for statement, parameters in open_work:
+            plan = " | ".join(r[-1] for r in raw.execute(f"EXPLAIN QUERY PLAN {statement}",
+                                                         parameters))
+            assert "ix_ticket_open" in plan and "SCAN ticket" not in plan.replace(
+                "SCAN ticket USING", ""), (statement, plan)
