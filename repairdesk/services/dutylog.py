@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
@@ -196,21 +197,41 @@ class ChainBreak:
     reason: str
 
 
+CHUNK = 2000  # entries verify reads at once: its memory is bounded by the chunk, not the log
+
+
+def entries_in_chunks(session: Session) -> Iterator[list[DutyLogEntry]]:
+    """Every entry in seq order, CHUNK at a time."""
+    last, size = None, CHUNK
+    while True:
+        stmt = select(DutyLogEntry).order_by(col(DutyLogEntry.seq))
+        if last is not None:
+            stmt = stmt.where(col(DutyLogEntry.seq) > last)
+        rows = list(session.exec(stmt.limit(size)))
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        last = rows[-1].seq
+
+
 def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
-    """Walk the chain from the first entry: (entries checked, the first that does not match)."""
+    """Walk the chain from the first entry, CHUNK entries read at a time: (entries checked, the
+    first that does not match)."""
     prev = GENESIS
     n = 0
-    for expected, e in enumerate(session.exec(select(DutyLogEntry).order_by(col(DutyLogEntry.seq))),
-                                 start=1):
-        n += 1
-        reason = None
-        if e.seq != expected:
-            reason = _("entry {n} is missing").format(n=expected)
-        elif e.prev_hash != prev:
-            reason = _("does not follow the entry before it")
-        elif entry_hash(e, prev) != e.hash:
-            reason = _("its content was changed")
-        if reason:
-            return n, ChainBreak(e.seq, e.id or 0, e.at, e.author, e.text, reason)
-        prev = e.hash
+    for chunk in entries_in_chunks(session):
+        for e in chunk:
+            n += 1
+            expected = n
+            reason = None
+            if e.seq != expected:
+                reason = _("entry {n} is missing").format(n=expected)
+            elif e.prev_hash != prev:
+                reason = _("does not follow the entry before it")
+            elif entry_hash(e, prev) != e.hash:
+                reason = _("its content was changed")
+            if reason:
+                return n, ChainBreak(e.seq, e.id or 0, e.at, e.author, e.text, reason)
+            prev = e.hash
     return n, None

@@ -26,7 +26,8 @@ from ..store.event_lag import restored
 from ..store.tables import PrintJob, Ticket, TicketEvent
 from .desk import Desk
 from .integrity_numbers import Numbering
-from .integrity_signed import Held, anchored_positions, check_signed, missing_tail
+from .integrity_heads import Held, anchored_positions
+from .integrity_signed import check_signed, missing_tail
 
 
 CHUNK = 2000

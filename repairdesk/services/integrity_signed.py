@@ -8,8 +8,7 @@ Each part returns the first bad record of its kind (services/integrity.py runs t
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from ..store.tables import (DutyLogEntry, HandoverRecord, PinAttempt, ShiftTurn,
                             Signature, SlaNotice, Staff)
 from . import dutylog
 from .authority import DESK_ROLES
+from .integrity_heads import Held
 from .signing import Meaning, content_hash, meaning_label, pin_fingerprint, signature_hash
 
 if TYPE_CHECKING:
@@ -48,55 +48,6 @@ def missing_tail(kind: str, counted: int, held: int) -> str | None:
         return _("{held} {kind} but only {counted} were written by the app").format(
             held=held, kind=kind, counted=counted)
     return None
-
-
-class Held:
-    """A chain's hashes as check_references reads them (a list's length and items), without
-    keeping them all: how many the chain holds, and the hashes at the positions the duty log's
-    stored heads name (`positions`: n of each head [n, hash], read before the chain is walked,
-    anchored_positions)."""
-
-    def __init__(self, positions: Iterable[int] = ()) -> None:
-        wanted = set(positions)
-        self._keep = {n for n in wanted if n > 0}
-        # a head of -k reads the chain's list from its end, as a list would
-        self._tail: deque[str] = deque(maxlen=max((1 - n for n in wanted if n < 0), default=0))
-        self._at: dict[int, str] = {}
-        self._n = 0
-
-    def add(self, value: str) -> None:
-        self._n += 1
-        if self._n in self._keep:
-            self._at[self._n] = value
-        self._tail.append(value)
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, index: int) -> str:
-        i = index + self._n if index < 0 else index
-        if not 0 <= i < self._n:
-            raise IndexError("chain position out of range")
-        if i + 1 in self._at:
-            return self._at[i + 1]
-        back = self._n - i
-        if back <= len(self._tail):
-            return self._tail[-back]
-        raise KeyError(f"chain position {index} was not kept (anchored_positions)")
-
-
-def anchored_positions(session: Session) -> dict[str, set[int]]:
-    """The positions of each chain the duty log's entries stored a head at ({table: {n}}): what
-    check_references compares: the only hashes the chains' walks need to keep."""
-    out: dict[str, set[int]] = {}
-    for data in session.exec(select(DutyLogEntry.data)):
-        try:
-            for table, head in (data.get("heads") or {}).items():
-                if isinstance(head, list) and len(head) == 2:
-                    out.setdefault(table, set()).add(int(head[0]))
-        except (AttributeError, TypeError, ValueError, OverflowError):
-            continue  # check_references meets it as it always did
-    return out
 
 
 @dataclass
@@ -343,14 +294,20 @@ def check_notices(entries: list[DutyLogEntry], noted: set[int]) -> str | None:
     return None
 
 
-def _chain(desk: "Desk", session: Session, entries: list[DutyLogEntry],
-           counted: int) -> str | None:
+def _chain(desk: "Desk", session: Session, held: int, counted: int) -> str | None:
     n, brk = dutylog.verify_chain(session)
     if brk is not None:
         return _("duty-log entry {seq} (id {id}, {at}, {author}: {text!r}): {reason}").format(
             seq=brk.seq, id=brk.id, at=brk.at.astimezone(desk.config.tz).strftime(
                 "%Y-%m-%d %H:%M"), author=brk.author, text=brk.text[:40], reason=brk.reason)
-    return missing_tail(_("duty-log entries"), counted, len(entries))
+    return missing_tail(_("duty-log entries"), counted, held)
+
+
+# the entries the checks below read one by one (roster changes, handovers and sign-offs, wrong
+# PINs, the SLA notices and every entry with a key or stored chain heads); of the others, such
+# as the clerks' notes, verify keeps only the count and the hash
+_READ_AGAIN = (dutylog.LogKind.ROSTER, dutylog.LogKind.HANDOVER, dutylog.LogKind.SIGNOFF,
+               dutylog.LogKind.PIN, dutylog.LogKind.LOCKOUT)
 
 
 def check_signed(desk: "Desk", session: Session, counters: dict[str, int],
@@ -358,7 +315,14 @@ def check_signed(desk: "Desk", session: Session, counters: dict[str, int],
     """(duty-log entries, signatures, the first problem of each kind); `chains`: the hashes of
     the ticket events and print jobs in chain order (Held: their number, and those at the
     positions the duty log's heads name)."""
-    entries = list(session.exec(select(DutyLogEntry).order_by(col(DutyLogEntry.seq))))
+    count, hashes, entries = 0, set(), []
+    for chunk in dutylog.entries_in_chunks(session):  # a few a day: only these are kept
+        for e in chunk:
+            count += 1
+            hashes.add(e.hash)
+            if e.kind in _READ_AGAIN or e.dedup_key or not isinstance(e.data, dict) or \
+                    e.data.get("heads"):
+                entries.append(e)
     staff = list(session.exec(select(Staff)))
     sigs = list(session.exec(select(Signature).order_by(col(Signature.id))))
     handovers = list(session.exec(select(HandoverRecord).order_by(col(HandoverRecord.id))))
@@ -371,11 +335,11 @@ def check_signed(desk: "Desk", session: Session, counters: dict[str, int],
     logged = {e.dedup_key: e for e in entries if e.dedup_key}
     people, first = roster_log(entries)
     problems = [
-        _chain(desk, session, entries, counters.get(dutylog.CHAIN, 0)),
+        _chain(desk, session, count, counters.get(dutylog.CHAIN, 0)),
         check_staff(staff, people, first),
         check_signatures(sigs, staff, people),
         check_handovers(handovers, by_subject, logged, turns),
-        check_signoffs(signoffs, by_subject, logged, {e.hash for e in entries}),
+        check_signoffs(signoffs, by_subject, logged, hashes),
         check_references(entries, {h.id for h in handovers if h.id is not None},
                          {o.id for o in signoffs if o.id is not None}, chains),
         check_turns(turns, by_subject),
@@ -383,4 +347,4 @@ def check_signed(desk: "Desk", session: Session, counters: dict[str, int],
         check_notices(entries, {n for n in session.exec(select(SlaNotice.log_id))
                                 if n is not None}),
     ]
-    return len(entries), len(sigs), [p for p in problems if p]
+    return count, len(sigs), [p for p in problems if p]

@@ -2,7 +2,7 @@
 its memory is bounded by the chunk, not by the book. With a chunk of 2 the busy book's 22
 events and 4 tickets take many reads, and every tampering case is named exactly as with one
 read: a changed event in the second chunk, a chain cut at a chunk's edge, the heads the duty
-log stored (kept by position only, integrity_signed.Held)."""
+log stored (kept by position only, integrity_heads.Held)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from reliability import busy_book
 from reliability.busy_book import attack, sql
 from reliability.test_tamper_records import RECORD_CASES
-from repairdesk.services import integrity
+from repairdesk.services import dutylog, integrity
 from repairdesk.services.desk import open_desk
 
 
@@ -42,14 +42,26 @@ def _problems(path: Path) -> tuple[str, ...]:
 def sizes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     """A chunk of 2, and the size of every chunk each walk read."""
     monkeypatch.setattr(integrity, "CHUNK", 2)
+    monkeypatch.setattr(dutylog, "CHUNK", 2)
     seen: dict[str, list[int]] = {}
-    for name in ("_event_chunks", "_ticket_chunks", "_job_chunks"):
-        def counted(book: Any, _walk: Any = getattr(integrity, name), _name: str = name) -> Any:
-            for chunk in _walk(book):
+    for module, name in ((integrity, "_event_chunks"), (integrity, "_ticket_chunks"),
+                         (integrity, "_job_chunks"), (dutylog, "entries_in_chunks")):
+        def counted(source: Any, _walk: Any = getattr(module, name), _name: str = name) -> Any:
+            for chunk in _walk(source):
                 seen.setdefault(_name, []).append(len(chunk))
                 yield chunk
-        monkeypatch.setattr(integrity, name, counted)
+        monkeypatch.setattr(module, name, counted)
     return seen
+
+
+def busy_book_entries(path: Path) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("SELECT count(*) FROM duty_log").fetchone()[0])
+    finally:
+        con.close()
 
 
 def test_the_busy_book_verifies_two_rows_at_a_time(busy: dict, tmp_path: Path,
@@ -57,8 +69,11 @@ def test_the_busy_book_verifies_two_rows_at_a_time(busy: dict, tmp_path: Path,
     path = busy_book.copy_book(busy["path"], tmp_path / "copy.sqlite3")
     assert _problems(path) == ()
     # 22 events, 4 tickets, 4 print jobs: every one read, never more than 2 at once
-    assert sizes == {"_event_chunks": [2] * 11, "_ticket_chunks": [2, 2],
-                     "_job_chunks": [2, 2]}
+    assert {k: v for k, v in sizes.items() if k != "entries_in_chunks"} == {
+        "_event_chunks": [2] * 11, "_ticket_chunks": [2, 2], "_job_chunks": [2, 2]}
+    # the duty log, three times (the heads, the checks, the chain), 2 entries at a time
+    log = sizes["entries_in_chunks"]
+    assert max(log) == 2 and sum(log) == 3 * busy_book_entries(path)
 
 
 @pytest.mark.parametrize("case", sorted(RECORD_CASES))
@@ -69,6 +84,7 @@ def test_every_tampering_is_named_as_with_one_read(busy: dict, tmp_path: Path, c
     attack(path, change)
     whole = _problems(path)  # the chunk (2,000) holds the whole busy book
     monkeypatch.setattr(integrity, "CHUNK", 2)
+    monkeypatch.setattr(dutylog, "CHUNK", 2)
     chunked = _problems(path)
     assert chunked == whole
     assert named in "; ".join(chunked)
@@ -98,7 +114,7 @@ def test_a_change_in_a_later_chunk_is_named(busy: dict, tmp_path: Path, sizes, e
 
 
 def test_held_keeps_only_the_anchored_positions() -> None:
-    from repairdesk.services.integrity_signed import Held
+    from repairdesk.services.integrity_heads import Held
 
     held = Held([2, 5, -1])
     hashes = [f"h{i}" for i in range(1, 8)]
