@@ -25,6 +25,7 @@ from ..store import chain
 from ..store.event_lag import restored
 from ..store.tables import PrintJob, Ticket, TicketEvent
 from .desk import Desk
+from .integrity_forms import check_forms
 from .integrity_numbers import Numbering
 from .integrity_heads import Held, anchored_positions
 from .integrity_signed import check_signed, missing_tail
@@ -301,6 +302,7 @@ def check_book(desk: Desk) -> tuple[int, int, list[str]]:
         job_problem, jobs = check_jobs(book, noted, wanted.get("print_job", ()))
         problems = [p for p in (event_problem, ticket_problem, number_problem, job_problem)
                     if p]
+        problems += check_forms(session)  # a row in a form the readers take for another
         chains = {"ticket_event": events, "print_job": jobs}
         entries, signatures, more = check_signed(desk, session, book.counters, chains)
         if desk.store.dialect == "postgresql":  # a SQLite book's schema: backup.verify_file

@@ -45,3 +45,43 @@ def test_a_row_in_an_older_form_is_refused(staffed, db_path) -> None:
         con.rollback()
     finally:
         con.close()
+
+
+def _around_the_triggers(db_path, *statements: str) -> None:
+    """What a hostile colleague with a copy of the book does: save the triggers, drop them, write,
+    put them back as they were."""
+    con = sqlite3.connect(db_path)
+    try:
+        saved = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for name, _sql in saved:
+            con.execute(f"DROP TRIGGER {name}")
+        for statement in statements:
+            con.execute(statement)
+        for _name, sql in saved:
+            con.execute(sql)
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_verify_names_an_action_written_back_by_name(staffed, db_path) -> None:
+    from repairdesk.services.integrity import verify_book
+    from repairdesk.services.tickets import dispatch_ticket
+
+    no = _one(staffed)
+    dispatch_ticket(staffed, no, "张建国", "李静")
+    assert verify_book(staffed).problem is None
+    # the same action, by its name: it reads and hashes as before, the month's SQL misses it
+    _around_the_triggers(db_path, "UPDATE ticket_event SET action = 'dispatch' WHERE seq = 2")
+    problem = verify_book(staffed).problem or ""
+    assert f"工单事件 2（{no} 第 2 步）：存储形式与本台账不符" in problem, problem
+
+
+def test_verify_names_a_ticket_time_written_back_as_text(staffed, db_path) -> None:
+    from repairdesk.services.integrity import verify_book
+
+    no = _one(staffed)
+    _around_the_triggers(db_path, "UPDATE ticket SET received_at = strftime('%Y-%m-%d "
+                                  "%H:%M:%S', received_at / 1000000, 'unixepoch') || '.000000'")
+    problem = verify_book(staffed).problem or ""
+    assert f"工单 {no}：时间的存储形式与本台账不符" in problem, problem
