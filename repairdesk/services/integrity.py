@@ -49,6 +49,19 @@ class Book:
     def rows(self, stmt: Any) -> list[Any]:
         return list(self.session.connection().execute(stmt).all())
 
+    def pages(self, stmt: Any, key: Any, read: Any = None) -> Iterator[list[Any]]:
+        """`stmt`'s rows (ordered by `key`, an id column) CHUNK at a time, each page after the
+        last id of the one before (keyset paging); `read` runs a page's statement."""
+        read = read or self.rows
+        last = None
+        while True:
+            rows = read((stmt if last is None else stmt.where(key > last)).limit(CHUNK))
+            if rows:
+                yield rows
+            if len(rows) < CHUNK:
+                return
+            last = rows[-1].id
+
 
 def read_book(session: Session) -> Book:
     conn = session.connection()
@@ -73,14 +86,7 @@ def _event_chunks(book: Book) -> Iterator[list[Any]]:
             .select_from(TicketEvent.__table__.outerjoin(  # type: ignore[attr-defined]
                 Ticket.__table__, _TK.id == _EV.ticket_id))  # type: ignore[attr-defined]
             .order_by(_EV.id))
-    last = None
-    while True:
-        rows = book.rows((stmt if last is None else stmt.where(_EV.id > last)).limit(CHUNK))
-        if rows:
-            yield rows
-        if len(rows) < CHUNK:
-            return
-        last = rows[-1].id
+    return book.pages(stmt, _EV.id)
 
 
 def _last_seq(book: Book, ticket_id: Any, before: int) -> int:
@@ -165,15 +171,8 @@ def projection(events: list[Any], row: Any) -> dict[str, Any]:
 
 def _ticket_chunks(book: Book) -> Iterator[list[Any]]:
     """The ticket rows in id order, CHUNK at a time."""
-    stmt = select(Ticket.__table__).order_by(_TK.id)  # type: ignore[attr-defined]
-    last = None
-    while True:
-        rows = book.rows((stmt if last is None else stmt.where(_TK.id > last)).limit(CHUNK))
-        if rows:
-            yield rows
-        if len(rows) < CHUNK:
-            return
-        last = rows[-1].id
+    tickets = Ticket.__table__  # type: ignore[attr-defined]
+    return book.pages(select(tickets).order_by(_TK.id), _TK.id)
 
 
 def _ticket_problem(row: Any, events: list[Any]) -> str | None:
@@ -228,18 +227,9 @@ _STATE_OF_EVENT = {"retried": "queued"}
 
 
 def _job_chunks(book: Book) -> Iterator[list[PrintJob]]:
-    """The print jobs in id (chain) order, CHUNK at a time."""
-    last = None
-    while True:
-        stmt = select(PrintJob).order_by(col(PrintJob.id))
-        if last is not None:
-            stmt = stmt.where(col(PrintJob.id) > last)
-        jobs = list(book.session.scalars(stmt.limit(CHUNK)))
-        if jobs:
-            yield jobs
-        if len(jobs) < CHUNK:
-            return
-        last = jobs[-1].id
+    """The print jobs in id (chain) order, CHUNK at a time (ORM objects: job_hash reads them)."""
+    return book.pages(select(PrintJob).order_by(col(PrintJob.id)), col(PrintJob.id),
+                      lambda stmt: list(book.session.scalars(stmt)))
 
 
 def _has_ticket(book: Book, ticket_no: str) -> bool:
