@@ -356,7 +356,7 @@ def _ensure_schema(store: Store, create: bool) -> None:
         raise _too_new(version)
     if version == SCHEMA_VERSION:
         return
-    if not create:
+    if not create and version is None:  # an older book is upgraded all the same
         raise StoreError(_("The database has no repairdesk schema."))
     from . import migrate
 

@@ -81,6 +81,38 @@ def test_restore_refuses_to_overwrite_without_yes(desk, db_path: Path, tmp_path:
     assert svc.verify_file(kept).tickets == 3  # and the replaced one is kept aside
 
 
+def test_a_backup_from_before_an_upgrade_restores(desk, tmp_path: Path) -> None:
+    """A backup taken at an older schema (here 14, before the stored form's triggers) is
+    verified on an upgraded private copy — signatures and records as this version reads them —
+    then restored as it is, and the desk upgrades it when it opens it."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from repairdesk.services.desk import open_desk
+    from repairdesk.services.integrity import verify_book
+    from repairdesk.store import migrate
+    from repairdesk.store.tables import SCHEMA_VERSION
+
+    nos = _fill(desk, 2)
+    old = svc.backup_now(desk.config, desk.store.url, desk.now(), tmp_path / "old.sqlite3").path
+    engine = create_engine(_url(old))
+    with engine.begin() as conn:  # the backup as the release before this one wrote it
+        command.downgrade(migrate.alembic_config(conn), "0014")
+        conn.exec_driver_sql("UPDATE meta SET value = '14' WHERE key = 'schema_version'")
+    engine.dispose()
+    assert svc.verify_file(old).schema_version == 14
+    target = tmp_path / "desk.sqlite3"
+    after, _kept = svc.restore_file(old, _url(target), desk.now(), yes=True)
+    assert after.ok and after.tickets == 2 and after.schema_version == 14
+    restored = open_desk(_url(target), clock=desk.clock, config=desk.config)
+    try:
+        assert sorted(t.ticket_no for t in list_tickets(restored)) == sorted(nos)
+        assert verify_book(restored).problem is None
+        assert svc.verify_file(target).schema_version == SCHEMA_VERSION  # upgraded on open
+    finally:
+        restored.close()
+
+
 def test_restore_refuses_a_tampered_or_damaged_backup(desk, tmp_path: Path) -> None:
     from repairdesk.services import dutylog
 
