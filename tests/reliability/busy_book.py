@@ -18,6 +18,19 @@ from repairdesk.store.types import load_json
 PINS = {"李静": "11111111", "陈晓雯": "22222222", "吴主管": "99999999"}
 
 
+def module_book(tmp_path_factory: Any) -> dict[str, Any]:
+    """The busy book in a module's own folder, its own config and data homes (what a module's
+    fixture returns; each case then works on a copy): build()'s answer and the book's path."""
+    import pytest
+
+    where = tmp_path_factory.mktemp("busy")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CONFIG_HOME", str(where / "config"))
+        mp.setenv("XDG_DATA_HOME", str(where / "data"))
+        info = build(where / "book.sqlite3", where / "out")
+    return {**info, "path": where / "book.sqlite3"}
+
+
 def build(path: Path, folder: Path) -> dict[str, Any]:
     """Write the book at `path`; returns what the cases need (ticket numbers, anchors)."""
     from argon2 import PasswordHasher

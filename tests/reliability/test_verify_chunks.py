@@ -20,12 +20,7 @@ from repairdesk.services.desk import open_desk
 
 @pytest.fixture(scope="module")
 def busy(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    where = tmp_path_factory.mktemp("busy")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_CONFIG_HOME", str(where / "config"))
-        mp.setenv("XDG_DATA_HOME", str(where / "data"))
-        info = busy_book.build(where / "book.sqlite3", where / "out")
-    return {**info, "path": where / "book.sqlite3"}
+    return busy_book.module_book(tmp_path_factory)
 
 
 def _problems(path: Path) -> tuple[str, ...]:
