@@ -15,6 +15,7 @@ from repairdesk.config import load_config, parse_config
 from repairdesk.errors import StoreError, ValidationError
 from repairdesk.services import backup as svc
 from repairdesk.services.tickets import IntakeForm, list_tickets, register_ticket
+from older_book import downgrade_book
 
 from reliability import driver as driver_module  # tests/reliability/driver.py
 
@@ -85,21 +86,13 @@ def test_a_backup_from_before_an_upgrade_restores(desk, tmp_path: Path) -> None:
     """A backup taken at an older schema (here 14, before the stored form's triggers) is
     verified on an upgraded private copy — signatures and records as this version reads them —
     then restored as it is, and the desk upgrades it when it opens it."""
-    from alembic import command
-    from sqlalchemy import create_engine
-
     from repairdesk.services.desk import open_desk
     from repairdesk.services.integrity import verify_book
-    from repairdesk.store import migrate
     from repairdesk.store.tables import SCHEMA_VERSION
 
     nos = _fill(desk, 2)
     old = svc.backup_now(desk.config, desk.store.url, desk.now(), tmp_path / "old.sqlite3").path
-    engine = create_engine(_url(old))
-    with engine.begin() as conn:  # the backup as the release before this one wrote it
-        command.downgrade(migrate.alembic_config(conn), "0014")
-        conn.exec_driver_sql("UPDATE meta SET value = '14' WHERE key = 'schema_version'")
-    engine.dispose()
+    downgrade_book(str(old), "0014")  # the backup as the release before this one wrote it
     assert svc.verify_file(old).schema_version == 14
     target = tmp_path / "desk.sqlite3"
     after, _kept = svc.restore_file(old, _url(target), desk.now(), yes=True)

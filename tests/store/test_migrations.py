@@ -18,6 +18,7 @@ from repairdesk.services.tickets import IntakeForm, get_ticket, register_ticket
 from repairdesk.store import db as dbmod
 from repairdesk.store import migrate
 from repairdesk.store.tables import SCHEMA_VERSION
+from older_book import book_at
 
 
 def _engine_url(db_url: str) -> str:
@@ -297,8 +298,6 @@ def test_0012_stores_ticket_times_as_integers_and_indexes_open_tickets_only(
     index) with an open and a closed ticket: the upgrade keeps every time to the microsecond,
     the partial index holds the open ticket only and answers the desk's open-work query, the
     board and the search see the same tickets, and the book verifies."""
-    from alembic import command
-
     from holding import hold_desk
     from repairdesk.services.integrity import verify_book
     from repairdesk.services.tickets import search_tickets, void_ticket, working_set
@@ -314,16 +313,12 @@ def test_0012_stores_ticket_times_as_integers_and_indexes_open_tickets_only(
     void_ticket(desk, gone, "重复来电", "李静")
     before = {r.ticket_no: (r.intake.received_at, r.registered_at) for r in working_set(desk)}
     desk.close()
-    engine = create_engine(_engine_url(db_url))
-    with engine.begin() as conn:  # back to the book 0011 left
-        command.downgrade(migrate.alembic_config(conn), "0011")
-        conn.execute(text("UPDATE meta SET value = '11' WHERE key = 'schema_version'"))
+    with book_at(db_url, "0011") as conn:  # back to the book 0011 left
         names = {i["name"] for i in inspect(conn).get_indexes("ticket")}
         assert "ix_ticket_status_received" in names and "ix_ticket_open" not in names
         if conn.dialect.name == "sqlite":
             assert conn.execute(text("SELECT DISTINCT typeof(received_at) || typeof("
                                      "last_event_at) FROM ticket")).scalars().all() == ["texttext"]
-    engine.dispose()
     desk = open_desk(db_url, clock=clock, config=load_config(None))
     try:
         after = {r.ticket_no: (r.intake.received_at, r.registered_at) for r in working_set(desk)}
@@ -359,8 +354,6 @@ def test_0013_stores_events_compactly_and_their_seals_still_verify(db_url: str, 
     is still named."""
     from datetime import timedelta
 
-    from alembic import command
-
     from holding import hold_desk
     from repairdesk.services.integrity import verify_book
     from repairdesk.domain.enums import Role
@@ -392,10 +385,7 @@ def test_0013_stores_events_compactly_and_their_seals_still_verify(db_url: str, 
 
     before = events()
     desk.close()
-    engine = create_engine(_engine_url(db_url))
-    with engine.begin() as conn:  # back to the book 0012 left
-        command.downgrade(migrate.alembic_config(conn), "0012")
-        conn.execute(text("UPDATE meta SET value = '12' WHERE key = 'schema_version'"))
+    with book_at(db_url, "0012") as conn:  # back to the book 0012 left
         if conn.dialect.name == "sqlite":
             stored = conn.execute(text(
                 "SELECT action, recorded_at - at, data FROM ticket_event ORDER BY id")).all()
@@ -403,7 +393,6 @@ def test_0013_stores_events_compactly_and_their_seals_still_verify(db_url: str, 
                                               "void"]
             assert [r[1] for r in stored] == [0, 0, 600_000_007, 0, 0]
             assert stored[2][2] == "{}"
-    engine.dispose()
     desk = open_desk(db_url, clock=clock, config=load_config(None))
     try:
         assert events() == before
@@ -444,8 +433,6 @@ def test_0014_narrows_a_sqlite_books_seals_and_the_place_index(db_url: str, cloc
     (room, category, received_at) index: the upgrade keeps the first 4 bytes on SQLite (8 on
     PostgreSQL, whose BIGINT takes 8 anyway), swaps the index for (room, received_at), and the
     book verifies, finds a repeat call, and names an event changed afterwards."""
-    from alembic import command
-
     from holding import hold_desk
     from repairdesk.services.integrity import verify_book
     from repairdesk.store import chain
@@ -455,17 +442,13 @@ def test_0014_narrows_a_sqlite_books_seals_and_the_place_index(db_url: str, cloc
     first = register_ticket(desk, IntakeForm(room="3-2-1501", caller="王先生", category="水",
                                              content="厨房水管漏水"), "李静").ticket_no
     desk.close()
-    engine = create_engine(_engine_url(db_url))
-    with engine.begin() as conn:
-        command.downgrade(migrate.alembic_config(conn), "0013")
-        conn.execute(text("UPDATE meta SET value = '13' WHERE key = 'schema_version'"))
+    with book_at(db_url, "0013") as conn:
         head = conn.execute(text(
             "SELECT head FROM counter WHERE name = '#ticket_event'")).scalar()
         seal = conn.execute(text("SELECT seal FROM ticket_event ORDER BY id DESC")).scalar()
         assert seal == int.from_bytes(bytes.fromhex(head[:16]), "big", signed=True)
         names = {i["name"] for i in inspect(conn).get_indexes("ticket")}
         assert "ix_ticket_place_category" in names and "ix_ticket_place" not in names
-    engine.dispose()
     desk = open_desk(db_url, clock=clock, config=load_config(None))
     try:
         dialect = desk.store.dialect

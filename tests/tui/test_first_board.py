@@ -10,6 +10,7 @@ from repairdesk.services import tickets as T
 from repairdesk.services.first_board import first_board
 from repairdesk.services.ticket_records import working_set
 from repairdesk.tui.app import RepairDeskApp
+from older_book import downgrade_book
 
 from .conftest import settle
 
@@ -82,19 +83,10 @@ def test_a_book_from_before_integer_ticket_times_is_left_to_the_usual_way(staffe
     """A book at schema 11 keeps a ticket's times as text, which an integer bound would compare
     wrongly (every text sorts after every integer): the first board leaves it to the usual way,
     which upgrades it; then it reads what the working set reads."""
-    from alembic import command
-    from sqlalchemy import create_engine
-
-    from repairdesk.store import migrate
-
     _night(staffed, clock)
     expected = working_set(staffed)
     staffed.close()
-    engine = create_engine(f"sqlite:///{db_path}")
-    with engine.begin() as conn:
-        command.downgrade(migrate.alembic_config(conn), "0011")
-        conn.exec_driver_sql("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
-    engine.dispose()
+    downgrade_book(str(db_path), "0011")
     assert first_board(str(db_path), None, clock) is None
     from repairdesk.config import load_config
     from repairdesk.services.desk import open_desk
