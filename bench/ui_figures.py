@@ -327,7 +327,36 @@ def figures(db: Path, args: Any, figure: Any, marker: bytes) -> list[Any]:
                desk.rss_peak_kb / 1024 or None, "MB", bare.rss_peak_kb / 1024 or None,
                target=150),  # None: the app had exited
     ]
+    figs += own_floor(figure, rounds)
     return figs
+
+
+SMALL_BOOK = (200, 5)  # tickets, open
+
+
+def own_floor(figure: Any, rounds: int) -> list[Any]:
+    """The same night's use on a book of 200 tickets (5 open): what the desk holds before it
+    holds any board worth the name, its libraries and screens. Printed beside the 1M figure so
+    the memory target can be read against what the desk cannot shed (information, no target)."""
+    from bench.make_history import generate as make
+
+    book = ROOT / "bench" / "out" / f"small-{SMALL_BOOK[0]}.sqlite3"
+    if not book.exists():
+        book.parent.mkdir(parents=True, exist_ok=True)
+        make(book, SMALL_BOOK[0], open_n=SMALL_BOOK[1], quiet=True)
+    print("the same use on a 200-ticket book ...", flush=True)
+    bare, desk = run_pair(bare_argv(), desk_argv(book), starts=1, presses=0,
+                          marker=ticket_marker_of(book), use_rounds=rounds)
+    return [figure("RSS after the same use, 200-ticket book", desk.rss_after_use_kb / 1024
+                   or None, "MB", bare.rss_after_use_kb / 1024 or None,
+                   note="information: the desk's libraries and screens with almost no board; "
+                        "the 1M figure's ratio cannot go below this one")]
+
+
+def ticket_marker_of(db: Path) -> bytes:
+    from bench.run import ticket_marker
+
+    return ticket_marker(db)
 
 
 def median(xs: list[float]) -> float:
