@@ -83,7 +83,35 @@ AMENDABLE = ("room", "caller", "phone", "content", "category", "scope", "service
              "owner_parts", "urgency")
 
 
-@dataclass(frozen=True)
+class FrozenData(dict):
+    """Event data that refuses changes: a dict to every reader (isinstance, get, json.dumps,
+    dict(...)), but no step can change it in place. EMPTY_DATA is the one shared by every step
+    without data in the desk's records (issue 18: most arrive, accept, complete steps), so a
+    change through one record would reach every other one: it raises instead."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("event data is read-only: copy it (dict(data)) to change it")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> Any:  # copy and pickle build it whole, not key by key
+        return (FrozenData, (dict(self),))
+
+    def copy(self) -> dict[str, Any]:  # type: ignore[override]
+        return dict(self)
+
+
+EMPTY_DATA: dict[str, Any] = FrozenData()
+
+
+# slots (issue 18): the desk holds thousands of these on its board; no __dict__, no weakrefs
+@dataclass(frozen=True, slots=True)
 class Event:
     """One step in a ticket's history. `data` holds the step's structured details."""
 
@@ -95,7 +123,7 @@ class Event:
     seq: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Intake:
     """What the clerk types while the owner is on the phone."""
 
@@ -120,7 +148,7 @@ class Intake:
         return self.room.split("-")[0] if self.scope is Scope.HOME else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TicketState:
     """Everything that follows from the events; never stored on its own as truth."""
 
@@ -189,7 +217,8 @@ def apply(state: TicketState, event: Event) -> TicketState:
 
 
 def fold(events: list[Event], appointment_at: datetime | None = None) -> TicketState:
-    state = TicketState(appointment_at=appointment_at)
+    # no amendment, no fields: the one shared empty mapping (an AMEND step copies it)
+    state = TicketState(appointment_at=appointment_at, fields=EMPTY_DATA)
     for event in events:
         state = apply(state, event)
     return state
@@ -242,7 +271,7 @@ def next_step(status: Status) -> Action | None:
     return NEXT_STEP.get(status)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TicketRecord:
     """A ticket as the desk shows it: current details, derived state and its full history."""
 

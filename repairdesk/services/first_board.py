@@ -134,5 +134,5 @@ def _working_set(con: sqlite3.Connection, since: datetime,
         for key in ("received_at", "registered_at", "appointment_at"):
             row[key] = stored_time(row[key])
         row["owner_parts"] = bool(row["owner_parts"])
-        records.append(record_of(_Row(row), events[row["id"]]))
+        records.append(record_of(_Row(row), events[row["id"]], private=True))
     return records

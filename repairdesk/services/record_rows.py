@@ -11,33 +11,102 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..domain.enums import Action, Channel, Scope, ServiceType, Urgency
-from ..domain.ticket import Event, Intake, TicketRecord, fold
+from ..domain.ticket import EMPTY_DATA, Event, Intake, TicketRecord, fold
+
+# Words the desk's records repeat thousands of times (issue 18: staff names in every step's
+# `by`, the technician, the category, the result and reason of a step): one string object for
+# each. Strings cannot change, so sharing them changes nothing a reader sees. Bounded: a book
+# with unusual data stops adding words, it does not grow without end.
+_WORDS: dict[str, str] = {}
+_WORDS_MAX = 20_000
+_WORD_LEN = 40  # longer texts (contents, notes) are seldom repeated word for word
+# event data values worth sharing: the register step's intake keeps the row's own objects
+_SHARED_KEYS = ("technician", "result", "reason", "outcome", "leader", "signer", "level")
 
 
-def event_of(row: Any) -> Event:
-    return Event(at=row.at, action=Action(row.action), by=row.by, note=row.note,
-                 data=dict(row.data), seq=row.seq)
+def word(value: Any) -> Any:
+    """The one shared object for a short string equal to `value`; other values as they are."""
+    if type(value) is not str or len(value) > _WORD_LEN:
+        return value
+    got = _WORDS.get(value)
+    if got is not None:
+        return got
+    if len(_WORDS) < _WORDS_MAX:
+        _WORDS[value] = value
+    return value
+
+
+def event_of(row: Any, private: bool = False) -> Event:
+    """A step from its row. `private`: the row's data dict was decoded for this read alone
+    (plain rows, not ORM objects), so the record keeps it rather than a copy. No data is the
+    one shared read-only EMPTY_DATA."""
+    data = row.data
+    if not data:
+        data = EMPTY_DATA
+    elif not private:
+        data = dict(data)
+    else:
+        for key in _SHARED_KEYS:
+            if key in data:
+                data[key] = word(data[key])
+    return Event(at=row.at, action=Action(row.action), by=word(row.by), note=word(row.note),
+                 data=data, seq=row.seq)
 
 
 def intake_of(row: Any) -> Intake:
     return Intake(
         received_at=row.received_at, room=row.room, caller=row.caller, content=row.content,
-        phone=row.phone, scope=Scope(row.scope), category=row.category,
+        phone=row.phone, scope=Scope(row.scope), category=word(row.category),
         urgency=Urgency(row.urgency), appointment_at=row.appointment_at,
         channel=Channel(row.channel), service_type=ServiceType(row.service_type),
         owner_parts=row.owner_parts, verify_code=row.verify_code,
     )
 
 
-def record_of(row: Any, events: list[Any]) -> TicketRecord:
-    evs = tuple(event_of(e) for e in sorted(events, key=lambda e: e.seq))
-    state = fold(list(evs))
+def _same(value: Any, kept: Any) -> Any:
+    """`kept` where it is the same value as `value` (same type, equal, same time zone for a
+    time: what a reader prints is the same), else `value`."""
+    if type(value) is not type(kept) or value != kept:
+        return value
+    if isinstance(value, datetime) and value.tzinfo is not kept.tzinfo:
+        return value
+    return kept
+
+
+def _share_intake(data: dict[str, Any], intake: Intake) -> None:
+    """The register step's intake (a private dict) holding the row's own objects where the
+    values are the same: the texts and times are not kept twice (issue 18)."""
+    held = data.get("intake")
+    if not isinstance(held, dict):
+        return
+    for key, value in held.items():
+        if type(value) is str:
+            mine = getattr(intake, key, None)
+            held[key] = _same(value, mine) if type(mine) is str else word(value)
+        elif isinstance(value, datetime):
+            held[key] = _same(value, getattr(intake, key, None))
+
+
+def record_of(row: Any, events: list[Any], private: bool = False) -> TicketRecord:
+    """A ticket's record from its row and its event rows. `private`: the rows were read for
+    this record alone (plain rows whose data dicts no one else holds): the record keeps their
+    data and shares equal values with the row's (event_of)."""
+    evs = tuple(event_of(e, private) for e in sorted(events, key=lambda e: e.seq))
     intake = intake_of(row)
+    registered_at = row.registered_at
+    if private and evs:  # one object for the times that are the same (most registrations)
+        first = evs[0]
+        registered_at = _same(registered_at, first.at)
+        intake = replace(intake, received_at=_same(intake.received_at, registered_at))
+        if first.action is Action.REGISTER and first.data is not EMPTY_DATA:
+            _share_intake(first.data, intake)
+    state = fold(list(evs))
     if state.vacant:  # 空房 lives in the events (registered or amended), not in the row
         intake = replace(intake, vacant=True)
     return TicketRecord(
         ticket_no=row.ticket_no, intake=intake, state=state, events=evs,
-        registered_at=row.registered_at, registered_by=row.registered_by, repeat_of=row.repeat_of,
+        registered_at=registered_at, registered_by=word(row.registered_by),
+        repeat_of=row.repeat_of,
     )
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from ..domain.enums import Channel, Scope, ServiceType, Status, Urgency
 from ..domain.text import clean_text
-from ..domain.ticket import Intake, TicketRecord, TicketState
+from ..domain.ticket import EMPTY_DATA, Intake, TicketRecord, TicketState
 from ..errors import NotFound
 from ..i18n import _
 from ..store import search
@@ -55,7 +55,8 @@ def _load_records(session: Session, ids: list[int]) -> dict[int, TicketRecord]:
             sa_select(tickets).where(tickets.c.id.in_(part))))
         for e in conn.execute(sa_select(events).where(events.c.ticket_id.in_(part))):
             by_ticket.setdefault(e.ticket_id, []).append(e)
-    return {tid: record_of(row, by_ticket.get(tid, [])) for tid, row in rows.items()}
+    return {tid: record_of(row, by_ticket.get(tid, []), private=True)
+            for tid, row in rows.items()}
 
 
 def ticket_row(session: Session, ticket_no: str, lock: bool = False) -> Ticket:
@@ -189,7 +190,8 @@ def _summaries(conn: Any, ids: list[int]) -> dict[int, TicketRecord]:
             appointment_at=appointment, channel=channel[r[13]], service_type=service[r[14]],
             owner_parts=bool(r[15]), verify_code=r[16])
         state = TicketState(status=status[r[18]], technician=r[19], appointment_at=appointment,
-                            follow_up=bool(r[20]), rework_count=int(r[21]))
+                            follow_up=bool(r[20]), rework_count=int(r[21]),
+                            fields=EMPTY_DATA, step_at=EMPTY_DATA)  # read-only, shared
         out[r[0]] = TicketRecord(r[1], intake, state, (), dt(r[3]), r[4], r[17])
     return out
 

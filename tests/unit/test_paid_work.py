@@ -4,6 +4,7 @@ of a job amended away from assessment, and what paid work lacks before it is com
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -45,8 +46,8 @@ class Job:
         intake = self.intake
         for e in self.events:  # the row carries the amended service type
             if e.action is Action.AMEND and "service_type" in e.data.get("changes", {}):
-                intake = Intake(**{**intake.__dict__,
-                                   "service_type": ServiceType(e.data["changes"]["service_type"])})
+                intake = replace(intake,
+                                 service_type=ServiceType(e.data["changes"]["service_type"]))
         return TicketRecord("BX-20261124-0001", intake, fold(self.events), tuple(self.events),
                             T0, "李静")
 
@@ -194,7 +195,7 @@ def test_an_earlier_amendment_does_not_judge_an_assessment_not_yet_needed():
            .at(20, Action.AMEND, changes={"urgency": "urgent"}, previous={"urgency": "normal"})
            .at(30, Action.AMEND, changes={"service_type": "assess"},
                previous={"service_type": "free"}))
-    job.intake = Intake(**{**job.intake.__dict__, "urgency": Urgency.URGENT})
+    job.intake = replace(job.intake, urgency=Urgency.URGENT)
     clock = job.clocks(45)[ClockName.ASSESS]
     assert clock.on_time is None and minutes(clock.due_at) == 60
     job.at(50, Action.ASSESS, fee="60", leader="周班长", feasible=True)
