@@ -127,3 +127,21 @@ def test_board_records_read_as_the_orm_read_and_the_first_board_read(staffed, cl
     first = first_board(str(db_path), None, clock)
     assert first is not None and first.records == board
     assert sorted(r.ticket_no for r in board) == sorted(nos)
+
+
+def test_intakes_read_from_the_book_are_dicts_of_their_own():
+    from repairdesk.store.json_data import INTAKE_ORDER, dump_event_data, load_json
+
+    at = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    values = {k: "" for k in INTAKE_ORDER} | {"received_at": at, "appointment_at": None,
+                                             "owner_parts": False, "vacant": False,
+                                             "room": "3-2-1501"}
+    text = dump_event_data({"intake": values})
+    one, two = load_json(text)["intake"], load_json(text)["intake"]
+    assert type(one) is dict and one == two == values and list(one) == list(INTAKE_ORDER)
+    one["room"] = "9-9-999"
+    one["extra"] = 1
+    del one["caller"]
+    assert two == values and list(two) == list(INTAKE_ORDER)
+    assert load_json(text)["intake"] == values
+    assert json.loads(dump_event_data({"intake": two})) == json.loads(text)
