@@ -14,13 +14,13 @@ from ..domain.enums import Action, Channel, Scope, ServiceType, Urgency
 from ..domain.ticket import EMPTY_DATA, Event, Intake, TicketRecord, fold
 
 # Words the desk's records repeat thousands of times (issue 18: staff names in every step's
-# `by`, the technician, the category, the result and reason of a step): one string object for
-# each. Strings cannot change, so sharing them changes nothing a reader sees. Bounded: a book
+# `by`, the technician, the category, a step's result, reason and stock note): one string
+# object for each. Strings cannot change, so sharing them changes nothing a reader sees. Bounded: a book
 # with unusual data stops adding words, it does not grow without end.
 _WORDS: dict[str, str] = {}
 _WORDS_MAX = 20_000
-_WORD_LEN = 40  # longer texts (contents, notes) are seldom repeated word for word
-# event data values worth sharing: the register step's intake keeps the row's own objects
+_WORD_LEN = 40  # longer texts (a ticket's content) are seldom repeated word for word
+# the event data values that repeat from step to step (a name, a result)
 _SHARED_KEYS = ("technician", "result", "reason", "outcome", "leader", "signer", "level")
 
 
