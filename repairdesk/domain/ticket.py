@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as fields_of
 from datetime import datetime
 from typing import Any
 
@@ -167,12 +168,26 @@ class TicketState:
     step_at: dict[Action, datetime] = field(default_factory=dict)
 
 
+_STATE_FIELDS = tuple(f.name for f in fields_of(TicketState))
+
+
+class _Folding:
+    """A state being folded: its fields, changed in place step by step (fold makes no state
+    object per event: the desk folds thousands of histories on every reload)."""
+
+    __slots__ = _STATE_FIELDS
+
+
 def apply(state: TicketState, event: Event) -> TicketState:
     """The state after `event`; assumes the event was legal when it was written."""
+    return replace(state, **_changes(state, event, dict(state.step_at)))
+
+
+def _changes(state: Any, event: Event, step_at: dict[Action, datetime]) -> dict[str, Any]:
+    """The fields `event` changes in `state` (a TicketState, or one being folded), all read
+    from the state before it; the step's time is written into `step_at`."""
     a, d = event.action, event.data
-    step_at = dict(state.step_at)
     step_at[a] = event.at
-    # one replace() per event: the desk folds thousands of histories on every reload
     new: dict[str, Any] = {"step_at": step_at}
     if a in _TARGET:
         new["status"] = _TARGET[a]
@@ -213,15 +228,23 @@ def apply(state: TicketState, event: Event) -> TicketState:
             new["appointment_at"] = d["changes"]["appointment_at"]
         if "vacant" in d.get("changes", {}):
             new["vacant"] = bool(d["changes"]["vacant"])
-    return replace(state, **new)
+    return new
 
 
 def fold(events: list[Event], appointment_at: datetime | None = None) -> TicketState:
+    """The state after `events`, as apply() step by step gives it."""
     # no amendment, no fields: the one shared empty mapping (an AMEND step copies it)
-    state = TicketState(appointment_at=appointment_at, fields=EMPTY_DATA)
+    start = TicketState(appointment_at=appointment_at, fields=EMPTY_DATA)
+    if not events:
+        return start
+    state = _Folding()
+    for name in _STATE_FIELDS:
+        setattr(state, name, getattr(start, name))
+    step_at: dict[Action, datetime] = {}
     for event in events:
-        state = apply(state, event)
-    return state
+        for name, value in _changes(state, event, step_at).items():
+            setattr(state, name, value)
+    return TicketState(**{name: getattr(state, name) for name in _STATE_FIELDS})
 
 
 def allowed_actions(status: Status) -> list[Action]:

@@ -20,8 +20,6 @@ from ..domain.ticket import EMPTY_DATA, Event, Intake, TicketRecord, fold
 _WORDS: dict[str, str] = {}
 _WORDS_MAX = 20_000
 _WORD_LEN = 40  # longer texts (a ticket's content) are seldom repeated word for word
-# the event data values that repeat from step to step (a name, a result)
-_SHARED_KEYS = ("technician", "result", "reason", "outcome", "leader", "signer", "level")
 
 
 def word(value: Any) -> Any:
@@ -46,16 +44,17 @@ def event_of(row: Any, private: bool = False) -> Event:
     elif not private:
         data = dict(data)
     else:
-        for key in _SHARED_KEYS:
-            if key in data:
-                data[key] = word(data[key])
+        for key, value in data.items():  # a name, a result: short texts (word)
+            if type(value) is str:
+                data[key] = word(value)
     return Event(at=row.at, action=Action(row.action), by=word(row.by), note=word(row.note),
                  data=data, seq=row.seq)
 
 
-def intake_of(row: Any) -> Intake:
+def intake_of(row: Any, received_at: datetime | None = None) -> Intake:
+    """The row's intake; `received_at`: the same time as the row's, an object already held."""
     return Intake(
-        received_at=row.received_at, room=row.room, caller=row.caller, content=row.content,
+        received_at=received_at or row.received_at, room=row.room, caller=row.caller, content=row.content,
         phone=row.phone, scope=Scope(row.scope), category=word(row.category),
         urgency=Urgency(row.urgency), appointment_at=row.appointment_at,
         channel=Channel(row.channel), service_type=ServiceType(row.service_type),
@@ -73,18 +72,25 @@ def _same(value: Any, kept: Any) -> Any:
     return kept
 
 
+# the register step's intake: values the row holds too (texts, times), and words (enum values)
+_INTAKE_SAME = ("room", "caller", "content", "phone", "category", "verify_code", "received_at",
+                "appointment_at")
+_INTAKE_WORDS = ("scope", "urgency", "channel", "service_type")
+
+
 def _share_intake(data: dict[str, Any], intake: Intake) -> None:
     """The register step's intake (a private dict) holding the row's own objects where the
     values are the same: the texts and times are not kept twice (issue 18)."""
     held = data.get("intake")
     if not isinstance(held, dict):
         return
-    for key, value in held.items():
-        if type(value) is str:
-            mine = getattr(intake, key, None)
-            held[key] = _same(value, mine) if type(mine) is str else word(value)
-        elif isinstance(value, datetime):
-            held[key] = _same(value, getattr(intake, key, None))
+    for key in _INTAKE_SAME:
+        value = held.get(key)
+        if value is not None:
+            held[key] = _same(value, getattr(intake, key))
+    for key in _INTAKE_WORDS:
+        if key in held:
+            held[key] = word(held[key])
 
 
 def record_of(row: Any, events: list[Any], private: bool = False) -> TicketRecord:
@@ -92,14 +98,15 @@ def record_of(row: Any, events: list[Any], private: bool = False) -> TicketRecor
     this record alone (plain rows whose data dicts no one else holds): the record keeps their
     data and shares equal values with the row's (event_of)."""
     evs = tuple(event_of(e, private) for e in sorted(events, key=lambda e: e.seq))
-    intake = intake_of(row)
     registered_at = row.registered_at
     if private and evs:  # one object for the times that are the same (most registrations)
         first = evs[0]
         registered_at = _same(registered_at, first.at)
-        intake = replace(intake, received_at=_same(intake.received_at, registered_at))
+        intake = intake_of(row, _same(row.received_at, registered_at))
         if first.action is Action.REGISTER and first.data is not EMPTY_DATA:
             _share_intake(first.data, intake)
+    else:
+        intake = intake_of(row)
     state = fold(list(evs))
     if state.vacant:  # 空房 lives in the events (registered or amended), not in the row
         intake = replace(intake, vacant=True)

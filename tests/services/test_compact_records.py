@@ -145,3 +145,40 @@ def test_intakes_read_from_the_book_are_dicts_of_their_own():
     assert two == values and list(two) == list(INTAKE_ORDER)
     assert load_json(text)["intake"] == values
     assert json.loads(dump_event_data({"intake": two})) == json.loads(text)
+
+
+def test_fold_gives_the_state_apply_gives_step_by_step():
+    from functools import reduce
+
+    from repairdesk.domain.ticket import TicketState, apply
+
+    t0 = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    appt = t0 + timedelta(hours=3)
+    steps = [
+        (Action.REGISTER, {"intake": {"appointment_at": appt, "vacant": True}}),
+        (Action.AMEND, {"changes": {"room": "3-2-1502", "vacant": False},
+                        "previous": {"room": "3-2-1501", "vacant": True}}),
+        (Action.DISPATCH, {"technician": "张建国"}), (Action.PAUSE, {}), (Action.RESUME, {}),
+        (Action.RESCHEDULE, {"appointment_at": appt + timedelta(hours=1)}),
+        (Action.FOLLOW_UP, {}), (Action.OWNER_DECISION, {"agreed": True, "fee": "60"}),
+        (Action.ARRIVE, {}), (Action.COMPLETE, {"result": "已修好"}), (Action.RETURN, {}),
+        (Action.CALLBACK_NO_ANSWER, {"retry_at": appt}),
+        (Action.CALLBACK, {"satisfied": False}), (Action.REWORK, {}),
+        (Action.AMEND, {"changes": {"appointment_at": None}, "previous": {}}),
+        (Action.DISPATCH, {"technician": "李师傅"}), (Action.ARRIVE, {}),
+        (Action.COMPLETE, {}), (Action.RETURN, {}), (Action.CALLBACK, {"outcome": "refused"}),
+        (Action.CLOSE, {"verified": True}),
+    ]
+    events = [Event(t0 + timedelta(minutes=i), a, "李静", data=d, seq=i + 1)
+              for i, (a, d) in enumerate(steps)]
+    for n in range(len(events) + 1):
+        by_step = reduce(apply, events[:n], TicketState(fields=EMPTY_DATA))
+        assert fold(events[:n]) == by_step, n
+    final = fold(events)
+    assert final.rework_count == 1 and final.technician == "李师傅" and final.verified
+    assert final.fields == {"room": "3-2-1502", "vacant": False, "appointment_at": None}
+    assert final.paused_from is None and final.satisfied is None and not final.vacant
+    declined = events[:7] + [Event(t0 + timedelta(minutes=30), Action.OWNER_DECISION, "李静",
+                                   data={"agreed": False}, seq=8)]
+    assert fold(declined) == reduce(apply, declined, TicketState())
+    assert fold(declined).status is fold(events).status
