@@ -15,8 +15,8 @@ from ..domain.ticket import EMPTY_DATA, Event, Intake, TicketRecord, fold
 
 # Words the desk's records repeat thousands of times (issue 18: staff names in every step's
 # `by`, the technician, the category, a step's result, reason and stock note): one string
-# object for each. Strings cannot change, so sharing them changes nothing a reader sees. Bounded: a book
-# with unusual data stops adding words, it does not grow without end.
+# object for each. Strings cannot change, so sharing them changes nothing a reader sees.
+# Bounded: a book with unusual data stops adding words, it does not grow without end.
 _WORDS: dict[str, str] = {}
 _WORDS_MAX = 20_000
 _WORD_LEN = 40  # longer texts (a ticket's content) are seldom repeated word for word
@@ -54,8 +54,8 @@ def event_of(row: Any, private: bool = False) -> Event:
 def intake_of(row: Any, received_at: datetime | None = None) -> Intake:
     """The row's intake; `received_at`: the same time as the row's, an object already held."""
     return Intake(
-        received_at=received_at or row.received_at, room=row.room, caller=row.caller, content=row.content,
-        phone=row.phone, scope=Scope(row.scope), category=word(row.category),
+        received_at=received_at or row.received_at, room=row.room, caller=row.caller,
+        content=row.content, phone=row.phone, scope=Scope(row.scope), category=word(row.category),
         urgency=Urgency(row.urgency), appointment_at=row.appointment_at,
         channel=Channel(row.channel), service_type=ServiceType(row.service_type),
         owner_parts=row.owner_parts, verify_code=row.verify_code,
