@@ -7,14 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ...domain.board_clocks import AlertKind, alert_counts
 from ...fmt import countdown_width
 from ...i18n import _
-from ..text import cells
+from ..text import Cell, Pool, StyledCell, cells, share
 from ..live import UrgentClock, clock_style, countdown_text
 from .live_table import LiveTable
 
@@ -27,7 +26,7 @@ class AlertsPanel(LiveTable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
         self.keys: list[str] = []
-        self.shown: dict[str, tuple[str, Any]] = {}  # key -> countdown text and state shown
+        self.shown: list[StyledCell] = []  # per row on screen: its countdown cell
         self.calls: dict[tuple[str, str], str] = {}  # (ticket, clock) -> action text
         self.dirty = False  # the action texts changed: rebuild at the next show()
         self.source: list[Any] | None = None  # the list last shown (TicketTable.alerts)
@@ -61,15 +60,16 @@ class AlertsPanel(LiveTable):
         self._title([a[3] for a in alerts])
         if keys != self.keys or self.dirty:
             self.keys, self.dirty = keys, False
-            self.shown = {}
+            self.shown = []
             self.clear()
+            pool: Pool = {}
             for key, (no, c, place, kind) in zip(keys, alerts):
-                text = countdown_text(c, now)
-                self.shown[key] = (text, c.state)
+                left = StyledCell(countdown_text(c, now), clock_style(c))
+                self.shown.append(left)
                 action = self.calls.get((no, c.clock.name.value)) or _default_action(c, kind)
                 action += _call_hint(c)
-                self.add_row(*cells(Text(text, style=clock_style(c)), no, c.clock.name.label, place,
-                                   action), key=key)
+                self.add_row(*cells(left, no, share(pool, Cell(c.clock.name.label)), place,
+                                    share(pool, Cell(action))), key=key)
             return
         self._countdowns(now)
 
@@ -89,11 +89,12 @@ class AlertsPanel(LiveTable):
             return
         changed = []
         for index in self.visible_rows():
-            key, c = self.keys[index], self.clocks[index]
+            c, shown = self.clocks[index], self.shown[index]
             text = countdown_text(c, now)
-            if self.shown.get(key) != (text, c.state):
-                self.shown[key] = (text, c.state)
-                changed.append((key, "left", Text(text, style=clock_style(c))))
+            style = clock_style(c)
+            if text != shown.plain or style != shown.style:
+                self.shown[index] = StyledCell(text, style)
+                changed.append((self.keys[index], "left", self.shown[index]))
         self.set_cells(changed)  # those cells only, not the whole strip (issue 18)
 
     def watch_scroll_y(self, old: float, new: float) -> None:  # type: ignore[override]
@@ -190,7 +191,7 @@ class PrintPanel(DataTable[Any]):
             note = j.error or (_("reprint {n}").format(n=j.reprint) if j.reprint else "")
             what = (_("Handover {id}").format(id=j.subject) if j.kind == "handover"
                     else j.subject)
-            self.add_row(*cells(str(j.id), what, Text(state, style=style), note), key=str(j.id))
+            self.add_row(*cells(str(j.id), what, StyledCell(state, style), note), key=str(j.id))
         if keep in self.job_ids:
             self.move_cursor(row=self.job_ids.index(keep), animate=False)
 

@@ -18,7 +18,7 @@ from ...domain.follow_up import entry_due
 from ...domain.ticket import TicketRecord
 from ...fmt import countdown_width
 from ...i18n import _
-from ..text import cells
+from ..text import Cell, Pool, StyledCell, share
 from ..live import (STYLE_URGENT, RowClocks, UrgentClock, clock_style, countdown_text,
                     row_clocks, sort_key)
 from .live_table import LiveTable
@@ -28,11 +28,11 @@ from .live_table import LiveTable
 Alert = tuple[str, UrgentClock, str, AlertKind]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     record: TicketRecord
     clocks: RowClocks
-    shown: tuple[str, str] = ("", "")  # the countdown text and style on screen now
+    shown: StyledCell | None = None  # the countdown cell on screen now
 
     @property
     def clock(self) -> UrgentClock | None:
@@ -43,12 +43,12 @@ def _alert_states(clocks: RowClocks) -> tuple[tuple[Any, ...], ...]:
     return tuple((c.clock.name, c.state, c.clock.due_at) for c in clocks.alerts)
 
 
-def _urgency_cell(u: Urgency) -> Text:
+def _urgency_cell(u: Urgency) -> StyledCell:
     if u is Urgency.URGENT:
-        return Text(u.label, style=STYLE_URGENT)
+        return StyledCell(u.label, STYLE_URGENT)
     if u is Urgency.APPOINTMENT:
-        return Text(u.label, style="cyan")
-    return Text(u.label, style="dim")
+        return StyledCell(u.label, "cyan")
+    return StyledCell(u.label, "dim")
 
 
 def _retry_text(at: datetime, tz: Any = None) -> str:
@@ -57,28 +57,31 @@ def _retry_text(at: datetime, tz: Any = None) -> str:
     return _("retry at {when}").format(when=at.astimezone(tz).strftime("%H:%M"))
 
 
-def _status_cell(r: TicketRecord, now: datetime | None = None, tz: Any = None) -> Text:
+def _status_cell(r: TicketRecord, now: datetime | None = None, tz: Any = None) -> StyledCell:
     style = {Status.VOIDED: "dim strike", Status.CLOSED: "dim", Status.PAUSED: "magenta",
              Status.REGISTERED: "bold"}.get(r.status, "")
     text = r.status.label
     retry = r.state.callback_retry_at
     if retry is not None and r.status is Status.RETURNED:
-        return Text(_retry_text(retry, tz), style="bold yellow")
+        return StyledCell(_retry_text(retry, tz), "bold yellow")
     if r.state.follow_up and r.is_open:
         # a follow-up silent for a week owes its weekly entry (004)
         if now is not None and entry_due(r, now) is not None:
-            return Text(text + _("(f/u due)"), style="bold yellow")
+            return StyledCell(text + _("(f/u due)"), "bold yellow")
         text += _("(f/u)")
-    return Text(text, style=style)
+    return StyledCell(text, style)
 
 
-def _place(r: TicketRecord, width: int | None = None) -> Text:
+def _place(r: TicketRecord, width: int | None = None) -> Cell | Text:
     """The room or place and its markers; a place too long for `width` cells gives way
-    (cut, '~') so the markers (vacant, repeat) stay whole."""
+    (cut, '~') so the markers (vacant, repeat) stay whole. Most rooms have no marker: a
+    compact cell holding the record's own string; the few with one, a Text."""
     marks = [(m, style) for m, style, on in ((_("(vacant)"), "cyan", r.state.vacant),
                                             (_("(rpt)"), "bold yellow", bool(r.repeat_of)))
              if on]
     room = r.intake.room
+    if not marks:
+        return Cell(room)
     if width is not None and marks:
         room_cells = width - sum(cell_len(m) for m, _s in marks)
         if cell_len(room) > room_cells:
@@ -178,9 +181,9 @@ class TicketTable(LiveTable):
             return  # the same rows in the same order (the book changed elsewhere: a log entry)
         self.rows_by_no, self.order = rows, order
         self.clear()
+        pool: Pool = {}
         for no in order:
-            row = rows[no]
-            self.add_row(*cells(*self._shown(self._cells(row, now))), key=no)
+            self.add_row(*self._shown(self._cells(rows[no], now, pool)), key=no)
         if keep in rows:
             self.move_cursor(row=order.index(keep), animate=False)
         self._collect_alerts()
@@ -218,19 +221,25 @@ class TicketTable(LiveTable):
         """A row's values (COLUMNS order) for the columns on screen."""
         return [v for (key, _w), v in zip(self.COLUMNS, values) if key in self.shown_columns]
 
-    def _cells(self, row: Row, now: datetime) -> list[Any]:
+    def _cells(self, row: Row, now: datetime, pool: Pool,
+               ) -> list[Any]:
+        """A row's cells, COLUMNS order; the columns whose words repeat (status, urgency,
+        time, category, technician) share one cell per word within a load (text.share)."""
         r = row.record
         received = r.intake.received_at.astimezone(self.tz).strftime("%H:%M")
-        return [r.ticket_no, self._countdown(row, now), _status_cell(r, now, self.tz),
-                _urgency_cell(r.intake.urgency), received,
-                _place(r, self.widths.get("place")), r.intake.category,
-                r.state.technician or "", r.intake.content.replace("\n", " ")]
+        return [Cell(r.ticket_no), self._countdown(row, now),
+                share(pool, _status_cell(r, now, self.tz)),
+                share(pool, _urgency_cell(r.intake.urgency)), share(pool, Cell(received)),
+                _place(r, self.widths.get("place")),
+                share(pool, Cell(r.intake.category)),
+                share(pool, Cell(r.state.technician or "")),
+                Cell(r.intake.content.replace("\n", " "))]
 
     @staticmethod
-    def _countdown(row: Row, now: datetime) -> Text:
+    def _countdown(row: Row, now: datetime) -> StyledCell:
         text = countdown_text(row.clock, now)
-        row.shown = (text, clock_style(row.clock, text))
-        return Text(text, style=row.shown[1])
+        row.shown = StyledCell(text, clock_style(row.clock, text))
+        return row.shown
 
     def _collect_alerts(self) -> None:
         """Every alerting clock, and an urgent ticket nobody has dispatched even before its
@@ -288,6 +297,9 @@ class TicketTable(LiveTable):
             no = self.order[index]
             row = self.rows_by_no[no]
             text = countdown_text(row.clock, now)
-            if (text, clock_style(row.clock, text)) != row.shown:
-                changed.append((no, "left", self._countdown(row, now)))
+            style = clock_style(row.clock, text)
+            shown = row.shown
+            if shown is None or text != shown.plain or style != shown.style:
+                row.shown = StyledCell(text, style)
+                changed.append((no, "left", row.shown))
         self.set_cells(changed)  # those cells only, not the whole table (issue 18)
