@@ -68,8 +68,9 @@ class AlertsPanel(LiveTable):
                 self.shown.append(left)
                 action = self.calls.get((no, c.clock.name.value)) or _default_action(c, kind)
                 action += _call_hint(c)
-                self.add_row(*cells(left, no, share(pool, Cell(c.clock.name.label)), place,
-                                    share(pool, Cell(action))), key=key)
+                # a ticket with two clocks alerting has two rows: one cell for its number
+                self.add_row(left, *(share(pool, Cell(v)) for v in (
+                    no, c.clock.name.label, place, action)), key=key)
             return
         self._countdowns(now)
 
