@@ -35,11 +35,15 @@ async def test_a_rewritten_cell_is_on_screen_and_nothing_else_is_rendered_again(
         assert "11m00s" in _line(table, 1)
         count = table._update_count
         kept = [k for k in table._cell_render_cache.keys() if k[0].value == "T0"]
-        assert kept
+        others = [k for k in table._cell_render_cache.keys()
+                  if (k[0].value, k[1].value) == ("T1", "no")]
+        assert kept and others
         table.set_cells([("T1", "left", "10m59s")])
         await pilot.pause()
         assert "10m59s" in _line(table, 1) and "11m00s" not in _line(table, 1)
         assert "10m00s" in _line(table, 0) and "12m00s" in _line(table, 2)
         assert table._update_count == count  # no table-wide update
         assert all(k in table._cell_render_cache for k in kept)  # T0 was not rendered again
+        # nor T1's other cells: only the rewritten cell renders again (a tick's cost)
+        assert all(k in table._cell_render_cache for k in others), others
         assert table.get_cell("T1", "left") == "10m59s"

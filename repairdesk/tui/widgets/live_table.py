@@ -41,26 +41,30 @@ class LiveTable(DataTable[Any]):
         the row order and offsets of all rows, and the rendering of every cell on screen, so
         a tick rewriting the countdowns re-rendered the whole visible table (issue 18). Here
         only the cached renderings of the rows changed are dropped (textual==8.2.8: the
-        caches are keyed by row key, or by row index, or by screen line) and only the
+        caches are keyed by row key, or by row index, or by screen line; a cell's rendering
+        by row and column key, so the other cells of a changed row keep theirs) and only the
         changed cells' regions are repainted."""
         if not cells:
             return
         rows: set[RowKey] = set()
+        changed: set[tuple[RowKey, ColumnKey]] = set()
         indexes: set[int] = set()
         where: list[Coordinate] = []
         for row, column, value in cells:
-            key = RowKey(row)
-            self._data[key][ColumnKey(column)] = value
+            key, column_key = RowKey(row), ColumnKey(column)
+            self._data[key][column_key] = value
             rows.add(key)
+            changed.add((key, column_key))
             index = self._row_locations.get(key)
             indexes.add(index)
-            where.append(Coordinate(index, self._column_locations.get(ColumnKey(column))))
+            where.append(Coordinate(index, self._column_locations.get(column_key)))
         count = self._update_count
         for index in indexes:
             self._row_renderable_cache.discard((count, index))
-        for cache in (self._cell_render_cache, self._row_render_cache):
-            for cache_key in [k for k in cache.keys() if k[0] in rows]:
-                cache.discard(cache_key)
+        for cache_key in [k for k in self._cell_render_cache.keys() if k[:2] in changed]:
+            self._cell_render_cache.discard(cache_key)
+        for cache_key in [k for k in self._row_render_cache.keys() if k[0] in rows]:
+            self._row_render_cache.discard(cache_key)
         self._line_cache.clear()  # by screen line; the lines of other rows are cheap again
         for coordinate in where:  # those cells' regions only
             self.refresh_coordinate(coordinate)
