@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from repairdesk.domain.enums import Action, Status
+from repairdesk.domain.enums import Action, CallbackOutcome, Status
 from repairdesk.i18n import _
 from repairdesk.services import tickets as T
 from repairdesk.store.tables import DutyLogEntry
@@ -108,3 +108,36 @@ async def test_j_apologises_for_a_late_arrival(desk_app, staffed, clock):
         await settle(pilot)
         e = T.get_ticket(staffed, no).events[-1]
         assert e.action is Action.RESCHEDULE and "业主同意" in e.note
+
+
+async def test_a_follow_up_retry_time_stays_in_the_site_zone_after_a_tick(
+        desk_app, staffed, clock):
+    """The status cell of a follow-up is rewritten on a tick (its weekly entry may fall due);
+    the retry time it shows stays in the site's time zone, not the machine's."""
+    import os
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"  # a desk PC set to UTC: the site is Asia/Shanghai
+    time.tzset()
+    try:
+        no = _returned(staffed, clock)
+        T.follow_up_ticket(staffed, no, "业主要求每周回复", "李静")
+        T.callback_ticket(staffed, no, CallbackOutcome.NO_ANSWER, "李静", retry="23:30")
+        app = desk_app()
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            shown = _("retry at {when}").format(when="23:30")
+            table = app.desk_screen.query_one("#tickets")
+            assert shown in [str(c) for c in table.get_row_at(0)]
+            clock.advance(days=8)  # past its clocks' next change: the row is worked out again
+            app.tick()
+            await settle(pilot)
+            cells = [str(c) for c in table.get_row_at(0)]
+            assert shown in cells, cells
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

@@ -274,7 +274,7 @@ class TicketTable(LiveTable):
                     row.clocks = row_clocks(row.record, now, self.rules, self.tz)
                     changed = changed or _alert_states(row.clocks) != before
                     if row.record.state.follow_up:  # its weekly entry may have fallen due
-                        self.update_cell(no, "status", _status_cell(row.record, now))
+                        self.update_cell(no, "status", _status_cell(row.record, now, self.tz))
             alerts = self.alerts
             self._collect_alerts()
             if not changed:
