@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import inspect
@@ -35,7 +35,7 @@ from .ticket_records import get_ticket, working_set
 from .ticket_steps import Step, record_step
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alert:
     """A clock in warning or breach, with the level it has reached and what to do now."""
 
@@ -48,7 +48,7 @@ class Alert:
     follow_up_due: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Notice:
     """A warning, breach or escalation step as written to the duty log."""
 
@@ -69,10 +69,26 @@ class Notice:
         return self.level is not Level.WARNING
 
 
-Key = tuple[str, str, str, datetime]
+# Notice keys known to be in each book, kept only for the levels the last pass's tickets have
+# reached: a pass over an unchanged working set asks the book nothing. Only a cache: the book
+# (sla_notice's unique key, the duty log's dedup key) is the authority, and a key dropped (a
+# ticket that left the working set, an old anchor) costs one query again (issue 18).
+_Kept = dict[str, tuple[int, ...]]  # ticket number -> compact keys (_key) known written
+_KNOWN: weakref.WeakKeyDictionary[Store, _Kept] = weakref.WeakKeyDictionary()
+_CLOCK_NO = {name.value: i for i, name in enumerate(ClockName)}
+_LEVEL_NO = {level.value: i for i, level in enumerate(Level)}
+assert len(_CLOCK_NO) <= 16 and len(_LEVEL_NO) <= 16
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_US = timedelta(microseconds=1)
 
-# notice keys known to be in each book: once written, always written (append-only)
-_KNOWN: weakref.WeakKeyDictionary[Store, set[Key]] = weakref.WeakKeyDictionary()
+
+def _key(clock: str, level: str, anchor: datetime) -> int | None:
+    """A notice's key within its ticket (clock, level, anchor to the microsecond) as one int;
+    None: a clock or level this desk does not know (no step of it can be reached)."""
+    c, lv = _CLOCK_NO.get(clock), _LEVEL_NO.get(level)
+    if c is None or lv is None:
+        return None
+    return (anchor - _EPOCH) // _US << 8 | c << 4 | lv
 
 
 class _Roster:
@@ -219,7 +235,7 @@ def _utc(dt: datetime) -> datetime:
     return dt.astimezone(timezone.utc)
 
 
-def _ensure_table(store: Store) -> set[Key]:
+def _ensure_table(store: Store) -> _Kept:
     """The notice table, created on a book made before it existed; the known keys."""
     known = _KNOWN.get(store)
     if known is None:
@@ -229,31 +245,38 @@ def _ensure_table(store: Store) -> set[Key]:
             with store.write() as session:
                 table = SlaNotice.__table__  # type: ignore[attr-defined]
                 table.create(session.connection(), checkfirst=True)
-        known = _KNOWN.setdefault(store, set())
+        known = _KNOWN.setdefault(store, {})
     return known
 
 
-def _written(desk: Desk, tickets: set[str]) -> set[Key]:
-    found: set[Key] = set()
+def _written(desk: Desk, tickets: set[str]) -> set[tuple[str, int | None]]:
+    """(ticket, _key) of every notice of these tickets in the book."""
+    found: set[tuple[str, int | None]] = set()
     names = sorted(tickets)
     with desk.store.read() as session:
         for i in range(0, len(names), 500):
             q = select(SlaNotice.ticket_no, SlaNotice.clock, SlaNotice.level, SlaNotice.anchor
                        ).where(col(SlaNotice.ticket_no).in_(names[i:i + 500]))
-            found.update((t, c, lv, _utc(a)) for t, c, lv, a in session.exec(q))
+            found.update((t, _key(c, lv, a)) for t, c, lv, a in session.exec(q))
     return found
 
+
+_Todo = tuple[int, TicketRecord, SlaClock, Reached]
 
 
 def escalate(desk: Desk, now: datetime | None = None,
              records: list[TicketRecord] | None = None) -> list[Notice]:
     """Write each new warning, breach and escalation step to the duty log, exactly once;
-    returns only the notices written by this call."""
+    returns only the notices written by this call. `records`: the working set (the notice
+    keys kept in memory are those of these tickets)."""
     now = now or desk.now()
     records = working_set(desk) if records is None else records
-    todo: list[tuple[Key, TicketRecord, SlaClock, Reached]] = []
     known = _ensure_table(desk.store)
+    kept: _Kept = {}
+    todo: list[_Todo] = []
     for record in records:
+        have = known.get(record.ticket_no, ())
+        seen: list[int] = []
         for clock, steps in _live(record, now, desk):
             # a back-entered call: nobody is called about what happened before it was entered
             steps = [s for s in steps if s.at >= record.registered_at]
@@ -261,54 +284,85 @@ def escalate(desk: Desk, now: datetime | None = None,
                 steps = [s for s in steps if s.level is not Level.WARNING]
             assert clock.anchor is not None
             for step in steps:
-                key = (record.ticket_no, clock.name.value, step.level.value, _utc(clock.anchor))
-                if key not in known:
+                key = _key(clock.name, step.level, clock.anchor)
+                assert key is not None
+                if key in have:
+                    seen.append(key)
+                else:
                     todo.append((key, record, clock, step))
-    if not todo:
-        return []
-    known |= _written(desk, {k[0] for k, *_ in todo})
-    todo = [t for t in todo if t[0] not in known]
-    if not todo:
-        return []
+        if seen:
+            kept[record.ticket_no] = have if len(seen) == len(have) else tuple(seen)
+    written: list[Notice] = []
+    if todo:
+        found = _written(desk, {r.ticket_no for _k, r, _c, _s in todo})
+        new = []
+        for t in todo:
+            if (t[1].ticket_no, t[0]) in found:
+                _keep(kept, t[1].ticket_no, t[0])
+            else:
+                new.append(t)
+        if new:
+            written = _write(desk, now, new, kept)
+    _KNOWN[desk.store] = kept
+    live = _LIVE.get(desk.store)
+    if live:  # the last answers of tickets that left the working set are not asked again
+        _LIVE[desk.store] = {r.ticket_no: live[r.ticket_no] for r in records
+                             if r.ticket_no in live}
+    return written
+
+
+def _keep(kept: _Kept, ticket_no: str, key: int) -> None:
+    kept[ticket_no] = (*kept.get(ticket_no, ()), key)
+
+
+def _write(desk: Desk, now: datetime, todo: list[_Todo], kept: _Kept) -> list[Notice]:
+    """Each step's notice and its duty-log entry, in one savepoint each."""
     roster = _roster(desk)
     written: list[Notice] = []
+    known: list[tuple[str, int]] = []
     with desk.store.write() as session:
         for key, record, clock, step in todo:
             call = roster.contact(step.callee, record)
             # the text as written; the message (data) reads in each reader's language
-            kept = log_message(record, clock, step,
-                               action_message(clock.name, step.level, step.callee, call),
-                               desk.config.tz)
-            text = kept.text()
-            dedup = "sla:{}:{}:{}:{}".format(*key[:3], key[3].isoformat())
+            kept_text = log_message(record, clock, step,
+                                    action_message(clock.name, step.level, step.callee, call),
+                                    desk.config.tz)
+            text = kept_text.text()
+            assert clock.anchor is not None
+            anchor = _utc(clock.anchor)
+            dedup = "sla:{}:{}:{}:{}".format(record.ticket_no, clock.name.value,
+                                             step.level.value, anchor.isoformat())
             kind = (dutylog.LogKind.SLA_WARNING if step.level is Level.WARNING
                     else dutylog.LogKind.SLA)
-            data = {"clock": clock.name.value, "level": step.level.value, "anchor_at": key[3],
+            data = {"clock": clock.name.value, "level": step.level.value, "anchor_at": anchor,
                     "due_at": clock.due_at, "reached_at": step.at,
                     "call": ({"role": call.role.value, "name": call.name, "phone": call.phone}
-                             if call else None), "message": kept.to_obj()}
+                             if call else None), "message": kept_text.to_obj()}
             try:
                 with session.begin_nested():
                     entry = dutylog.append(session, site=desk.config.site_code, at=now, kind=kind,
                                            author=_("SLA monitor"), text=text,
                                            ticket_no=record.ticket_no, data=data, dedup_key=dedup)
                     if entry is None:
-                        known.add(key)
+                        known.append((record.ticket_no, key))
                         continue
                     session.add(SlaNotice(
-                        site=desk.config.site_code, ticket_no=record.ticket_no, clock=key[1],
-                        level=key[2], anchor=key[3], due_at=clock.due_at or step.at,
-                        reached_at=step.at, at=now, call_role=call.role.value if call else "",
+                        site=desk.config.site_code, ticket_no=record.ticket_no,
+                        clock=clock.name.value, level=step.level.value, anchor=anchor,
+                        due_at=clock.due_at or step.at, reached_at=step.at, at=now,
+                        call_role=call.role.value if call else "",
                         call_name=call.name if call else "", call_phone=call.phone if call else "",
                         log_id=entry.id))
                     session.flush()
             except IntegrityError:
-                known.add(key)  # another desk wrote it first
+                known.append((record.ticket_no, key))  # another desk wrote it first
                 continue
-            written.append(Notice(record.ticket_no, clock.name, step.level, key[3],
+            known.append((record.ticket_no, key))
+            written.append(Notice(record.ticket_no, clock.name, step.level, anchor,
                                   clock.due_at or step.at, step.at, now, call, entry.text,
                                   entry.id))
-    known.update((n.ticket_no, n.clock.value, n.level.value, n.anchor) for n in written)
+    for ticket_no, key in known:  # in the book now (the write is committed)
+        _keep(kept, ticket_no, key)
     return written
 
 
