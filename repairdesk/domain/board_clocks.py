@@ -20,7 +20,7 @@ from .follow_up import next_entry_at
 from .ticket import TicketRecord
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UrgentClock:
     """The clock a row shows: the most urgent running one, as of `now`."""
 
@@ -47,7 +47,7 @@ def urgent_clock(record: TicketRecord, now: datetime, rules: Any, tz: Any) -> Ur
     return _urgent(sla.evaluate(record, now, rules, tz), now)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowClocks:
     """A row's clocks as evaluated at `at`: what it shows, which clocks alert, and `until`, the
     first instant at which evaluating again could change a state, a level reached or the

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlaClock:
     """One clock at one instant. `remaining_s` is negative when overdue; for a stopped clock it
     is the margin it was met by (positive) or missed by (negative). `due_at` includes paused

@@ -21,7 +21,7 @@ __all__ = ["CLOCK_BITS", "OnTime", "Outcome", "Reached", "bits_to_counts", "next
 # ---------------------------------------------------------------- warnings and escalation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reached:
     """A level a late clock has reached, whom it calls, and when it was reached."""
 
@@ -53,7 +53,7 @@ def reached(clock: SlaClock, rules: SlaRules) -> list[Reached]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OnTime:
     met: int = 0
     missed: int = 0
@@ -85,7 +85,7 @@ CLOCK_BITS: dict[ClockName, int] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """A ticket's clock results as bit sets of CLOCK_BITS, and `stale_at`: the first instant
     a pending clock's deadline passes (it turns missed without a step); None: only a new step
