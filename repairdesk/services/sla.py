@@ -131,16 +131,17 @@ def action_text(clock: ClockName, level: Level, callee: Callee, call: Contact | 
 # the ticket gets a new step: a pass over 2,000 open tickets evaluates only those whose clocks
 # moved, so the desk's periodic escalation costs next to nothing between changes (issue 9)
 # (per book: the same number can be another ticket in another book)
-_Live = tuple[int, Any, datetime, "datetime | None", list[tuple[SlaClock, list[Reached]]]]
+_Levels = tuple[tuple[SlaClock, tuple[Reached, ...]], ...]  # tuples: no room to grow kept
+_Live = tuple[int, Any, datetime, "datetime | None", _Levels]
 _LIVE: weakref.WeakKeyDictionary[Store, dict[str, _Live]] = weakref.WeakKeyDictionary()
 
 
-def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaClock, list[Reached]]]:
+def _live(record: TicketRecord, now: datetime, desk: Desk) -> _Levels:
     """The clocks of an open ticket that have reached a level, with the levels. A clock's
     state, deadline and levels hold until the record's next change; `remaining_s` is as of
     the evaluation (see _left)."""
     if not record.is_open:
-        return []
+        return ()
     rules = desk.config.sla
     cache = _LIVE.setdefault(desk.store, {})
     steps_seen = len(record.events)
@@ -155,12 +156,13 @@ def _live(record: TicketRecord, now: datetime, desk: Desk) -> list[tuple[SlaCloc
         if clock.name is ClockName.COMPLETE and steps:
             steps = _tracked(record, clock, steps)
         if steps:
-            out.append((clock, steps))
+            out.append((clock, tuple(steps)))
     if len(cache) > 20_000:
         cache.clear()
+    levels = tuple(out)
     cache[record.ticket_no] = (steps_seen, rules, now, next_change(record, clocks, rules, now),
-                               out)
-    return out
+                               levels)
+    return levels
 
 
 def quiet_until(desk: Desk, now: datetime, records: list[TicketRecord]) -> datetime | None:
@@ -216,6 +218,7 @@ def alerts(desk: Desk, now: datetime | None = None,
     records = working_set(desk) if records is None else records
     roster: _Roster | None = None
     out: list[Alert] = []
+    texts: dict[tuple[Any, ...], str] = {}  # most alerts call one of a few people: one text each
     for record in records:
         for clock, steps in _live(record, now, desk):
             if clock.state not in (ClockState.WARNING, ClockState.BREACHED):
@@ -223,10 +226,12 @@ def alerts(desk: Desk, now: datetime | None = None,
             top = steps[-1]
             roster = roster or _roster(desk)
             call = roster.contact(top.callee, record)
+            said = (clock.name, top.level, top.callee, call, record.state.follow_up)
+            text = texts.get(said)
+            if text is None:
+                text = texts[said] = action_text(*said)
             out.append(Alert(record.ticket_no, record.intake.room, clock, top.level, call,
-                             action_text(clock.name, top.level, top.callee, call,
-                                         record.state.follow_up),
-                             _follow_up_due(record, clock)))
+                             text, _follow_up_due(record, clock)))
     out.sort(key=lambda a: (_left(a.clock, now), a.ticket_no, a.clock.name.value))
     return out
 
@@ -298,7 +303,7 @@ def escalate(desk: Desk, now: datetime | None = None,
         new = []
         for t in todo:
             if (t[1].ticket_no, t[0]) in found:
-                _keep(kept, t[1].ticket_no, t[0])
+                kept[t[1].ticket_no] = (*kept.get(t[1].ticket_no, ()), t[0])
             else:
                 new.append(t)
         if new:
@@ -309,10 +314,6 @@ def escalate(desk: Desk, now: datetime | None = None,
         _LIVE[desk.store] = {r.ticket_no: live[r.ticket_no] for r in records
                              if r.ticket_no in live}
     return written
-
-
-def _keep(kept: _Kept, ticket_no: str, key: int) -> None:
-    kept[ticket_no] = (*kept.get(ticket_no, ()), key)
 
 
 def _write(desk: Desk, now: datetime, todo: list[_Todo], kept: _Kept) -> list[Notice]:
@@ -361,8 +362,8 @@ def _write(desk: Desk, now: datetime, todo: list[_Todo], kept: _Kept) -> list[No
             written.append(Notice(record.ticket_no, clock.name, step.level, anchor,
                                   clock.due_at or step.at, step.at, now, call, entry.text,
                                   entry.id))
-    for ticket_no, key in known:  # in the book now (the write is committed)
-        _keep(kept, ticket_no, key)
+    for no, key in known:  # in the book now (the write is committed)
+        kept[no] = (*kept.get(no, ()), key)
     return written
 
 

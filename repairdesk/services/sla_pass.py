@@ -42,10 +42,16 @@ def run_pass(desk: Desk) -> SlaPass:
     # whom to call, written here: a thousand alerts' texts cost the UI thread a slow frame
     # every ten seconds (issue 18)
     offer = " " + _("F: turn into follow-up")
-    calls = {(a.ticket_no, a.clock.name.value): a.action_text + (offer if a.follow_up_due else "")
-             for a in sla.alerts(desk, now, records)}
+    texts: dict[str, str] = {}  # one string per distinct text: most alerts call a few people
+    calls = {(a.ticket_no, a.clock.name.value): _shared(
+        texts, a.action_text + offer if a.follow_up_due else a.action_text)
+        for a in sla.alerts(desk, now, records)}
     return SlaPass(notices, calls, now,
                    _earliest(sla.quiet_until(desk, now, records), next_overdue_at(desk, now)))
+
+
+def _shared(texts: dict[str, str], text: str) -> str:
+    return texts.setdefault(text, text)
 
 
 def _earliest(*instants: Any) -> datetime | None:
