@@ -165,8 +165,9 @@ def _clock(name: ClockName, rule: ClockRule, fraction: float, now: datetime,
         state = ClockState.WARNING
     else:
         state = ClockState.RUNNING
+    # never paused (nearly every clock): the one 0.0, not a float of its own per clock
     return SlaClock(name, start, due, state, remaining, target, stop, previous, warn_at,
-                    max(paused_s, 0.0), cycle, ahead)
+                    paused_s if paused_s > 0 else 0.0, cycle, ahead)
 
 
 def _feedback(rule: ClockRule, fraction: float, now: datetime, s: Scan) -> SlaClock | None:
