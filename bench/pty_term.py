@@ -28,6 +28,11 @@ KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "ctrl+q": b"\x11", "escape": b"\x1b"
         "enter": b"\r"}
 
 
+def _controlling_tty() -> None:
+    """In the child, after setsid: make its stdin (the pty) the session's controlling terminal."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 @dataclass
 class Frame:
     end: float  # perf_counter when the frame's last byte arrived
@@ -55,8 +60,12 @@ class Term:
         env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", **self.env}
         env.pop("TEXTUAL", None)  # no devtools
         self.started = time.perf_counter()
+        # the pty is the app's controlling terminal, as a real terminal's is: when this process
+        # dies without closing it (a crashed probe), the app gets SIGHUP and ends, instead of
+        # running on unread at 100 % CPU beside the next measurement (seen 2026-11-29)
         self.proc = subprocess.Popen(list(self.argv), stdin=slave, stdout=slave, stderr=slave,
-                                     env=env, cwd=self.cwd, start_new_session=True)
+                                     env=env, cwd=self.cwd, start_new_session=True,
+                                     preexec_fn=_controlling_tty)
         os.close(slave)
         self.fd = master
 
