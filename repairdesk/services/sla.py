@@ -289,7 +289,7 @@ def escalate(desk: Desk, now: datetime | None = None,
                 steps = [s for s in steps if s.level is not Level.WARNING]
             assert clock.anchor is not None
             for step in steps:
-                key = _key(clock.name, step.level, clock.anchor)
+                key = _key(clock.name.value, step.level.value, clock.anchor)
                 assert key is not None
                 if key in have:
                     seen.append(key)

@@ -48,6 +48,14 @@ class StyledCell(Cell):
         return f"StyledCell({self.plain!r}, {self.style!r})"
 
 
+def changed_cell(shown: StyledCell | None, text: str, style: str) -> StyledCell | None:
+    """A new cell for a countdown on screen, or None when `shown` already says it: the 1 Hz
+    tick rewrites only the cells that changed (LiveTable.set_cells)."""
+    if shown is not None and shown.plain == text and shown.style == style:
+        return None
+    return StyledCell(text, style)
+
+
 def plain(value: Any) -> Any:
     """A cell as literal text; our own styled cells and Text pass through."""
     if isinstance(value, (Cell, Text)) or value is None:

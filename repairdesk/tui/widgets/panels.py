@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from ...domain.board_clocks import AlertKind, alert_counts
 from ...fmt import countdown_width
 from ...i18n import _
-from ..text import Cell, Pool, StyledCell, cells, share
+from ..text import Cell, Pool, StyledCell, cells, changed_cell, share
 from ..live import UrgentClock, clock_style, countdown_text
 from .live_table import LiveTable
 
@@ -90,12 +90,11 @@ class AlertsPanel(LiveTable):
             return
         changed = []
         for index in self.visible_rows():
-            c, shown = self.clocks[index], self.shown[index]
-            text = countdown_text(c, now)
-            style = clock_style(c)
-            if text != shown.plain or style != shown.style:
-                self.shown[index] = StyledCell(text, style)
-                changed.append((self.keys[index], "left", self.shown[index]))
+            c = self.clocks[index]
+            cell = changed_cell(self.shown[index], countdown_text(c, now), clock_style(c))
+            if cell is not None:
+                self.shown[index] = cell
+                changed.append((self.keys[index], "left", cell))
         self.set_cells(changed)  # those cells only, not the whole strip (issue 18)
 
     def watch_scroll_y(self, old: float, new: float) -> None:  # type: ignore[override]

@@ -18,7 +18,7 @@ from ...domain.follow_up import entry_due
 from ...domain.ticket import TicketRecord
 from ...fmt import countdown_width
 from ...i18n import _
-from ..text import Cell, Pool, StyledCell, share
+from ..text import Cell, Pool, StyledCell, changed_cell, share
 from ..live import (STYLE_URGENT, RowClocks, UrgentClock, clock_style, countdown_text,
                     row_clocks, sort_key)
 from .live_table import LiveTable
@@ -51,13 +51,14 @@ def _urgency_cell(u: Urgency) -> StyledCell:
     return StyledCell(u.label, "dim")
 
 
-def _retry_text(at: datetime, tz: Any = None) -> str:
+def _retry_text(at: datetime, tz: Any) -> str:
     """A callback with no answer: when the desk rings again ('retry at 21:30'), in place of
     the status (returned) it stands for."""
     return _("retry at {when}").format(when=at.astimezone(tz).strftime("%H:%M"))
 
 
-def _status_cell(r: TicketRecord, now: datetime | None = None, tz: Any = None) -> StyledCell:
+def _status_cell(r: TicketRecord, now: datetime, tz: Any) -> StyledCell:
+    """`tz`: the site's zone, which the retry time is shown in (never the machine's)."""
     style = {Status.VOIDED: "dim strike", Status.CLOSED: "dim", Status.PAUSED: "magenta",
              Status.REGISTERED: "bold"}.get(r.status, "")
     text = r.status.label
@@ -122,7 +123,7 @@ class TicketTable(LiveTable):
                   "urgency": _("Urg."), "place": _("Room/place"), "category": _("Cat."),
                   "content": _("Content"), "technician": _("Tech."), "received": _("Rcvd")}
         words = {"status": [s.label + _("(f/u due)") for s in Status]
-                 + [_retry_text(datetime(2000, 1, 1, 23, 59))],
+                 + [_retry_text(datetime(2000, 1, 1, 23, 59), None)],  # its width
                  "urgency": [u.label for u in Urgency],
                  "left": [" " * countdown_width()]}  # every countdown is padded to this
         self.labels = labels
@@ -298,8 +299,8 @@ class TicketTable(LiveTable):
             row = self.rows_by_no[no]
             text = countdown_text(row.clock, now)
             style = clock_style(row.clock, text)
-            shown = row.shown
-            if shown is None or text != shown.plain or style != shown.style:
-                row.shown = StyledCell(text, style)
-                changed.append((no, "left", row.shown))
+            cell = changed_cell(row.shown, text, style)
+            if cell is not None:
+                row.shown = cell
+                changed.append((no, "left", cell))
         self.set_cells(changed)  # those cells only, not the whole table (issue 18)
